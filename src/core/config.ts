@@ -1,0 +1,115 @@
+import { ConfigError } from "./errors.js";
+import { isValidTimeZone } from "./dates.js";
+import { isLanguageTag } from "./language.js";
+
+export interface Person {
+  name: string;
+  email?: string;
+  url?: string;
+}
+
+/** Site metadata: everything about the publication that is not an article. */
+export interface SiteConfig {
+  title: string;
+  description: string;
+  /** Absolute base URL ending in "/"; every link in every feed and page is built from it. */
+  baseUrl: string;
+  /** Authority of the `tag:` ids (RFC 4151): fixed, so ids survive a change of host or scheme. */
+  idDomain: string;
+  author: Person;
+  language: string;
+  timeZone: string;
+  copyright?: string;
+  /** How many articles a feed carries. */
+  feedSize: number;
+  /**
+   * Minutes clients and caches may reuse a response: RSS <ttl> is this number,
+   * Cache-Control max-age is the same duration in seconds.
+   */
+  cacheMinutes: number;
+}
+
+const KNOWN_KEYS = new Set([
+  "title",
+  "description",
+  "baseUrl",
+  "idDomain",
+  "author",
+  "language",
+  "timeZone",
+  "copyright",
+  "feedSize",
+  "cacheMinutes",
+]);
+
+/** Normalises an absolute http(s) URL to end in "/" so relative links resolve under it. */
+export function normaliseBaseUrl(value: string, source: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(source, field, `"${value}" is not an absolute URL`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(source, field, `"${value}" must be an http or https URL`);
+  }
+  if (url.search || url.hash) throw new ConfigError(source, field, `"${value}" must not have a query or fragment`);
+  if (!url.pathname.endsWith("/")) url.pathname += "/";
+  return url.href;
+}
+
+function requireString(raw: Record<string, unknown>, key: string, source: string): string {
+  const value = raw[key];
+  if (typeof value !== "string" || value.trim() === "") {
+    throw new ConfigError(source, key, "is required and must be a non-empty string");
+  }
+  return value.trim();
+}
+
+function positiveInt(raw: Record<string, unknown>, key: string, source: string, fallback: number): number {
+  const value = raw[key] ?? fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new ConfigError(source, key, "must be a positive whole number");
+  }
+  return value;
+}
+
+/** Validates parsed config JSON. `baseUrlOverride` (SITE_URL) is given by the entry point, never read here. */
+export function parseSiteConfig(raw: unknown, source: string, baseUrlOverride?: string): SiteConfig {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw new ConfigError(source, "(root)", "must be a JSON object");
+  }
+  const obj = raw as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!KNOWN_KEYS.has(key)) throw new ConfigError(source, key, "unknown setting");
+  }
+  const configuredBase = normaliseBaseUrl(requireString(obj, "baseUrl", source), source, "baseUrl");
+  const baseUrl = baseUrlOverride
+    ? normaliseBaseUrl(baseUrlOverride, "SITE_URL", "SITE_URL")
+    : configuredBase;
+  const idDomain = typeof obj.idDomain === "string" ? obj.idDomain : new URL(configuredBase).hostname;
+  if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(idDomain)) {
+    throw new ConfigError(source, "idDomain", `"${idDomain}" is not a DNS name`);
+  }
+  const author = obj.author;
+  if (typeof author !== "object" || author === null || typeof (author as Person).name !== "string") {
+    throw new ConfigError(source, "author", "must be an object with a name");
+  }
+  const language = typeof obj.language === "string" ? obj.language : "en";
+  if (!isLanguageTag(language)) throw new ConfigError(source, "language", `"${language}" is not a BCP 47 tag`);
+  const timeZone = typeof obj.timeZone === "string" ? obj.timeZone : "UTC";
+  if (!isValidTimeZone(timeZone)) throw new ConfigError(source, "timeZone", `"${timeZone}" is not an IANA time zone`);
+  const { name, email, url } = author as Person;
+  return {
+    title: requireString(obj, "title", source),
+    description: requireString(obj, "description", source),
+    baseUrl,
+    idDomain: idDomain.toLowerCase(),
+    author: { name, ...(email ? { email } : {}), ...(url ? { url } : {}) },
+    language,
+    timeZone,
+    ...(typeof obj.copyright === "string" ? { copyright: obj.copyright } : {}),
+    feedSize: positiveInt(obj, "feedSize", source, 50),
+    cacheMinutes: positiveInt(obj, "cacheMinutes", source, 5),
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * ISO 8601 date-times as article records carry them. Strict on purpose: a
+ * typo in a date must be an error, not a silently shifted article.
+ */
+
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})$/;
+const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function validDay(y: number, m: number, d: number): boolean {
+  return m >= 1 && m <= 12 && d >= 1 && d <= daysInMonth(y, m);
+}
+
+/**
+ * Offset in minutes of `timeZone` at the given UTC instant, from Intl (no
+ * clock, no node:*), so a bare date means local midnight in the site's zone.
+ */
+export function zoneOffsetMinutes(timeZone: string, utcMillis: number): number {
+  const parts = new Intl.DateTimeFormat("en-US", {
+    timeZone,
+    hourCycle: "h23",
+    year: "numeric",
+    month: "2-digit",
+    day: "2-digit",
+    hour: "2-digit",
+    minute: "2-digit",
+    second: "2-digit",
+  }).formatToParts(new Date(utcMillis));
+  const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  return Math.round((asUtc - utcMillis) / 60000);
+}
+
+export function isValidTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Local wall-clock time in `timeZone` → UTC millis (exact for every zone, DST included). */
+function localToUtc(timeZone: string, y: number, mo: number, d: number, h = 0, mi = 0): number {
+  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  let guess = wall - zoneOffsetMinutes(timeZone, wall) * 60000;
+  // A second pass settles instants next to an offset change.
+  guess = wall - zoneOffsetMinutes(timeZone, guess) * 60000;
+  return guess;
+}
+
+/** Returns a Date, or a message saying what is wrong with the text. */
+export function parseRecordDate(text: string, timeZone: string): Date | string {
+  const dateOnly = DATE_ONLY.exec(text);
+  if (dateOnly) {
+    const [y, m, d] = dateOnly.slice(1, 4).map(Number) as [number, number, number];
+    if (!validDay(y, m, d)) return `"${text}" is not a calendar date`;
+    return new Date(localToUtc(timeZone, y, m, d));
+  }
+  const match = DATE_TIME.exec(text);
+  if (!match) {
+    return `"${text}" is not an ISO 8601 date-time with offset (e.g. 2022-06-29T09:30:00+09:00) or a date (2022-06-29)`;
+  }
+  const [y, mo, d, h, mi] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const s = match[6] ? Number(match[6]) : 0;
+  if (!validDay(y, mo, d) || h > 23 || mi > 59 || s > 59) return `"${text}" is not a valid date-time`;
+  const zone = match[8]!;
+  let offset = 0;
+  if (zone !== "Z" && zone !== "z") {
+    const digits = zone.slice(1).replace(":", "");
+    const oh = Number(digits.slice(0, 2));
+    const om = Number(digits.slice(2));
+    if (oh > 23 || om > 59) return `"${text}" has an invalid UTC offset`;
+    offset = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om);
+  }
+  const millis = match[7] ? Math.floor(Number(`0.${match[7]}`) * 1000) : 0;
+  return new Date(Date.UTC(y, mo - 1, d, h, mi, s, millis) - offset * 60000);
+}
+
+/** The calendar date (YYYY-MM-DD) of an instant as seen in `timeZone`. */
+export function localDate(date: Date, timeZone: string): string {
+  const local = new Date(date.getTime() + zoneOffsetMinutes(timeZone, date.getTime()) * 60000);
+  return local.toISOString().slice(0, 10);
+}
+
+/** RFC 9110 HTTP-date (IMF-fixdate). */
+export function httpDate(date: Date): string {
+  return date.toUTCString();
+}

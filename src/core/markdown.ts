@@ -1,0 +1,77 @@
+import { Marked, type Token, type Tokens } from "marked";
+import type { Article } from "./article.js";
+import { collapseWhitespace, decodeEntities } from "./text.js";
+
+/** Link targets in feeds must be absolute: a feed reader has no base URL to resolve against. */
+function absolutise(href: string, base: string): string {
+  if (href.startsWith("#")) return base + href;
+  try {
+    return new URL(href, base).href;
+  } catch {
+    return href;
+  }
+}
+
+function markedFor(base: string): Marked {
+  return new Marked({
+    gfm: true,
+    walkTokens(token) {
+      if (token.type === "link" || token.type === "image") {
+        const t = token as Tokens.Link | Tokens.Image;
+        t.href = absolutise(t.href, base);
+      }
+    },
+  });
+}
+
+export interface RenderedBody {
+  html: string;
+  /** Plain text of the first paragraph: the default summary. */
+  firstParagraph: string;
+}
+
+/** Plain text of inline tokens: what a reader would see, without markup. */
+function inlineText(tokens: Token[] | undefined): string {
+  let out = "";
+  for (const token of tokens ?? []) {
+    switch (token.type) {
+      case "html":
+        break;
+      case "br":
+        out += " ";
+        break;
+      case "image":
+        out += (token as Tokens.Image).text;
+        break;
+      case "codespan":
+        out += (token as Tokens.Codespan).text;
+        break;
+      default: {
+        const t = token as Tokens.Generic;
+        out += t.tokens ? inlineText(t.tokens) : decodeEntities(String(t.text ?? ""));
+      }
+    }
+  }
+  return out;
+}
+
+const cache = new WeakMap<Article, RenderedBody>();
+
+/** Markdown body → HTML with absolute URLs, memoised per article object. */
+export function renderBody(article: Article): RenderedBody {
+  const hit = cache.get(article);
+  if (hit) return hit;
+  const marked = markedFor(article.url);
+  const tokens = marked.lexer(article.body);
+  marked.walkTokens(tokens, (t) => marked.defaults.walkTokens?.(t));
+  const paragraph = tokens.find((t): t is Tokens.Paragraph => t.type === "paragraph");
+  const html = marked.parser(tokens).trim();
+  const rendered = { html, firstParagraph: collapseWhitespace(inlineText(paragraph?.tokens)) };
+  cache.set(article, rendered);
+  return rendered;
+}
+
+/** The summary a feed shows: the record's, else the body's first paragraph as text. */
+export function summaryOf(article: Article): string {
+  return article.summary ?? renderBody(article).firstParagraph;
+}

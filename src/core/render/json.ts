@@ -1,0 +1,61 @@
+import type { Article } from "../article.js";
+import type { Person } from "../config.js";
+import type { FeedModel } from "../feed-model.js";
+import { buildFeed } from "./build-feed.js";
+
+interface FeedJsonItem {
+  id: string;
+  url?: string;
+  title?: string;
+  content_html?: string;
+  summary?: string;
+  date_published?: string;
+  date_modified?: string;
+  tags?: string[];
+}
+
+function person(p: Person): { name: string; url?: string } {
+  return { name: p.name, ...(p.url ? { url: p.url } : {}) };
+}
+
+function attachments(article: Article) {
+  return article.enclosures.map((e) => ({ url: e.url, mime_type: e.type, size_in_bytes: e.length }));
+}
+
+/**
+ * JSON Feed 1.1. `feed` writes version 1 (single `author`, no `language`,
+ * no attachments), so its items are re-assembled into a 1.1 document with a
+ * fixed key order: same input, same bytes.
+ */
+export function renderJson(model: FeedModel): string {
+  const legacy = JSON.parse(buildFeed(model, "json").json1()) as { items: FeedJsonItem[] };
+  const items = legacy.items.map((item, i) => {
+    const article = model.articles[i]!;
+    const files = attachments(article);
+    return {
+      id: item.id,
+      url: item.url,
+      title: item.title,
+      content_html: item.content_html,
+      summary: item.summary,
+      ...(article.image ? { image: article.image.url } : {}),
+      date_published: item.date_published,
+      date_modified: item.date_modified,
+      authors: article.authors.map(person),
+      ...(item.tags && item.tags.length > 0 ? { tags: item.tags } : {}),
+      ...(article.language !== model.language ? { language: article.language } : {}),
+      ...(files.length > 0 ? { attachments: files } : {}),
+    };
+  });
+  const doc = {
+    version: "https://jsonfeed.org/version/1.1",
+    title: model.title,
+    home_page_url: model.homeUrl,
+    feed_url: model.selfUrls.json,
+    description: model.description,
+    language: model.language,
+    authors: [person(model.author)],
+    items,
+  };
+  return JSON.stringify(doc, null, 2) + "\n";
+}

@@ -1,0 +1,45 @@
+import { lastChange } from "../core/article.js";
+import type { Catalog } from "../core/catalog.js";
+import type { SiteConfig } from "../core/config.js";
+import { FEED_FILES, newestChange, siteFeed, type FeedFormat } from "../core/feed-model.js";
+import { renderAtom } from "../core/render/atom.js";
+import { renderArticlePage, renderIndexPage, STYLESHEET } from "../core/render/html.js";
+import { renderJson } from "../core/render/json.js";
+import { renderRss } from "../core/render/rss.js";
+import type { Rendered } from "./representation.js";
+
+export const MEDIA_TYPES = {
+  rss: "application/rss+xml; charset=utf-8",
+  atom: "application/atom+xml; charset=utf-8",
+  json: "application/feed+json; charset=utf-8",
+  html: "text/html; charset=utf-8",
+  css: "text/css; charset=utf-8",
+} as const;
+
+const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJson } as const;
+
+/** Every path the site answers with 200, mapped to how its body is made. Pure. */
+export function resolveResource(site: SiteConfig, catalog: Catalog, path: string): (() => Rendered) | undefined {
+  for (const format of Object.keys(FEED_FILES) as FeedFormat[]) {
+    if (path === `/${FEED_FILES[format]}`) {
+      return () => {
+        const model = siteFeed(site, catalog.articles);
+        return { contentType: MEDIA_TYPES[format], body: RENDERERS[format](model), lastModified: model.updated };
+      };
+    }
+  }
+  if (path === "/") {
+    return () => {
+      const shown = catalog.articles.slice(0, site.feedSize);
+      return { contentType: MEDIA_TYPES.html, body: renderIndexPage(site, shown), lastModified: newestChange(shown) };
+    };
+  }
+  if (path === "/style.css") return () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET });
+  const item = /^\/items\/([a-z0-9-]+)$/.exec(path);
+  if (item) {
+    const article = catalog.bySlug.get(item[1]!);
+    if (!article) return undefined;
+    return () => ({ contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: lastChange(article) });
+  }
+  return undefined;
+}

@@ -1,0 +1,50 @@
+import { readFile } from "node:fs/promises";
+import { serve, type ServerType } from "@hono/node-server";
+import { buildCatalog, type Catalog } from "../core/catalog.js";
+import { parseSiteConfig, type SiteConfig } from "../core/config.js";
+import { createApp, type Logger } from "../http/app.js";
+import { directoryStore } from "../storage/fs-dir.js";
+import { readAllRecords } from "../storage/load.js";
+import { nodeCompressor } from "./node-compress.js";
+
+export interface NodeSiteOptions {
+  configPath: string;
+  itemsDir: string;
+  /** SITE_URL, passed in by the entry point. */
+  siteUrl?: string;
+  log?: Logger;
+}
+
+export async function loadSiteConfig(configPath: string, siteUrl?: string): Promise<SiteConfig> {
+  const text = await readFile(configPath, "utf8");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${configPath}: not valid JSON: ${(error as Error).message}`);
+  }
+  return parseSiteConfig(raw, configPath, siteUrl);
+}
+
+/** Reads every record in the items directory; each broken one is logged and left out. */
+export async function loadCatalog(itemsDir: string, site: SiteConfig, log: Logger): Promise<Catalog> {
+  const catalog = buildCatalog(await readAllRecords(directoryStore(itemsDir, itemsDir)), site);
+  for (const error of catalog.errors) log(`skipped record: ${error.message}`);
+  return catalog;
+}
+
+export async function createNodeSite(options: NodeSiteOptions) {
+  const log = options.log ?? ((m, e) => console.error(m, e ?? ""));
+  const site = await loadSiteConfig(options.configPath, options.siteUrl);
+  const catalog = await loadCatalog(options.itemsDir, site, log);
+  const app = createApp({ site, catalog: () => catalog, compress: nodeCompressor, log });
+  return { site, catalog, app };
+}
+
+/** Starts the HTTP server; resolves once it listens. */
+export function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, reject) => {
+    const server = serve({ fetch, port, hostname }, () => resolve(server));
+    server.once("error", reject);
+  });
+}

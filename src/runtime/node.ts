@@ -1,0 +1,25 @@
+/** Node entry point: the only place that reads the environment. */
+import { resolve } from "node:path";
+import { createNodeSite, listen } from "./node-site.js";
+
+const port = Number(process.env.PORT ?? 3000);
+const hostname = process.env.HOST ?? "0.0.0.0";
+const root = process.cwd();
+
+process.on("unhandledRejection", (reason) => console.error("unhandled rejection:", reason));
+
+const { site, catalog, app } = await createNodeSite({
+  configPath: resolve(root, process.env.WIREFEED_CONFIG ?? "site.config.json"),
+  itemsDir: resolve(root, process.env.ITEMS_DIR ?? "items"),
+  siteUrl: process.env.SITE_URL || undefined,
+});
+const server = await listen(app.fetch, port, hostname);
+console.log(`wirefeed: ${catalog.articles.length} articles, ${catalog.errors.length} skipped; serving ${site.baseUrl} on http://${hostname}:${port}`);
+
+// Graceful stop: finish in-flight requests, then exit.
+for (const signal of ["SIGTERM", "SIGINT"] as const) {
+  process.once(signal, () => {
+    server.close(() => process.exit(0));
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+}

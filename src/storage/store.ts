@@ -1,0 +1,19 @@
+/**
+ * Where article records live. One small interface, one file per backend; every
+ * backend passes the contract suite in test/storage/contract.ts.
+ */
+export interface RecordStore {
+  /** Record names ("<slug>.md"), in no particular order. */
+  list(): Promise<string[]>;
+  /** The record's bytes, or undefined when it does not exist. */
+  read(name: string): Promise<Uint8Array | undefined>;
+  /** How a record is named in error messages, e.g. "items/foo.md". */
+  describe(name: string): string;
+}
+
+export const RECORD_SUFFIX = ".md";
+
+/** Only "*.md" names that are plain file names (no path separators, no NUL) are records. */
+export function isRecordName(name: string): boolean {
+  return name.endsWith(RECORD_SUFFIX) && !/[/\\\0]/.test(name) && !name.startsWith(".");
+}
