@@ -14,7 +14,9 @@ const { site, catalog, app } = await createNodeSite({
   siteUrl: process.env.SITE_URL || undefined,
 });
 const server = await listen(app.fetch, port, hostname);
-console.log(`wirefeed: ${catalog.articles.length} articles, ${catalog.errors.length} skipped; serving ${site.baseUrl} on http://${hostname}:${port}`);
+const address = server.address();
+const bound = typeof address === "object" && address ? address.port : port;
+console.log(`wirefeed: ${catalog.articles.length} articles, ${catalog.errors.length} skipped; serving ${site.baseUrl} on http://${hostname}:${bound}`);
 
 // Graceful stop: finish in-flight requests, then exit.
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

@@ -1,0 +1,151 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { parseRecord } from "../../src/core/record.js";
+import { catalogOf, record, testSite } from "../support/fixtures.js";
+
+const site = testSite();
+const VALID = { title: "A headline", published: "2022-06-29T09:00:00+09:00" };
+
+function errorsOf(file: string, content: string | Uint8Array) {
+  const result = parseRecord(file, content, site);
+  if (result.ok) throw new Error("expected errors");
+  return result.errors;
+}
+
+describe("bundled items/", () => {
+  const files = readdirSync("items").filter((f) => f.endsWith(".md"));
+
+  it("ships the seed story and at least three more", () => {
+    expect(files).toContain("japan-pm-seeks-nato-partnership-upgrade.md");
+    expect(files.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it.each(files)("%s parses without errors", (file) => {
+    const result = parseRecord(`items/${file}`, readFileSync(`items/${file}`), site);
+    expect(result.ok ? [] : result.errors.map(String)).toEqual([]);
+  });
+
+  it("keeps the seed story's fields", () => {
+    const result = parseRecord("items/x.md", readFileSync("items/japan-pm-seeks-nato-partnership-upgrade.md"), site);
+    if (!result.ok || !("article" in result)) throw new Error("seed invalid");
+    const a = result.article;
+    expect(a.title).toBe("Japan PM seeks upgrade of NATO partnership after Russia's war");
+    expect(a.dateline).toBe("TOKYO");
+    expect(a.source).toBe("KUNA");
+    // A bare date is midnight in the site's zone (Asia/Tokyo, UTC+9).
+    expect(a.published.toISOString()).toBe("2022-06-28T15:00:00.000Z");
+    expect(a.body.split("\n\n")).toHaveLength(11);
+    expect(a.body).not.toContain("(end)");
+  });
+});
+
+describe("parseRecord: a valid record", () => {
+  it("applies defaults: id, authors, language, url", () => {
+    const result = parseRecord("items/a-b.md", record(VALID), site);
+    if (!result.ok || !("article" in result)) throw new Error("invalid");
+    expect(result.article).toMatchObject({
+      slug: "a-b",
+      id: "tag:news.example,2022-06-29:a-b",
+      authors: [{ name: "Test Desk", email: "desk@news.example" }],
+      language: "en",
+      url: "https://news.example/items/a-b",
+      categories: [],
+      enclosures: [],
+    });
+  });
+
+  it("accepts names and {name,email,url} authors, resolves site-relative URLs", () => {
+    const result = parseRecord(
+      "items/x.md",
+      record({
+        ...VALID,
+        authors: ["Kim", { name: "Lee", email: "lee@news.example", url: "/staff/lee" }],
+        image: "/media/a.jpg",
+        enclosures: [{ url: "/media/a.mp3", type: "audio/mp3", length: 10 }],
+      }),
+      site,
+    );
+    if (!result.ok || !("article" in result)) throw new Error(JSON.stringify(result));
+    expect(result.article.authors).toEqual([{ name: "Kim" }, { name: "Lee", email: "lee@news.example", url: "https://news.example/staff/lee" }]);
+    expect(result.article.image).toEqual({ url: "https://news.example/media/a.jpg", type: "image/jpeg" });
+    // audio/mp3 is not a registered type: corrected to audio/mpeg.
+    expect(result.article.enclosures).toEqual([{ url: "https://news.example/media/a.mp3", type: "audio/mpeg", length: 10 }]);
+  });
+
+  it("keeps drafts out", () => {
+    const result = parseRecord("items/x.md", record({ ...VALID, draft: true }), site);
+    expect(result).toEqual({ ok: true, draft: true, slug: "x" });
+  });
+
+  it("removes characters XML cannot carry from every text field", () => {
+    const result = parseRecord("items/x.md", record({ ...VALID, title: "Bell\u0007 and\u0000 null" }, "Body\u001b text\uFFFF"), site);
+    if (!result.ok || !("article" in result)) throw new Error("invalid");
+    expect(result.article.title).toBe("Bell and null");
+    expect(result.article.body).toBe("Body text");
+  });
+});
+
+describe("parseRecord: invalid records name the file and the field", () => {
+  const cases: [string, string | Uint8Array, string, RegExp][] = [
+    ["missing title", record({ published: VALID.published }), "title", /is required/],
+    ["bad date", record({ ...VALID, published: "29 June 2022" }), "published", /not an ISO 8601/],
+    ["impossible date", record({ ...VALID, published: "2022-02-30" }), "published", /not a calendar date/],
+    ["date without offset", record({ ...VALID, published: "2022-06-29T09:00:00" }), "published", /with offset/],
+    ["unknown field", record({ ...VALID, categores: ["x"] }), "categores", /unknown field \(did you mean "categories"\?\)/],
+    ["broken YAML", "---\ntitle: [unclosed\npublished: 2022-06-29\n---\nbody\n", "front matter", /not valid YAML/],
+    ["no front matter", "Just a story\n", "front matter", /must start/],
+    ["unclosed front matter", "---\ntitle: x\n", "front matter", /not closed/],
+    ["empty file", "", "(file)", /is empty/],
+    ["blank file", "  \n\n", "(file)", /is empty/],
+    ["binary file", new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]), "(file)", /binary/],
+    ["invalid UTF-8", new Uint8Array([0x2d, 0x2d, 0x2d, 0x0a, 0xff, 0xfe, 0x0a]), "(file)", /UTF-8/],
+    ["updated before published", record({ ...VALID, updated: "2022-06-28T00:00:00Z" }), "updated", /later than published/],
+    ["title not text", "---\ntitle: 2024\npublished: 2022-06-29\n---\nbody\n", "title", /quote it/],
+    ["bad language", record({ ...VALID, language: "english language" }), "language", /BCP 47/],
+    ["enclosure without length", record({ ...VALID, enclosures: [{ url: "/a.mp3", type: "audio/mpeg" }] }), "enclosures[0].length", /required/],
+    ["non-canonical id", record({ ...VALID, id: "not a uri" }), "id", /absolute URI/],
+    ["empty body", record(VALID, ""), "body", /empty/],
+    ["draft not boolean", record({ ...VALID, draft: "yes" }), "draft", /true or false/],
+  ];
+
+  it.each(cases)("%s", (_label, content, field, problem) => {
+    const errors = errorsOf("items/broken.md", content);
+    const match = errors.find((e) => e.field === field);
+    expect(match, errors.map(String).join("\n")).toBeDefined();
+    expect(match!.file).toBe("items/broken.md");
+    expect(match!.problem).toMatch(problem);
+    expect(match!.message).toContain(`items/broken.md`);
+    expect(match!.message).toContain(`${field}: `);
+  });
+
+  it("bad slug (file name)", () => {
+    const errors = errorsOf("items/Bad_Name.md", record(VALID));
+    expect(errors.map((e) => [e.file, e.field])).toEqual([["items/Bad_Name.md", "slug"]]);
+  });
+
+  it("reports every problem, with the line of each field", () => {
+    const text = "---\ntitle: ok\npublished: nope\ncolour: red\n---\nbody\n";
+    const errors = errorsOf("items/x.md", text);
+    expect(errors.map((e) => `${e.field}@${e.line}`).sort()).toEqual(["colour@4", "published@3"]);
+    expect(errors.find((e) => e.field === "published")!.message).toMatch(/^items\/x\.md:3: published: /);
+  });
+
+  it("a broken record never takes down the others", () => {
+    const catalog = catalogOf({
+      "good.md": record(VALID),
+      "bad.md": record({ published: VALID.published }),
+      "empty.md": "",
+    });
+    expect(catalog.articles.map((a) => a.slug)).toEqual(["good"]);
+    expect(catalog.errors.map((e) => `${e.file} ${e.field}`).sort()).toEqual(["items/bad.md title", "items/empty.md (file)"]);
+  });
+
+  it("a duplicate id is an error on the second record, the first is kept", () => {
+    const catalog = catalogOf({
+      "a.md": record({ ...VALID, id: "tag:news.example,2022:same" }),
+      "b.md": record({ ...VALID, id: "tag:news.example,2022:same" }),
+    });
+    expect(catalog.articles.map((a) => a.slug)).toEqual(["a"]);
+    expect(catalog.errors.map(String)).toEqual([expect.stringMatching(/items\/b\.md: id: .* already used by items\/a\.md/)]);
+  });
+});

@@ -1,0 +1,94 @@
+/** The real entry point (what `npm start` runs), over a real socket. */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, writeFileSync, copyFileSync, readdirSync } from "node:fs";
+import { request } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { record } from "../support/fixtures.js";
+
+let child: ChildProcess;
+let base = "";
+let stderr = "";
+
+function get(path: string, opts: { method?: string; headers?: Record<string, string> } = {}) {
+  return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
+    const req = request(`${base}${path}`, { method: opts.method ?? "GET", headers: opts.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
+
+beforeAll(async () => {
+  const dir = mkdtempSync(join(tmpdir(), "wirefeed-items-"));
+  for (const f of readdirSync("items")) copyFileSync(join("items", f), join(dir, f));
+  writeFileSync(join(dir, "no-title.md"), record({ published: "2022-06-29" }));
+  writeFileSync(join(dir, "binary.md"), Buffer.from([0x00, 0x01, 0x02]));
+  writeFileSync(join(dir, "empty.md"), "");
+  writeFileSync(join(dir, "typo.md"), record({ title: "x", published: "2022-06-29", catgories: [] }));
+  child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ITEMS_DIR: dir, SITE_URL: "https://wire.example/" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  base = await new Promise<string>((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (m) resolve(m[1]!);
+    });
+    child.once("exit", (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
+  });
+});
+
+afterAll(() => {
+  child?.kill("SIGTERM");
+});
+
+describe("node server", () => {
+  it("logs each broken record at start-up, naming file and field", () => {
+    expect(stderr).toMatch(/no-title\.md: title: is required/);
+    expect(stderr).toMatch(/binary\.md: \(file\): is binary/);
+    expect(stderr).toMatch(/empty\.md: \(file\): is empty/);
+    expect(stderr).toMatch(/typo\.md:\d+: catgories: unknown field \(did you mean "categories"\?\)/);
+  });
+
+  it("still serves the other articles, with links from SITE_URL", async () => {
+    const res = await get("/rss.xml");
+    expect(res.status).toBe(200);
+    expect(res.headers["content-type"]).toBe("application/rss+xml; charset=utf-8");
+    const xml = res.body.toString();
+    expect(xml.match(/<item>/g)).toHaveLength(readdirSync("items").length);
+    expect(xml).toContain("<link>https://wire.example/items/japan-pm-seeks-nato-partnership-upgrade</link>");
+  });
+
+  it("gzip over the wire, Content-Length matching the bytes sent", async () => {
+    const res = await get("/atom.xml", { headers: { "Accept-Encoding": "gzip" } });
+    expect(res.headers["content-encoding"]).toBe("gzip");
+    expect(Number(res.headers["content-length"])).toBe(res.body.length);
+    expect(gunzipSync(res.body).toString()).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed /);
+  });
+
+  it("HEAD sends the GET's headers and no body", async () => {
+    const getRes = await get("/feed.json");
+    const head = await get("/feed.json", { method: "HEAD" });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+    expect(head.headers["content-length"]).toBe(String(getRes.body.length));
+    expect(head.headers.etag).toBe(getRes.headers.etag);
+  });
+
+  it("304 with If-None-Match, 404 for unknown paths", async () => {
+    const first = await get("/items/kuwait-oil-output-steady");
+    const again = await get("/items/kuwait-oil-output-steady", { headers: { "If-None-Match": String(first.headers.etag) } });
+    expect(again.status).toBe(304);
+    expect(again.headers["cache-control"]).toBe("public, max-age=300");
+    expect((await get("/items/no-title")).status).toBe(404);
+  });
+});
