@@ -11,9 +11,16 @@ export interface RecordStore {
   describe(name: string): string;
 }
 
+/** A store the publish API can change. A write is all-or-nothing: readers see the old or the new record, never a mix. */
+export interface WritableRecordStore extends RecordStore {
+  write(name: string, bytes: Uint8Array): Promise<void>;
+  /** Resolves true when the record existed. */
+  remove(name: string): Promise<boolean>;
+}
+
 export const RECORD_SUFFIX = ".md";
 
-/** Only "*.md" names that are plain file names (no path separators, no NUL) are records. */
+/** Only "<slug>.md" names that are plain file names (no path separators, no NUL, not hidden) are records. */
 export function isRecordName(name: string): boolean {
-  return name.endsWith(RECORD_SUFFIX) && !/[/\\\0]/.test(name) && !name.startsWith(".");
+  return name.endsWith(RECORD_SUFFIX) && name.length > RECORD_SUFFIX.length && !/[/\\\0]/.test(name) && !name.startsWith(".");
 }
