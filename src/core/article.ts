@@ -13,8 +13,11 @@ export interface ArticleImage {
   alt?: string;
 }
 
-/** A validated article record: the only shape the rest of the app sees. */
-export interface Article {
+/**
+ * What every listing needs to know of an article without its text: enough to
+ * sort, filter and link. Stores that index their records (KV) keep this.
+ */
+export interface ArticleMeta {
   slug: string;
   /** Where it came from, for error messages (e.g. "items/kishida-nato.md"). */
   file: string;
@@ -22,24 +25,28 @@ export interface Article {
   title: string;
   published: Date;
   updated?: Date;
-  /** Plain text, when the record gives one; otherwise derived from the body. */
-  summary?: string;
-  /** Markdown source; rendered lazily so loading a large store stays cheap. */
-  body: string;
-  authors: Person[];
   categories: string[];
-  dateline?: string;
-  source?: string;
-  /** Desk initials from the wire trailer, e.g. "mk.ibi". */
-  desk?: string;
+  authors: Person[];
   language: string;
-  image?: ArticleImage;
-  enclosures: Enclosure[];
   /** Absolute URL of the article page. */
   url: string;
 }
 
+/** A validated article record: the only shape the renderers see. */
+export interface Article extends ArticleMeta {
+  /** Plain text, when the record gives one; otherwise derived from the body. */
+  summary?: string;
+  /** Markdown source; rendered lazily so loading a large store stays cheap. */
+  body: string;
+  dateline?: string;
+  source?: string;
+  /** Desk initials from the wire trailer, e.g. "mk.ibi". */
+  desk?: string;
+  image?: ArticleImage;
+  enclosures: Enclosure[];
+}
+
 /** The instant an article last changed: `updated` when corrected, else `published`. */
-export function lastChange(article: Article): Date {
+export function lastChange(article: ArticleMeta): Date {
   return article.updated ?? article.published;
 }

@@ -1,4 +1,4 @@
-import type { Article } from "./article.js";
+import type { Article, ArticleMeta } from "./article.js";
 import type { SiteConfig } from "./config.js";
 import { RecordError } from "./errors.js";
 import { compareNewestFirst } from "./feed-model.js";
@@ -11,15 +11,39 @@ export interface RawRecord {
   bytes: Uint8Array;
 }
 
-/** Every published article, newest first, and every record that could not be used. */
+/**
+ * The published articles as the HTTP layer sees them: compact entries for
+ * sorting and listing, and the full article loaded only when a response
+ * shows it. In-memory catalogs hold full articles; indexed stores (KV) hold
+ * entries and load text on demand.
+ */
 export interface Catalog {
-  articles: readonly Article[];
-  bySlug: ReadonlyMap<string, Article>;
-  errors: readonly RecordError[];
+  /** Newest first (see compareNewestFirst). */
+  readonly entries: readonly ArticleMeta[];
+  /** Records that could not be used, each naming its file and field. */
+  readonly errors: readonly RecordError[];
+  find(slug: string): ArticleMeta | undefined;
+  load(entry: ArticleMeta): Promise<Article>;
 }
 
-/** Pure: records in, catalog out. A broken record is reported and left out; the rest are kept. */
-export function buildCatalog(records: readonly RawRecord[], site: SiteConfig): Catalog {
+/** A catalog over articles already in memory. */
+export function memoryCatalog(articles: Article[], errors: RecordError[] = []): Catalog {
+  const sorted = [...articles].sort(compareNewestFirst);
+  const bySlug = new Map(sorted.map((a) => [a.slug, a]));
+  return {
+    entries: sorted,
+    errors,
+    find: (slug) => bySlug.get(slug),
+    load: async (entry) => {
+      const article = bySlug.get(entry.slug);
+      if (!article) throw new Error(`no article ${entry.slug} in this catalog`);
+      return article;
+    },
+  };
+}
+
+/** Parses every record: a broken one is reported and left out; the rest are kept. Pure. */
+export function parseRecords(records: readonly RawRecord[], site: SiteConfig): { articles: Article[]; errors: RecordError[] } {
   const articles: Article[] = [];
   const errors: RecordError[] = [];
   const seenIds = new Map<string, string>();
@@ -39,6 +63,10 @@ export function buildCatalog(records: readonly RawRecord[], site: SiteConfig): C
     seenIds.set(article.id, record.file);
     articles.push(article);
   }
-  articles.sort(compareNewestFirst);
-  return { articles, bySlug: new Map(articles.map((a) => [a.slug, a])), errors };
+  return { articles, errors };
+}
+
+export function buildCatalog(records: readonly RawRecord[], site: SiteConfig): Catalog {
+  const { articles, errors } = parseRecords(records, site);
+  return memoryCatalog(articles, errors);
 }

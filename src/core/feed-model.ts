@@ -1,4 +1,4 @@
-import { lastChange, type Article } from "./article.js";
+import { lastChange, type Article, type ArticleMeta } from "./article.js";
 import type { Person, SiteConfig } from "./config.js";
 
 export type FeedFormat = "rss" | "atom" | "json";
@@ -26,21 +26,20 @@ export interface FeedModel {
 }
 
 /** Newest first by publication date; ties broken by id so the order never depends on load order. */
-export function compareNewestFirst(a: Article, b: Article): number {
+export function compareNewestFirst(a: ArticleMeta, b: ArticleMeta): number {
   const byDate = b.published.getTime() - a.published.getTime();
   if (byDate !== 0) return byDate;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
-export function newestChange(articles: readonly Article[]): Date {
+export function newestChange(articles: readonly ArticleMeta[]): Date {
   let newest = 0;
   for (const a of articles) newest = Math.max(newest, lastChange(a).getTime());
   return new Date(newest);
 }
 
-/** The site's main feed: the newest `site.feedSize` articles. `sorted` must be newest first. */
-export function siteFeed(site: SiteConfig, sorted: readonly Article[]): FeedModel {
-  const articles = sorted.slice(0, site.feedSize);
+/** The site's main feed over `articles` (newest first, already cut to `site.feedSize`). */
+export function siteFeed(site: SiteConfig, articles: Article[]): FeedModel {
   const url = (file: string) => new URL(file, site.baseUrl).href;
   return {
     id: site.baseUrl,

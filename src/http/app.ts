@@ -53,7 +53,7 @@ export function createApp(options: AppOptions): Hono {
     if (!hit) {
       const render = resolveResource(site, catalog, path);
       // Concurrent first requests share this one promise, so one render.
-      hit = render ? Representation.create(render(), compress) : Promise.resolve(undefined);
+      hit = render ? render().then((r) => Representation.create(r, compress)) : Promise.resolve(undefined);
       hit.catch(() => cache.delete(path));
       // Unknown paths are not remembered: the cache must not grow with what clients make up.
       if (render) cache.set(path, hit);

@@ -1,4 +1,4 @@
-import { lastChange } from "../core/article.js";
+import { lastChange, type Article } from "../core/article.js";
 import type { Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { FEED_FILES, newestChange, siteFeed, type FeedFormat } from "../core/feed-model.js";
@@ -18,28 +18,39 @@ export const MEDIA_TYPES = {
 
 const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJson } as const;
 
-/** Every path the site answers with 200, mapped to how its body is made. Pure. */
-export function resolveResource(site: SiteConfig, catalog: Catalog, path: string): (() => Rendered) | undefined {
+/** The newest `site.feedSize` articles, loaded in full. */
+function newest(site: SiteConfig, catalog: Catalog): Promise<Article[]> {
+  return Promise.all(catalog.entries.slice(0, site.feedSize).map((e) => catalog.load(e)));
+}
+
+/**
+ * Every path the site answers with 200, mapped to how its body is made
+ * (undefined: 404). Deciding is cheap and synchronous; rendering is deferred.
+ */
+export function resolveResource(site: SiteConfig, catalog: Catalog, path: string): (() => Promise<Rendered>) | undefined {
   for (const format of Object.keys(FEED_FILES) as FeedFormat[]) {
     if (path === `/${FEED_FILES[format]}`) {
-      return () => {
-        const model = siteFeed(site, catalog.articles);
+      return async () => {
+        const model = siteFeed(site, await newest(site, catalog));
         return { contentType: MEDIA_TYPES[format], body: RENDERERS[format](model), lastModified: model.updated };
       };
     }
   }
   if (path === "/") {
-    return () => {
-      const shown = catalog.articles.slice(0, site.feedSize);
+    return async () => {
+      const shown = await newest(site, catalog);
       return { contentType: MEDIA_TYPES.html, body: renderIndexPage(site, shown), lastModified: newestChange(shown) };
     };
   }
-  if (path === "/style.css") return () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET });
+  if (path === "/style.css") return async () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET });
   const item = /^\/items\/([a-z0-9-]+)$/.exec(path);
   if (item) {
-    const article = catalog.bySlug.get(item[1]!);
-    if (!article) return undefined;
-    return () => ({ contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: lastChange(article) });
+    const entry = catalog.find(item[1]!);
+    if (!entry) return undefined;
+    return async () => {
+      const article = await catalog.load(entry);
+      return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: lastChange(article) };
+    };
   }
   return undefined;
 }

@@ -16,7 +16,7 @@ const { site, catalog, app } = await createNodeSite({
 const server = await listen(app.fetch, port, hostname);
 const address = server.address();
 const bound = typeof address === "object" && address ? address.port : port;
-console.log(`wirefeed: ${catalog.articles.length} articles, ${catalog.errors.length} skipped; serving ${site.baseUrl} on http://${hostname}:${bound}`);
+console.log(`wirefeed: ${catalog.entries.length} articles, ${catalog.errors.length} skipped; serving ${site.baseUrl} on http://${hostname}:${bound}`);
 
 // Graceful stop: finish in-flight requests, then exit.
 for (const signal of ["SIGTERM", "SIGINT"] as const) {

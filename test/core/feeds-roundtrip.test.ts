@@ -21,7 +21,7 @@ import { parseXml, xmllint } from "../support/xml.js";
 
 const site = parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json", "https://wire.example/news/");
 const catalog = buildCatalog(await readAllRecords(directoryStore("items", "items")), site);
-const model = siteFeed(site, catalog.articles);
+const model = siteFeed(site, await Promise.all(catalog.entries.slice(0, site.feedSize).map((e) => catalog.load(e))));
 const articles = model.articles;
 const rss = renderRss(model);
 const atom = renderAtom(model);

@@ -136,7 +136,7 @@ describe("parseRecord: invalid records name the file and the field", () => {
       "bad.md": record({ published: VALID.published }),
       "empty.md": "",
     });
-    expect(catalog.articles.map((a) => a.slug)).toEqual(["good"]);
+    expect(catalog.entries.map((a) => a.slug)).toEqual(["good"]);
     expect(catalog.errors.map((e) => `${e.file} ${e.field}`).sort()).toEqual(["items/bad.md title", "items/empty.md (file)"]);
   });
 
@@ -145,7 +145,7 @@ describe("parseRecord: invalid records name the file and the field", () => {
       "a.md": record({ ...VALID, id: "tag:news.example,2022:same" }),
       "b.md": record({ ...VALID, id: "tag:news.example,2022:same" }),
     });
-    expect(catalog.articles.map((a) => a.slug)).toEqual(["a"]);
+    expect(catalog.entries.map((a) => a.slug)).toEqual(["a"]);
     expect(catalog.errors.map(String)).toEqual([expect.stringMatching(/items\/b\.md: id: .* already used by items\/a\.md/)]);
   });
 });
