@@ -138,4 +138,15 @@ describe("feed pitfalls", () => {
     expect(child(atomEntry(renderAtom(model)), "id").text).toBe(a.id);
     expect(JSON.parse(renderJson(model)).items[0].id).toBe(a.id);
   });
+
+  it("RSS plain text is written with &#x26;/&#x3C; (RSS Best Practices), not CDATA, and reads back exactly", () => {
+    const title = 'R&D <labs> say "5 < 7" ]]> done';
+    const xml = renderRss(feedOf(article("m", { title, categories: ["C<D> & E"] })));
+    const line = xml.split("\n").find((l) => l.includes("<title>R"))!;
+    expect(line.trim()).toBe("<title>R&#x26;D &#x3C;labs&gt; say \"5 &#x3C; 7\" ]]&gt; done</title>");
+    const item = rssItem(xml);
+    expect(child(item, "title").text).toBe(title);
+    expect(child(item, "category").text).toBe("C<D> & E");
+    xmllint(xml);
+  });
 });

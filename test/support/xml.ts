@@ -11,6 +11,9 @@ export interface XmlElement {
   children: XmlElement[];
   /** Concatenated character data (text and CDATA) directly inside the element. */
   text: string;
+  /** 1-based source lines where the element starts and ends. */
+  line: number;
+  endLine: number;
 }
 
 /** Parses with saxes (strict: any well-formedness or namespace error throws). */
@@ -24,7 +27,7 @@ export function parseXml(xml: string): XmlElement {
   parser.on("opentag", (tag) => {
     const attrs: Record<string, string> = {};
     for (const [name, attr] of Object.entries(tag.attributes)) attrs[name] = typeof attr === "string" ? attr : attr.value;
-    const el: XmlElement = { name: tag.name, uri: tag.uri ?? "", local: tag.local ?? tag.name, attrs, children: [], text: "" };
+    const el: XmlElement = { name: tag.name, uri: tag.uri ?? "", local: tag.local ?? tag.name, attrs, children: [], text: "", line: parser.line, endLine: parser.line };
     if (stack.length) stack[stack.length - 1]!.children.push(el);
     else root = el;
     stack.push(el);
@@ -34,7 +37,9 @@ export function parseXml(xml: string): XmlElement {
   };
   parser.on("text", addText);
   parser.on("cdata", addText);
-  parser.on("closetag", () => void stack.pop());
+  parser.on("closetag", () => {
+    stack.pop()!.endLine = parser.line;
+  });
   parser.write(xml).close();
   if (!root) throw new Error("no root element");
   return root;

@@ -20,7 +20,7 @@ function entryExtras(article: Article, indent: string): string {
  * "AT&T <b>" then shows in a reader exactly as written.
  */
 export function renderAtom(model: FeedModel): string {
-  const feed = buildFeed(model, "xml", (article, i) => ({
+  const feed = buildFeed(model, "xml", textNode, (article, i) => ({
     title: cdata(escapeHtml(article.title)),
     author: article.authors.map((a) => ({
       name: textNode(a.name),

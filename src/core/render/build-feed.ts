@@ -3,7 +3,7 @@ import { lastChange, type Article } from "../article.js";
 import type { FeedModel } from "../feed-model.js";
 import { renderBody, summaryOf } from "../markdown.js";
 import { escapeHtml } from "../text.js";
-import { cdata, textNode } from "./xml-guards.js";
+import { cdata } from "./xml-guards.js";
 
 export const GENERATOR = "wirefeed";
 
@@ -12,8 +12,13 @@ export const GENERATOR = "wirefeed";
  * (see xml-guards.ts); JSON gets the plain text. Dates are always given, so
  * `feed` never falls back to the clock.
  */
-export function buildFeed(model: FeedModel, target: "xml" | "json", itemExtras?: (a: Article, i: number) => Partial<Item>): Feed {
-  const text = target === "xml" ? textNode : (s: string) => s;
+export function buildFeed(
+  model: FeedModel,
+  target: "xml" | "json",
+  /** How this format writes plain-text element content. */
+  text: (s: string) => string,
+  itemExtras?: (a: Article, i: number) => Partial<Item>,
+): Feed {
   const html = target === "xml" ? cdata : (s: string) => s;
   const feed = new Feed({
     id: text(model.id),
@@ -37,15 +42,15 @@ export function buildFeed(model: FeedModel, target: "xml" | "json", itemExtras?:
     feed.addItem({
       id: article.id,
       link: article.url,
-      // Plain-text headline (RSS reads it as text); Atom overrides it with HTML.
-      title: html(article.title),
+      // Each XML format sets its own title markup; JSON takes the plain text.
+      title: article.title,
       date: lastChange(article),
       published: article.published,
       // RSS description and Atom summary are HTML: escape the plain-text summary into it.
       description: html(target === "xml" ? escapeHtml(summaryOf(article)) : summaryOf(article)),
       content: html(body.html),
-      // RSS prints `name` as text, Atom needs `term` (an attribute); each format sets what it prints.
-      category: article.categories.map((name) => (target === "xml" ? { name: text(name) } : { name })),
+      // RSS prints `name` as text, Atom needs `term` (an attribute): the XML formats set their own.
+      category: article.categories.map((name) => ({ name })),
       ...itemExtras?.(article, i),
     });
   });

@@ -28,7 +28,7 @@ function attachments(article: Article) {
  * fixed key order: same input, same bytes.
  */
 export function renderJson(model: FeedModel): string {
-  const legacy = JSON.parse(buildFeed(model, "json").json1()) as { items: FeedJsonItem[] };
+  const legacy = JSON.parse(buildFeed(model, "json", (s) => s).json1()) as { items: FeedJsonItem[] };
   const items = legacy.items.map((item, i) => {
     const article = model.articles[i]!;
     const files = attachments(article);

@@ -12,11 +12,22 @@
  *   content (U+FFFF is stripped from every input) and swap it for "&lt;" in
  *   the finished document.
  *
- * All three also strip the characters XML 1.0 cannot carry.
+ * - RSS plain text (titles, categories, channel text): the RSS Best
+ *   Practices Profile asks for "&" and "<" as hexadecimal character
+ *   references, so that no reader can take the text for markup and the W3C
+ *   validator does not flag it. xml-js cannot write a character reference,
+ *   so placeholders go in and the references are swapped in at the end;
+ *   `feed` wraps item titles in CDATA, where a reference would be literal,
+ *   so that CDATA wrapper is removed for them.
+ *
+ * All of them also strip the characters XML 1.0 cannot carry.
+ * Placeholders are characters that stripping guarantees never occur in content.
  */
 import { stripForbiddenXmlChars } from "../text.js";
 
 const LT_PLACEHOLDER = "\uFFFF";
+const AMP_PLACEHOLDER = "\u0001";
+const GT_PLACEHOLDER = "\u0002";
 
 export function textNode(text: string): string {
   return stripForbiddenXmlChars(text).replace(/&/g, "&amp;");
@@ -35,9 +46,24 @@ export function ampEscapedAttribute(text: string): string {
   return stripForbiddenXmlChars(text).replaceAll("<", LT_PLACEHOLDER);
 }
 
-/** Applied to the finished document: resolves attribute placeholders. */
+/** RSS plain text: "&" and "<" become &#x26; and &#x3C; in the finished document. */
+export function rssPlainText(text: string): string {
+  return stripForbiddenXmlChars(text)
+    .replaceAll("&", AMP_PLACEHOLDER)
+    .replaceAll("<", LT_PLACEHOLDER)
+    .replaceAll(">", GT_PLACEHOLDER);
+}
+
+/** `<title><![CDATA[…]]></title>` around placeholder text (no "<" or ">" in it, so no "]]>") becomes element text. */
+const CDATA_TITLE = /<title><!\[CDATA\[([^<>]*)\]\]><\/title>/g;
+
+/** Applied to the finished document: resolves placeholders into character references. */
 export function finishXml(xml: string): string {
-  return xml.replaceAll(LT_PLACEHOLDER, "&lt;");
+  return xml
+    .replace(CDATA_TITLE, "<title>$1</title>")
+    .replaceAll(LT_PLACEHOLDER, "&#x3C;")
+    .replaceAll(AMP_PLACEHOLDER, "&#x26;")
+    .replaceAll(GT_PLACEHOLDER, "&gt;");
 }
 
 /** Escaping for XML we write ourselves (element text and double-quoted attributes). */
