@@ -82,7 +82,7 @@ export function renderArticlePage(site: SiteConfig, article: Article): string {
   const main = `<article lang="${escapeHtml(article.language)}" dir="${dir(article.language)}">
 <h1>${escapeHtml(article.title)}</h1>
 <p class="meta">By ${byline(article)} · Published ${time(article.published, site)}${article.updated ? ` · Updated ${time(article.updated, site)}` : ""}</p>
-${article.categories.length ? `<ul class="categories">${article.categories.map((c) => `<li>${escapeHtml(c)}</li>`).join("")}</ul>\n` : ""}${withDateline(renderBody(article).html, dateline)}
+${article.categories.length ? `<ul class="categories">${article.categories.map((c) => `<li>${escapeHtml(c)}</li>`).join("")}</ul>\n` : ""}${article.image ? `<figure><img src="${escapeHtml(article.image.url)}" alt="${escapeHtml(article.image.alt ?? "")}"></figure>\n` : ""}${withDateline(renderBody(article).html, dateline)}
 ${article.desk ? `<p class="desk">(end) ${escapeHtml(article.desk)}</p>\n` : ""}</article>`;
   return page(site, {
     title: `${article.title} — ${site.title}`,
@@ -127,5 +127,6 @@ h2{font:700 1.25rem/1.3 system-ui,sans-serif;margin:0}
 ol.articles{list-style:none;padding:0}ol.articles li{margin:0 0 1.4rem}
 ul.categories{list-style:none;padding:0;display:flex;gap:.5rem}ul.categories li{font:.75rem system-ui,sans-serif;background:#eee;padding:.1rem .5rem;border-radius:.6rem}
 a{color:#0b57a4}
+figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 footer{border-top:1px solid #ccc;margin-top:2rem;padding-top:.5rem}
 `;
