@@ -22,6 +22,12 @@ export interface SiteConfig {
   copyright?: string;
   /** How many articles a feed carries. */
   feedSize: number;
+  /** Upper bound of `?limit=N` on feeds (at least feedSize). */
+  maxLimit: number;
+  /** Articles per RFC 5005 archive page (at most feedSize, so archives and feed cover everything). */
+  archivePageSize: number;
+  /** Feed order: by first publication (default), or by latest change so corrections move up. */
+  orderBy: "published" | "updated";
   /**
    * Minutes clients and caches may reuse a response: RSS <ttl> is this number,
    * Cache-Control max-age is the same duration in seconds.
@@ -39,6 +45,9 @@ const KNOWN_KEYS = new Set([
   "timeZone",
   "copyright",
   "feedSize",
+  "maxLimit",
+  "archivePageSize",
+  "orderBy",
   "cacheMinutes",
 ]);
 
@@ -100,6 +109,15 @@ export function parseSiteConfig(raw: unknown, source: string, baseUrlOverride?: 
   const timeZone = typeof obj.timeZone === "string" ? obj.timeZone : "UTC";
   if (!isValidTimeZone(timeZone)) throw new ConfigError(source, "timeZone", `"${timeZone}" is not an IANA time zone`);
   const { name, email, url } = author as Person;
+  const feedSize = positiveInt(obj, "feedSize", source, 50);
+  const maxLimit = positiveInt(obj, "maxLimit", source, Math.max(200, feedSize));
+  if (maxLimit < feedSize) throw new ConfigError(source, "maxLimit", `must be at least feedSize (${feedSize})`);
+  const archivePageSize = positiveInt(obj, "archivePageSize", source, feedSize);
+  if (archivePageSize > feedSize) {
+    throw new ConfigError(source, "archivePageSize", `must be at most feedSize (${feedSize}), or older articles would be in no document`);
+  }
+  const orderBy = obj.orderBy ?? "published";
+  if (orderBy !== "published" && orderBy !== "updated") throw new ConfigError(source, "orderBy", 'must be "published" or "updated"');
   return {
     title: requireString(obj, "title", source),
     description: requireString(obj, "description", source),
@@ -109,7 +127,10 @@ export function parseSiteConfig(raw: unknown, source: string, baseUrlOverride?: 
     language,
     timeZone,
     ...(typeof obj.copyright === "string" ? { copyright: obj.copyright } : {}),
-    feedSize: positiveInt(obj, "feedSize", source, 50),
+    feedSize,
+    maxLimit,
+    archivePageSize,
+    orderBy,
     cacheMinutes: positiveInt(obj, "cacheMinutes", source, 5),
   };
 }

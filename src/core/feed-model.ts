@@ -1,7 +1,10 @@
 import { lastChange, type Article, type ArticleMeta } from "./article.js";
 import type { Person, SiteConfig } from "./config.js";
+import { SITE_SCOPE, type Scope } from "./scopes.js";
 
 export type FeedFormat = "rss" | "atom" | "json";
+
+export const FEED_FORMATS: readonly FeedFormat[] = ["rss", "atom", "json"];
 
 export const FEED_FILES: Record<FeedFormat, string> = {
   rss: "rss.xml",
@@ -9,19 +12,36 @@ export const FEED_FILES: Record<FeedFormat, string> = {
   json: "feed.json",
 };
 
+export type FormatUrls = Record<FeedFormat, string>;
+
+/** RFC 5005 feed paging and archiving, as links per format. */
+export interface FeedHistory {
+  /** The subscription feed holds every article: fh:complete. */
+  complete?: boolean;
+  /** This document is a closed archive page: fh:archive. */
+  archive?: boolean;
+  prevArchive?: FormatUrls;
+  nextArchive?: FormatUrls;
+  current?: FormatUrls;
+}
+
 /** Everything a renderer needs, already decided: renderers only format. */
 export interface FeedModel {
   id: string;
   title: string;
   description: string;
   language: string;
+  /** The HTML page the feed stands for. */
   homeUrl: string;
-  selfUrls: Record<FeedFormat, string>;
+  selfUrls: FormatUrls;
   /** Newest change among the articles shown: no clock, so the same input gives the same bytes. */
   updated: Date;
   author: Person;
   copyright?: string;
   ttlMinutes: number;
+  /** XSLT that lets a browser show the XML formats as a page (relative to the feed's URL). */
+  stylesheetUrl?: string;
+  history: FeedHistory;
   articles: Article[];
 }
 
@@ -32,26 +52,78 @@ export function compareNewestFirst(a: ArticleMeta, b: ArticleMeta): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/** Newest change first (corrections move up); ties by publication order. */
+export function compareLatestChangeFirst(a: ArticleMeta, b: ArticleMeta): number {
+  const byChange = lastChange(b).getTime() - lastChange(a).getTime();
+  return byChange !== 0 ? byChange : compareNewestFirst(a, b);
+}
+
 export function newestChange(articles: readonly ArticleMeta[]): Date {
   let newest = 0;
   for (const a of articles) newest = Math.max(newest, lastChange(a).getTime());
   return new Date(newest);
 }
 
-/** The site's main feed over `articles` (newest first, already cut to `site.feedSize`). */
-export function siteFeed(site: SiteConfig, articles: Article[]): FeedModel {
-  const url = (file: string) => new URL(file, site.baseUrl).href;
+/** Absolute URLs of the three formats under a path ("", "categories/x/", "archive/3/"…). */
+export function formatUrls(site: SiteConfig, path: string): FormatUrls {
+  const url = (file: string) => new URL(path + file, site.baseUrl).href;
+  return { rss: url(FEED_FILES.rss), atom: url(FEED_FILES.atom), json: url(FEED_FILES.json) };
+}
+
+export function scopeTitle(site: SiteConfig, scope: Scope): string {
+  switch (scope.kind) {
+    case "site":
+      return site.title;
+    case "category":
+      return `${site.title}: ${scope.label}`;
+    case "author":
+      return `${site.title}: articles by ${scope.label}`;
+    case "language":
+      return `${site.title} (${scope.label})`;
+  }
+}
+
+function scopeDescription(site: SiteConfig, scope: Scope): string {
+  switch (scope.kind) {
+    case "site":
+      return site.description;
+    case "category":
+      return `Articles in ${scope.label} from ${site.title}.`;
+    case "author":
+      return `Articles by ${scope.label} from ${site.title}.`;
+    case "language":
+      return `Articles in language ${scope.label} from ${site.title}.`;
+  }
+}
+
+export interface FeedModelOptions {
+  /** Path of this document under the scope ("" for the subscription feed, "archive/3/" for a page). */
+  documentPath?: string;
+  history?: FeedHistory;
+}
+
+/** A feed of `articles` (newest first, already selected) for a scope. */
+export function feedModel(site: SiteConfig, scope: Scope, articles: Article[], options: FeedModelOptions = {}): FeedModel {
+  const homeUrl = new URL(scope.path, site.baseUrl).href;
   return {
-    id: site.baseUrl,
-    title: site.title,
-    description: site.description,
-    language: site.language,
-    homeUrl: site.baseUrl,
-    selfUrls: { rss: url(FEED_FILES.rss), atom: url(FEED_FILES.atom), json: url(FEED_FILES.json) },
+    id: homeUrl,
+    title: scopeTitle(site, scope),
+    description: scopeDescription(site, scope),
+    language: scope.kind === "language" ? scope.label : site.language,
+    homeUrl,
+    selfUrls: formatUrls(site, scope.path + (options.documentPath ?? "")),
     updated: newestChange(articles),
     author: site.author,
     ...(site.copyright ? { copyright: site.copyright } : {}),
     ttlMinutes: site.cacheMinutes,
+    // Relative, so it resolves against the feed's own URL: browsers apply XSLT only from the same origin.
+    stylesheetUrl: `${"../".repeat((scope.path + (options.documentPath ?? "")).split("/").length - 1)}feed.xsl`,
+    history: options.history ?? {},
     articles,
   };
+}
+
+/** The site's main feed over `articles` (newest first, already cut to size). */
+export function siteFeed(site: SiteConfig, articles: Article[]): FeedModel {
+  return feedModel(site, SITE_SCOPE, articles);
 }

@@ -1,12 +1,14 @@
 import { Hono } from "hono";
 import type { Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
+import { FEED_MEDIA_TYPES, type FeedLink } from "../core/feed-directory.js";
+import { FEED_FILES, FEED_FORMATS, type FeedFormat } from "../core/feed-model.js";
 import { renderNotFoundPage } from "../core/render/html.js";
 import { escapeXml } from "../core/render/xml-guards.js";
 import { isNotModified } from "./conditional.js";
-import { pickEncoding, pickMediaType } from "./negotiate.js";
+import { acceptQuality, pickEncoding, pickMediaType } from "./negotiate.js";
 import { Representation, type Compressor } from "./representation.js";
-import { resolveResource } from "./site-resources.js";
+import { BadRequest, resolveResource, type Resource } from "./site-resources.js";
 
 export type Logger = (message: string, error?: unknown) => void;
 
@@ -18,6 +20,12 @@ export interface AppOptions {
   compress?: Compressor;
   log?: Logger;
 }
+
+const TEXT = "text/plain; charset=utf-8";
+const CORS_HEADERS = {
+  "Access-Control-Allow-Origin": "*",
+  "Access-Control-Expose-Headers": "ETag, Last-Modified, Link",
+};
 
 function notFound(site: SiteConfig, accept: string | null): Response {
   const kind = pickMediaType(accept, [
@@ -38,58 +46,136 @@ function notFound(site: SiteConfig, accept: string | null): Response {
   });
 }
 
+/**
+ * Browsers show application/rss+xml and application/atom+xml as plain text
+ * (Chromium special-cases feed types), so the XSLT page never appears. A
+ * client that prefers HTML to every feed type (a browser navigating) gets
+ * the same bytes as application/xml; feed readers get the feed type.
+ */
+const BROWSER_XML = "application/xml; charset=utf-8";
+
+function prefersHtml(accept: string | null): boolean {
+  const html = acceptQuality(accept, "text/html");
+  const feed = Math.max(...["application/rss+xml", "application/atom+xml"].map((t) => acceptQuality(accept, t)));
+  return html > feed && html > 0 && !!accept && !/^\s*\*\/\*\s*$/.test(accept);
+}
+
+/** A Link title parameter: quoted when printable ASCII, else RFC 8187 `title*` (header values are bytes). */
+function titleParam(title: string): string {
+  if (/^[\x20-\x7e]*$/.test(title)) return `title="${title.replace(/["\\]/g, "\\$&")}"`;
+  const encoded = encodeURIComponent(title).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  return `title*=UTF-8''${encoded}`;
+}
+
+/** RFC 8288 Link header advertising a page's feeds, for clients that read headers, not HTML. */
+function linkHeader(feeds: readonly FeedLink[]): string {
+  return feeds.map((f) => `<${f.href}>; rel="alternate"; type="${f.type}"; ${titleParam(f.label)}`).join(", ");
+}
+
+/** The format `GET /feed` serves for an Accept header; undefined when none is acceptable (406). */
+function negotiateFeed(accept: string | null): FeedFormat | undefined {
+  const chosen = pickMediaType(accept, [
+    { type: FEED_MEDIA_TYPES.rss, aliases: ["application/xml", "text/xml"] },
+    { type: FEED_MEDIA_TYPES.atom },
+    { type: FEED_MEDIA_TYPES.json, aliases: ["application/json"] },
+  ]);
+  return FEED_FORMATS.find((f) => FEED_MEDIA_TYPES[f] === chosen);
+}
+
 /** The publisher as a web-standard fetch handler; runtimes only wire it up. */
 export function createApp(options: AppOptions): Hono {
   const { site, compress } = options;
   const log = options.log ?? ((message, error) => console.error(message, error ?? ""));
-  const cacheControl = `public, max-age=${site.cacheMinutes * 60}`;
+  const defaultCacheControl = `public, max-age=${site.cacheMinutes * 60}`;
   // Representations per catalog object: a new catalog starts empty, the old one is collected.
-  const caches = new WeakMap<Catalog, Map<string, Promise<Representation | undefined>>>();
+  const caches = new WeakMap<Catalog, Map<string, Promise<Representation>>>();
 
-  const representation = (catalog: Catalog, path: string): Promise<Representation | undefined> => {
+  const representation = (catalog: Catalog, resource: Resource): Promise<Representation> => {
     let cache = caches.get(catalog);
     if (!cache) caches.set(catalog, (cache = new Map()));
-    let hit = cache.get(path);
+    let hit = cache.get(resource.key);
     if (!hit) {
-      const render = resolveResource(site, catalog, path);
       // Concurrent first requests share this one promise, so one render.
-      hit = render ? render().then((r) => Representation.create(r, compress)) : Promise.resolve(undefined);
-      hit.catch(() => cache.delete(path));
-      // Unknown paths are not remembered: the cache must not grow with what clients make up.
-      if (render) cache.set(path, hit);
+      hit = resource.render().then((r) => Representation.create(r, compress));
+      const stored = hit;
+      stored.catch(() => cache.delete(resource.key));
+      cache.set(resource.key, stored);
     }
     return hit;
   };
 
-  const app = new Hono();
-  app.get("*", async (c) => {
-    const catalog = await options.catalog();
-    const rep = await representation(catalog, c.req.path);
-    if (!rep) return notFound(site, c.req.header("accept") ?? null);
-    const coding = pickEncoding(c.req.header("accept-encoding"), rep.codings);
+  const serve = async (req: Request, resource: Resource, extra: Record<string, string> = {}): Promise<Response> => {
+    const browserXml = resource.browserXml && prefersHtml(req.headers.get("accept"));
+    const rep = await representation(await options.catalog(), resource);
+    const coding = pickEncoding(req.headers.get("accept-encoding"), rep.codings);
     const variant = await rep.variant(coding);
     // Vary on every runtime: where we do not compress (the Worker) the edge does.
-    const headers = new Headers({ ETag: variant.etag, "Cache-Control": cacheControl, Vary: "Accept-Encoding" });
+    const headers = new Headers({
+      ETag: variant.etag,
+      "Cache-Control": resource.cacheControl ?? defaultCacheControl,
+      Vary: resource.browserXml ? "Accept, Accept-Encoding" : "Accept-Encoding",
+      ...extra,
+    });
     if (rep.lastModified) headers.set("Last-Modified", rep.lastModified.toUTCString());
-    if (isNotModified(c.req.raw.headers, variant.etag, rep.lastModified)) {
-      return new Response(null, { status: 304, headers });
-    }
-    headers.set("Content-Type", rep.contentType);
+    if (resource.cors) for (const [k, v] of Object.entries(CORS_HEADERS)) headers.set(k, v);
+    if (resource.alternates) headers.set("Link", linkHeader(resource.alternates));
+    if (isNotModified(req.headers, variant.etag, rep.lastModified)) return new Response(null, { status: 304, headers });
+    headers.set("Content-Type", browserXml ? BROWSER_XML : rep.contentType);
     headers.set("Content-Length", String(variant.body.length));
     if (coding !== "identity") headers.set("Content-Encoding", coding);
     return new Response(variant.body, { status: 200, headers });
+  };
+
+  const resolve = async (url: URL, pathname = url.pathname) => resolveResource(site, await options.catalog(), pathname, url.searchParams);
+
+  const app = new Hono();
+  app.get("/feed", async (c) => {
+    const format = negotiateFeed(c.req.header("accept") ?? null);
+    if (!format) {
+      return new Response(`Not acceptable: this URL offers ${FEED_FORMATS.map((f) => FEED_MEDIA_TYPES[f]).join(", ")}\n`, {
+        status: 406,
+        headers: { "Content-Type": TEXT, Vary: "Accept", ...CORS_HEADERS },
+      });
+    }
+    const url = new URL(c.req.url);
+    const resource = (await resolve(url, `/${FEED_FILES[format]}`))!;
+    const response = await serve(c.req.raw, resource, { "Content-Location": new URL(FEED_FILES[format], site.baseUrl).href });
+    response.headers.set("Vary", "Accept, Accept-Encoding");
+    return response;
+  });
+  app.get("*", async (c) => {
+    const url = new URL(c.req.url);
+    const resource = await resolve(url);
+    if (!resource) return notFound(site, c.req.header("accept") ?? null);
+    return serve(c.req.raw, resource);
+  });
+  app.options("*", async (c) => {
+    const url = new URL(c.req.url);
+    const resource = url.pathname === "/feed" ? { cors: true } : await resolve(url).catch(() => undefined);
+    const headers: Record<string, string> = { Allow: "GET, HEAD, OPTIONS" };
+    if (resource?.cors) {
+      Object.assign(headers, CORS_HEADERS, {
+        "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+        "Access-Control-Allow-Headers": "Accept, If-None-Match, If-Modified-Since, Cache-Control",
+        "Access-Control-Max-Age": "86400",
+      });
+    }
+    return new Response(null, { status: resource ? 204 : 404, headers });
   });
   app.all("*", () => {
     return new Response("Method Not Allowed\n", {
       status: 405,
-      headers: { Allow: "GET, HEAD", "Content-Type": "text/plain; charset=utf-8" },
+      headers: { Allow: "GET, HEAD, OPTIONS", "Content-Type": TEXT },
     });
   });
   app.onError((error, c) => {
+    if (error instanceof BadRequest) {
+      return new Response(`Bad request: ${error.message}\n`, { status: 400, headers: { "Content-Type": TEXT, "Cache-Control": "no-cache", ...CORS_HEADERS } });
+    }
     log(`500 ${c.req.method} ${c.req.path}`, error);
     return new Response("Internal Server Error\n", {
       status: 500,
-      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store" },
+      headers: { "Content-Type": TEXT, "Cache-Control": "no-store" },
     });
   });
   return app;

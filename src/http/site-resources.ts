@@ -1,11 +1,24 @@
-import { lastChange, type Article } from "../core/article.js";
+import { lastChange, type Article, type ArticleMeta } from "../core/article.js";
+import { archiveEntries, archiveHistory, closedPageCount, subscriptionHistory } from "../core/archive.js";
 import type { Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
-import { FEED_FILES, newestChange, siteFeed, type FeedFormat } from "../core/feed-model.js";
+import { feedDirectory, feedLinksOf, type FeedLink } from "../core/feed-directory.js";
+import {
+  compareLatestChangeFirst,
+  FEED_FILES,
+  FEED_FORMATS,
+  feedModel,
+  newestChange,
+  scopeTitle,
+  type FeedFormat,
+} from "../core/feed-model.js";
 import { renderAtom } from "../core/render/atom.js";
-import { renderArticlePage, renderIndexPage, STYLESHEET } from "../core/render/html.js";
+import { feedXsl } from "../core/render/feed-xsl.js";
+import { renderArticlePage, renderFeedsPage, renderListPage, STYLESHEET } from "../core/render/html.js";
 import { renderJson } from "../core/render/json.js";
+import { renderOpml } from "../core/render/opml.js";
 import { renderRss } from "../core/render/rss.js";
+import { inScope, kindOfSegment, scopesOf, SITE_SCOPE, type Scope, type ScopeKind } from "../core/scopes.js";
 import type { Rendered } from "./representation.js";
 
 export const MEDIA_TYPES = {
@@ -14,43 +27,217 @@ export const MEDIA_TYPES = {
   json: "application/feed+json; charset=utf-8",
   html: "text/html; charset=utf-8",
   css: "text/css; charset=utf-8",
+  opml: "text/x-opml; charset=utf-8",
+  xsl: "text/xsl; charset=utf-8",
 } as const;
 
 const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJson } as const;
+/** A closed archive page never changes when articles are added: cache it for a year. */
+const ARCHIVE_CACHE_CONTROL = "public, max-age=31536000, immutable";
 
-/** The newest `site.feedSize` articles, loaded in full. */
-function newest(site: SiteConfig, catalog: Catalog): Promise<Article[]> {
-  return Promise.all(catalog.entries.slice(0, site.feedSize).map((e) => catalog.load(e)));
+/** What the app needs to answer a path with 200. */
+export interface Resource {
+  /** Cache key: the canonical path (and limit), never anything the client can vary freely. */
+  key: string;
+  render: () => Promise<Rendered>;
+  /** Overrides the site's default Cache-Control. */
+  cacheControl?: string;
+  /** Readable from other origins (feeds, OPML, the stylesheet). */
+  cors: boolean;
+  /** An XML feed: browsers get it as application/xml so its stylesheet applies (see app.ts). */
+  browserXml?: boolean;
+  /** Feeds this resource stands for, advertised in an HTTP Link header (HTML pages). */
+  alternates?: readonly FeedLink[];
+}
+
+export class BadRequest extends Error {}
+
+/** Entries of each scope, computed once per catalog (one pass over the entries). */
+const scopeCache = new WeakMap<Catalog, Map<string, { scope: Scope; entries: ArticleMeta[] }>>();
+
+function scoped(catalog: Catalog, kind: Exclude<ScopeKind, "site">, slug: string) {
+  let index = scopeCache.get(catalog);
+  if (!index) scopeCache.set(catalog, (index = new Map()));
+  const key = `${kind}/${slug}`;
+  let hit = index.get(key);
+  if (!hit) {
+    const scope = scopesOf(catalog.entries, kind).find((s) => s.slug === slug);
+    if (!scope) return undefined;
+    hit = { scope, entries: catalog.entries.filter((e) => inScope(e, scope)) };
+    index.set(key, hit);
+  }
+  return hit;
+}
+
+/** The newest `n` entries in feed order (publication, or latest change when configured). */
+function newestEntries(site: SiteConfig, entries: readonly ArticleMeta[], n: number): readonly ArticleMeta[] {
+  if (site.orderBy === "updated") return [...entries].sort(compareLatestChangeFirst).slice(0, n);
+  return entries.slice(0, n);
+}
+
+function loadAll(catalog: Catalog, entries: readonly ArticleMeta[]): Promise<Article[]> {
+  return Promise.all(entries.map((e) => catalog.load(e)));
+}
+
+function parseLimit(site: SiteConfig, query: URLSearchParams): number | undefined {
+  const values = query.getAll("limit");
+  if (values.length === 0) return undefined;
+  const raw = values[0]!;
+  if (values.length > 1 || !/^[0-9]{1,7}$/.test(raw) || Number(raw) < 1 || Number(raw) > site.maxLimit) {
+    throw new BadRequest(`limit must be a whole number from 1 to ${site.maxLimit}`);
+  }
+  return Number(raw);
+}
+
+function feedResource(
+  site: SiteConfig,
+  catalog: Catalog,
+  scope: Scope,
+  entries: readonly ArticleMeta[],
+  format: FeedFormat,
+  rest: string[],
+  query: URLSearchParams,
+): Resource | undefined {
+  const type = MEDIA_TYPES[format];
+  if (rest.length === 0) {
+    const limit = parseLimit(site, query);
+    const size = limit ?? site.feedSize;
+    return {
+      key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
+      cors: true,
+      browserXml: format !== "json",
+      render: async () => {
+        const shown = newestEntries(site, entries, size);
+        const history = subscriptionHistory(site, scope, entries.length, shown.length);
+        const model = feedModel(site, scope, await loadAll(catalog, shown), { history });
+        return { contentType: type, body: RENDERERS[format](model), lastModified: model.updated };
+      },
+    };
+  }
+  // archive/<page>/<file>
+  const page = rest.length === 2 && rest[0] === "archive" && /^[1-9][0-9]{0,8}$/.test(rest[1]!) ? Number(rest[1]) : 0;
+  const closed = closedPageCount(entries.length, site.archivePageSize);
+  if (page < 1 || page > closed) return undefined;
+  return {
+    key: `${scope.path}archive/${page}/${FEED_FILES[format]}`,
+    cors: true,
+    browserXml: format !== "json",
+    cacheControl: ARCHIVE_CACHE_CONTROL,
+    render: async () => {
+      const shown = archiveEntries(entries, site.archivePageSize, page);
+      const history = archiveHistory(site, scope, page, closed);
+      const model = feedModel(site, scope, await loadAll(catalog, shown), { documentPath: `archive/${page}/`, history });
+      return { contentType: type, body: RENDERERS[format](model), lastModified: model.updated };
+    },
+  };
+}
+
+function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries: readonly ArticleMeta[]): Resource {
+  const heading = scopeTitle(site, scope);
+  const description = scope.kind === "site" ? site.description : `${entries.length} article${entries.length === 1 ? "" : "s"}.`;
+  return {
+    key: scope.path,
+    cors: false,
+    alternates: feedLinksOf(site, scope),
+    render: async () => {
+      const shown = await loadAll(catalog, newestEntries(site, entries, site.feedSize));
+      return { contentType: MEDIA_TYPES.html, body: renderListPage(site, scope, heading, description, shown), lastModified: newestChange(shown) };
+    },
+  };
+}
+
+/** A scope's own routes: its page, its feeds, its archives. `rest` is the path after the scope. */
+function scopeRoutes(site: SiteConfig, catalog: Catalog, scope: Scope, entries: readonly ArticleMeta[], rest: string[], query: URLSearchParams) {
+  if (rest.length === 1 && rest[0] === "") return listResource(site, catalog, scope, entries);
+  const file = rest.at(-1)!;
+  const format = FEED_FORMATS.find((f) => FEED_FILES[f] === file);
+  return format ? feedResource(site, catalog, scope, entries, format, rest.slice(0, -1), query) : undefined;
+}
+
+/** Decoded path segments of a raw (percent-encoded) path; undefined when it cannot be decoded. */
+export function pathSegments(rawPath: string): string[] | undefined {
+  try {
+    const segments = rawPath.split("/").slice(1).map(decodeURIComponent);
+    // A decoded segment may not smuggle in a separator or NUL: such a path names nothing here.
+    return segments.some((s) => /[/\\\0]/.test(s) || s === "." || s === "..") ? undefined : segments;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
  * Every path the site answers with 200, mapped to how its body is made
- * (undefined: 404). Deciding is cheap and synchronous; rendering is deferred.
+ * (undefined: 404; BadRequest thrown: 400). Deciding is cheap; rendering is deferred.
  */
-export function resolveResource(site: SiteConfig, catalog: Catalog, path: string): (() => Promise<Rendered>) | undefined {
-  for (const format of Object.keys(FEED_FILES) as FeedFormat[]) {
-    if (path === `/${FEED_FILES[format]}`) {
-      return async () => {
-        const model = siteFeed(site, await newest(site, catalog));
-        return { contentType: MEDIA_TYPES[format], body: RENDERERS[format](model), lastModified: model.updated };
+export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: string, query = new URLSearchParams()): Resource | undefined {
+  const segments = pathSegments(rawPath);
+  if (!segments || segments.length === 0) return undefined;
+  const [first, ...rest] = segments as [string, ...string[]];
+  switch (first) {
+    case "items": {
+      const entry = rest.length === 1 ? catalog.find(rest[0]!) : undefined;
+      if (!entry) return undefined;
+      return {
+        key: `items/${entry.slug}`,
+        cors: false,
+        alternates: feedLinksOf(site, SITE_SCOPE),
+        render: async () => {
+          const article = await catalog.load(entry);
+          return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: lastChange(article) };
+        },
       };
     }
+    case "style.css":
+      return rest.length ? undefined : { key: "style.css", cors: true, render: async () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET }) };
+    case "feed.xsl":
+      return rest.length ? undefined : { key: "feed.xsl", cors: true, render: async () => ({ contentType: MEDIA_TYPES.xsl, body: feedXsl(site) }) };
+    case "feeds.opml":
+      if (rest.length) return undefined;
+      return {
+        key: "feeds.opml",
+        cors: true,
+        render: async () => ({
+          contentType: MEDIA_TYPES.opml,
+          body: renderOpml(site, feedDirectory(site, catalog.entries), newestChange(catalog.entries)),
+          lastModified: newestChange(catalog.entries),
+        }),
+      };
+    case "feeds":
+      if (rest.length) return undefined;
+      return {
+        key: "feeds",
+        cors: false,
+        alternates: feedLinksOf(site, SITE_SCOPE),
+        render: async () => ({
+          contentType: MEDIA_TYPES.html,
+          body: renderFeedsPage(site, feedDirectory(site, catalog.entries)),
+          lastModified: newestChange(catalog.entries),
+        }),
+      };
   }
-  if (path === "/") {
-    return async () => {
-      const shown = await newest(site, catalog);
-      return { contentType: MEDIA_TYPES.html, body: renderIndexPage(site, shown), lastModified: newestChange(shown) };
-    };
+  const kind = kindOfSegment(first);
+  if (kind) {
+    if (rest.length < 2) return undefined;
+    const found = scoped(catalog, kind, rest[0]!);
+    return found ? scopeRoutes(site, catalog, found.scope, found.entries, rest.slice(1), query) : undefined;
   }
-  if (path === "/style.css") return async () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET });
-  const item = /^\/items\/([a-z0-9-]+)$/.exec(path);
-  if (item) {
-    const entry = catalog.find(item[1]!);
-    if (!entry) return undefined;
-    return async () => {
-      const article = await catalog.load(entry);
-      return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: lastChange(article) };
-    };
+  return scopeRoutes(site, catalog, SITE_SCOPE, catalog.entries, segments, query);
+}
+
+/** Every URL path the site serves (for static export and link checks), site-relative with a leading "/". */
+export function listPaths(site: SiteConfig, catalog: Catalog): string[] {
+  const paths = ["/", "/style.css", "/feed.xsl", "/feeds", "/feeds.opml"];
+  const scopes: { scope: Scope; count: number }[] = [{ scope: SITE_SCOPE, count: catalog.entries.length }];
+  for (const kind of ["category", "author", "language"] as const) {
+    for (const scope of scopesOf(catalog.entries, kind)) scopes.push({ scope, count: scoped(catalog, kind, scope.slug)!.entries.length });
   }
-  return undefined;
+  for (const { scope, count } of scopes) {
+    if (scope.kind !== "site") paths.push(`/${scope.path}`);
+    for (const format of FEED_FORMATS) {
+      paths.push(`/${scope.path}${FEED_FILES[format]}`);
+      for (let page = 1; page <= closedPageCount(count, site.archivePageSize); page++) paths.push(`/${scope.path}archive/${page}/${FEED_FILES[format]}`);
+    }
+  }
+  for (const entry of catalog.entries) paths.push(`/items/${entry.slug}`);
+  return paths;
 }

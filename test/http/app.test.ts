@@ -11,16 +11,24 @@ const catalog = catalogOf({
 });
 const app = createApp({ site, catalog: () => catalog, compress: nodeCompressor, log: () => {} });
 
+const CORS = { "access-control-allow-origin": "*", "access-control-expose-headers": "ETag, Last-Modified, Link" };
+const SITE_FEEDS_LINK =
+  '<https://news.example/rss.xml>; rel="alternate"; type="application/rss+xml"; title="Test Wire (RSS)", ' +
+  '<https://news.example/atom.xml>; rel="alternate"; type="application/atom+xml"; title="Test Wire (Atom)", ' +
+  '<https://news.example/feed.json>; rel="alternate"; type="application/feed+json"; title="Test Wire (JSON Feed)"';
+
+/** Path, media type, and what else each kind of resource sends: CORS for feeds, a Link header for pages. */
 const FEEDS = [
-  ["/rss.xml", "application/rss+xml; charset=utf-8"],
-  ["/atom.xml", "application/atom+xml; charset=utf-8"],
-  ["/feed.json", "application/feed+json; charset=utf-8"],
-  ["/", "text/html; charset=utf-8"],
-  ["/items/newer", "text/html; charset=utf-8"],
+  // XML feeds vary on Accept too: browsers get them as application/xml for the XSLT view.
+  ["/rss.xml", "application/rss+xml; charset=utf-8", { ...CORS, vary: "Accept, Accept-Encoding" }],
+  ["/atom.xml", "application/atom+xml; charset=utf-8", { ...CORS, vary: "Accept, Accept-Encoding" }],
+  ["/feed.json", "application/feed+json; charset=utf-8", CORS],
+  ["/", "text/html; charset=utf-8", { link: SITE_FEEDS_LINK }],
+  ["/items/newer", "text/html; charset=utf-8", { link: SITE_FEEDS_LINK }],
 ] as const;
 
 describe("GET", () => {
-  it.each(FEEDS)("%s: 200 with exact headers", async (path, type) => {
+  it.each(FEEDS)("%s: 200 with exact headers", async (path, type, extra) => {
     const res = await app.request(path);
     expect(res.status).toBe(200);
     const body = new Uint8Array(await res.arrayBuffer());
@@ -31,6 +39,7 @@ describe("GET", () => {
       etag: expect.stringMatching(/^"[A-Za-z0-9_-]{24}"$/),
       "last-modified": "Thu, 30 Jun 2022 01:02:03 GMT",
       vary: "Accept-Encoding",
+      ...extra,
     });
   });
 
@@ -78,7 +87,8 @@ describe("conditional GET", () => {
       "cache-control": "public, max-age=300",
       etag,
       "last-modified": "Thu, 30 Jun 2022 01:02:03 GMT",
-      vary: "Accept-Encoding",
+      vary: "Accept, Accept-Encoding",
+      ...CORS,
     });
   });
 
@@ -166,7 +176,7 @@ describe("errors", () => {
   it("other methods: 405 with Allow", async () => {
     const res = await app.request("/rss.xml", { method: "POST" });
     expect(res.status).toBe(405);
-    expect(res.headers.get("allow")).toBe("GET, HEAD");
+    expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
   });
 
   it("a failure is logged and answered 500, and the next request is served", async () => {

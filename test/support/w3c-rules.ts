@@ -12,6 +12,7 @@ const ATOM = "http://www.w3.org/2005/Atom";
 const KNOWN_NAMESPACES = new Set([
   ATOM,
   "http://purl.org/dc/elements/1.1/",
+  "http://purl.org/dc/terms/",
   "http://purl.org/rss/1.0/modules/content/",
   "http://search.yahoo.com/mrss/",
   "http://purl.org/syndication/history/1.0",
@@ -38,6 +39,11 @@ const HTTP_URL = /^(http|https):\/\/(([0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([A
 const MIME = /^[^\s()<>,;:\\"/[\]?=]+\/[^\s()<>,;:\\"/[\]?=]+(\s*;\s*[^\s()<>,;:\\"/[\]?=]+=("(\\"|[^"])*"|[^\s()<>,;:\\"/[\]?=]+))*$/;
 
 type Findings = string[];
+
+/** Channel elements the validator wants before the first item (extensions may follow items). */
+const CORE_CHANNEL = new Set(
+  "title link description language copyright lastBuildDate pubDate ttl docs generator category cloud image textInput managingEditor webMaster skipHours skipDays".split(" "),
+);
 
 /** Plain-text elements (`nonhtml`): markup-looking text is flagged unless written with &#x references. */
 function checkPlainText(f: Findings, where: string, value: string, rawSource: string, rss: boolean): void {
@@ -119,7 +125,7 @@ export function checkRss(xml: string, location: string, now = Date.now()): Findi
       seenItem = true;
       continue;
     }
-    if (seenItem) f.push(`MisplacedItem: <${el.name}> after items`);
+    if (seenItem && (CORE_CHANNEL.has(el.name) || el.name === "atom:link")) f.push(`MisplacedItem: <${el.name}> after items`);
   }
   for (const name of ["title", "link", "description"]) if (children(channel, name).length !== 1) f.push(`MissingElement/DuplicateElement: channel ${name}`);
   for (const name of ["title", "description", "copyright"]) for (const el of children(channel, name)) checkPlainText(f, `channel ${name}`, el.text, source(el), true);

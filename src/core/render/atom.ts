@@ -2,17 +2,40 @@ import type { Article } from "../article.js";
 import type { FeedModel } from "../feed-model.js";
 import { escapeHtml } from "../text.js";
 import { buildFeed } from "./build-feed.js";
+import { declareNamespaces } from "./namespaces.js";
 import { ampEscapedAttribute, cdata, escapeXml, finishXml, textNode } from "./xml-guards.js";
 
-const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom">';
+const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom"';
+const ATOM_TYPE = "application/atom+xml";
 /** Per-entry slot: `feed` prints item.copyright as <rights>; we replace that element with our own XML. */
 const SLOT = /\n( *)<rights>\uFFFE(\d+)\uFFFE<\/rights>/g;
+/** Per-entry marker at the start of the title, to put xml:lang on <entry> where an article's language differs. */
+const LANG_MARK = /<entry>(\s*<title type="html"><!\[CDATA\[)\uFFFE(\d+)\uFFFE/g;
+
+function link(rel: string, href: string, type?: string, length?: number): string {
+  return `<link rel="${rel}" href="${escapeXml(href)}"${type ? ` type="${escapeXml(type)}"` : ""}${length !== undefined ? ` length="${length}"` : ""}/>`;
+}
 
 /** Elements `feed` cannot write correctly for an entry (it guesses enclosure types from file extensions). */
 function entryExtras(article: Article, indent: string): string {
-  return article.enclosures
-    .map((e) => `\n${indent}<link rel="enclosure" href="${escapeXml(e.url)}" type="${escapeXml(e.type)}" length="${e.length}"/>`)
-    .join("");
+  const media = [
+    ...article.enclosures.map((e) => link("enclosure", e.url, e.type, e.length)),
+    ...(article.image ? [link("enclosure", article.image.url, article.image.type, article.image.length)] : []),
+  ];
+  return media.map((m) => `\n${indent}${m}`).join("");
+}
+
+/** Feed-level RFC 5005 links and markers, written right after the self link. */
+function historyXml(model: FeedModel, indent: string): string {
+  const h = model.history;
+  const parts = [
+    ...(h.current ? [link("current", h.current.atom, ATOM_TYPE)] : []),
+    ...(h.prevArchive ? [link("prev-archive", h.prevArchive.atom, ATOM_TYPE)] : []),
+    ...(h.nextArchive ? [link("next-archive", h.nextArchive.atom, ATOM_TYPE)] : []),
+    ...(h.complete ? ["<fh:complete/>"] : []),
+    ...(h.archive ? ["<fh:archive/>"] : []),
+  ];
+  return parts.map((p) => `\n${indent}${p}`).join("");
 }
 
 /**
@@ -21,7 +44,7 @@ function entryExtras(article: Article, indent: string): string {
  */
 export function renderAtom(model: FeedModel): string {
   const feed = buildFeed(model, "xml", textNode, (article, i) => ({
-    title: cdata(escapeHtml(article.title)),
+    title: `\uFFFE${i}\uFFFE${cdata(escapeHtml(article.title))}`,
     author: article.authors.map((a) => ({
       name: textNode(a.name),
       ...(a.email ? { email: textNode(a.email) } : {}),
@@ -32,8 +55,19 @@ export function renderAtom(model: FeedModel): string {
     copyright: `\uFFFE${i}\uFFFE`,
   }));
   let xml = feed.atom1();
-  if (!xml.includes(ROOT)) throw new Error("atom: unexpected root element from feed");
-  xml = xml.replace(ROOT, `<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="${escapeXml(model.language)}">`);
+  const history = model.history;
+  const needsFh = !!(history.complete || history.archive);
+  xml = declareNamespaces(xml, ROOT, needsFh ? ["fh"] : []);
+  xml = xml.replace(ROOT, `${ROOT} xml:lang="${escapeXml(model.language)}"`);
+  const self = `<link rel="self" href="${model.selfUrls.atom}"/>`;
+  const selfAt = xml.indexOf(self);
+  if (selfAt === -1) throw new Error("atom: no self link from feed");
+  const indent = /( *)$/.exec(xml.slice(0, selfAt))![1]!;
+  xml = xml.slice(0, selfAt + self.length) + historyXml(model, indent) + xml.slice(selfAt + self.length);
+  xml = xml.replace(LANG_MARK, (_m, between: string, index: string) => {
+    const lang = model.articles[Number(index)]!.language;
+    return lang === model.language ? `<entry>${between}` : `<entry xml:lang="${escapeXml(lang)}">${between}`;
+  });
   xml = xml.replace(SLOT, (_m, indent: string, index: string) => entryExtras(model.articles[Number(index)]!, indent));
   return finishXml(xml) + "\n";
 }

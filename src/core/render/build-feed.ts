@@ -28,6 +28,7 @@ export function buildFeed(
     language: text(model.language),
     updated: model.updated,
     generator: GENERATOR,
+    ...(target === "xml" && model.stylesheetUrl ? { stylesheet: model.stylesheetUrl } : {}),
     ttl: model.ttlMinutes,
     feedLinks: { rss: model.selfUrls.rss, atom: model.selfUrls.atom, json: model.selfUrls.json },
     author: {

@@ -1,7 +1,9 @@
 import type { Article } from "../article.js";
 import type { SiteConfig } from "../config.js";
 import { zoneOffsetMinutes } from "../dates.js";
-import { FEED_FILES } from "../feed-model.js";
+import { feedLinksOf, type DirectoryEntry, type FeedLink } from "../feed-directory.js";
+import { scopePath, SITE_SCOPE, type Scope } from "../scopes.js";
+import { slugify } from "../slug.js";
 import { renderBody, summaryOf } from "../markdown.js";
 import { escapeHtml } from "../text.js";
 
@@ -12,17 +14,22 @@ function dir(lang: string): "rtl" | "ltr" {
   return RTL.has(lang.split("-")[0]!.toLowerCase()) ? "rtl" : "ltr";
 }
 
-function feedLinks(site: SiteConfig): string {
-  const link = (type: string, file: string, label: string) =>
-    `<link rel="alternate" type="${type}" title="${escapeHtml(`${site.title} (${label})`)}" href="${escapeHtml(new URL(file, site.baseUrl).href)}">`;
-  return [
-    link("application/rss+xml", FEED_FILES.rss, "RSS"),
-    link("application/atom+xml", FEED_FILES.atom, "Atom"),
-    link("application/feed+json", FEED_FILES.json, "JSON Feed"),
-  ].join("\n");
+function autodiscovery(feeds: readonly FeedLink[]): string {
+  return feeds.map((f) => `<link rel="alternate" type="${f.type}" title="${escapeHtml(f.label)}" href="${escapeHtml(f.href)}">`).join("\n");
 }
 
-function page(site: SiteConfig, opts: { title: string; lang: string; canonical: string; description: string; main: string }): string {
+interface PageOptions {
+  title: string;
+  lang: string;
+  canonical: string;
+  description: string;
+  main: string;
+  /** Feeds this page stands for: autodiscovery links and the header's feed links. */
+  feeds: readonly FeedLink[];
+}
+
+function page(site: SiteConfig, opts: PageOptions): string {
+  const url = (path: string) => escapeHtml(new URL(path, site.baseUrl).href);
   return `<!doctype html>
 <html lang="${escapeHtml(opts.lang)}" dir="${dir(opts.lang)}">
 <head>
@@ -31,12 +38,12 @@ function page(site: SiteConfig, opts: { title: string; lang: string; canonical: 
 <title>${escapeHtml(opts.title)}</title>
 <meta name="description" content="${escapeHtml(opts.description)}">
 <link rel="canonical" href="${escapeHtml(opts.canonical)}">
-${feedLinks(site)}
-<link rel="stylesheet" href="${escapeHtml(new URL("style.css", site.baseUrl).href)}">
+${autodiscovery(opts.feeds)}
+<link rel="stylesheet" href="${url("style.css")}">
 </head>
 <body>
 <header><a class="site" href="${escapeHtml(site.baseUrl)}">${escapeHtml(site.title)}</a>
-<nav><a href="${escapeHtml(new URL(FEED_FILES.rss, site.baseUrl).href)}">RSS</a> <a href="${escapeHtml(new URL(FEED_FILES.atom, site.baseUrl).href)}">Atom</a> <a href="${escapeHtml(new URL(FEED_FILES.json, site.baseUrl).href)}">JSON Feed</a></nav></header>
+<nav>${opts.feeds.map((f) => `<a href="${escapeHtml(f.href)}">${FORMAT_NAMES[f.format]}</a>`).join(" ")} <a href="${url("feeds")}">All feeds</a></nav></header>
 <main>
 ${opts.main}
 </main>
@@ -44,6 +51,8 @@ ${site.copyright ? `<footer>${escapeHtml(site.copyright)}</footer>\n` : ""}</bod
 </html>
 `;
 }
+
+const FORMAT_NAMES = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
 
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
@@ -75,14 +84,24 @@ function withDateline(html: string, dateline: string): string {
   return html.startsWith("<p>") ? `<p>${dateline}${html.slice(3)}` : `<p>${dateline}</p>\n${html}`;
 }
 
+function scopeLink(site: SiteConfig, kind: "category" | "author", name: string): string {
+  return `<a href="${escapeHtml(new URL(scopePath(kind, slugify(name)), site.baseUrl).href)}">${escapeHtml(name)}</a>`;
+}
+
 export function renderArticlePage(site: SiteConfig, article: Article): string {
   const dateline = article.dateline
     ? `<strong class="dateline">${escapeHtml(article.dateline)}${article.source ? ` (${escapeHtml(article.source)})` : ""} —</strong> `
     : "";
+  const categories = article.categories.length
+    ? `<ul class="categories">${article.categories.map((c) => `<li>${scopeLink(site, "category", c)}</li>`).join("")}</ul>\n`
+    : "";
+  const image = article.image
+    ? `<figure><img src="${escapeHtml(article.image.url)}" alt="${escapeHtml(article.image.alt ?? "")}"></figure>\n`
+    : "";
   const main = `<article lang="${escapeHtml(article.language)}" dir="${dir(article.language)}">
 <h1>${escapeHtml(article.title)}</h1>
-<p class="meta">By ${byline(article)} · Published ${time(article.published, site)}${article.updated ? ` · Updated ${time(article.updated, site)}` : ""}</p>
-${article.categories.length ? `<ul class="categories">${article.categories.map((c) => `<li>${escapeHtml(c)}</li>`).join("")}</ul>\n` : ""}${article.image ? `<figure><img src="${escapeHtml(article.image.url)}" alt="${escapeHtml(article.image.alt ?? "")}"></figure>\n` : ""}${withDateline(renderBody(article).html, dateline)}
+<p class="meta">By ${article.authors.map((a) => scopeLink(site, "author", a.name)).join(", ")} · Published ${time(article.published, site)}${article.updated ? ` · Updated ${time(article.updated, site)}` : ""}</p>
+${categories}${image}${withDateline(renderBody(article).html, dateline)}
 ${article.desk ? `<p class="desk">(end) ${escapeHtml(article.desk)}</p>\n` : ""}</article>`;
   return page(site, {
     title: `${article.title} — ${site.title}`,
@@ -90,21 +109,55 @@ ${article.desk ? `<p class="desk">(end) ${escapeHtml(article.desk)}</p>\n` : ""}
     canonical: article.url,
     description: summaryOf(article),
     main,
+    feeds: feedLinksOf(site, SITE_SCOPE),
   });
 }
 
-export function renderIndexPage(site: SiteConfig, articles: readonly Article[]): string {
+/** The site's front page, or the page of a category, author or language: its newest articles. */
+export function renderListPage(site: SiteConfig, scope: Scope, heading: string, description: string, articles: readonly Article[]): string {
+  const lang = scope.kind === "language" ? scope.label : site.language;
   const items = articles
     .map(
-      (a) => `<li lang="${escapeHtml(a.language)}" dir="${dir(a.language)}"><h2><a href="${escapeHtml(a.url)}">${escapeHtml(a.title)}</a></h2>
+      (a) => `<li${a.language !== lang ? ` lang="${escapeHtml(a.language)}" dir="${dir(a.language)}"` : ""}><h2><a href="${escapeHtml(a.url)}">${escapeHtml(a.title)}</a></h2>
 <p class="meta">${time(a.published, site)}${a.updated ? " · updated" : ""}${a.dateline ? ` · ${escapeHtml(a.dateline)}` : ""}</p>
 <p>${escapeHtml(summaryOf(a))}</p></li>`,
     )
     .join("\n");
-  const main = `<h1>${escapeHtml(site.title)}</h1>
-<p>${escapeHtml(site.description)}</p>
+  const main = `<h1>${escapeHtml(heading)}</h1>
+<p>${escapeHtml(description)}</p>
 ${articles.length ? `<ol class="articles">\n${items}\n</ol>` : "<p>No articles yet.</p>"}`;
-  return page(site, { title: site.title, lang: site.language, canonical: site.baseUrl, description: site.description, main });
+  return page(site, {
+    title: heading,
+    lang,
+    canonical: new URL(scope.path, site.baseUrl).href,
+    description,
+    main,
+    feeds: feedLinksOf(site, scope),
+  });
+}
+
+/** Every feed the site offers, with URLs to copy into a reader. */
+export function renderFeedsPage(site: SiteConfig, directory: readonly DirectoryEntry[]): string {
+  const rows = directory
+    .map(
+      (d) => `<li><h2><a href="${escapeHtml(d.htmlUrl)}">${escapeHtml(d.title)}</a></h2>
+<ul class="feed-urls">${d.feeds.map((f) => `<li>${FORMAT_NAMES[f.format]}: <input readonly value="${escapeHtml(f.href)}" aria-label="${escapeHtml(f.label)}"></li>`).join("")}</ul></li>`,
+    )
+    .join("\n");
+  const opml = escapeHtml(new URL("feeds.opml", site.baseUrl).href);
+  const main = `<h1>All feeds</h1>
+<p>Copy a feed's address into your feed reader, or import <a href="${opml}">the whole list as OPML</a>.</p>
+<ol class="directory">
+${rows}
+</ol>`;
+  return page(site, {
+    title: `All feeds — ${site.title}`,
+    lang: site.language,
+    canonical: new URL("feeds", site.baseUrl).href,
+    description: `Every feed ${site.title} offers`,
+    main,
+    feeds: feedLinksOf(site, SITE_SCOPE),
+  });
 }
 
 export function renderNotFoundPage(site: SiteConfig): string {
@@ -113,6 +166,7 @@ export function renderNotFoundPage(site: SiteConfig): string {
     lang: site.language,
     canonical: site.baseUrl,
     description: "Not found",
+    feeds: feedLinksOf(site, SITE_SCOPE),
     main: `<h1>Not found</h1>\n<p>There is no page at this address. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p>`,
   });
 }
@@ -126,6 +180,8 @@ h2{font:700 1.25rem/1.3 system-ui,sans-serif;margin:0}
 .meta,.desk,footer{color:#5a5a5a;font:.85rem system-ui,sans-serif}
 ol.articles{list-style:none;padding:0}ol.articles li{margin:0 0 1.4rem}
 ul.categories{list-style:none;padding:0;display:flex;gap:.5rem}ul.categories li{font:.75rem system-ui,sans-serif;background:#eee;padding:.1rem .5rem;border-radius:.6rem}
+ol.directory{list-style:none;padding:0}ul.feed-urls{list-style:none;padding:0;font:.85rem system-ui,sans-serif}ul.feed-urls input{width:70%;font:.85rem ui-monospace,monospace}
+aside.about-feed{background:#f3f6fa;border:1px solid #d5dde8;padding:.5rem 1rem;border-radius:.4rem;font:.9rem system-ui,sans-serif}
 a{color:#0b57a4}
 figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 footer{border-top:1px solid #ccc;margin-top:2rem;padding-top:.5rem}

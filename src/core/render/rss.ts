@@ -1,27 +1,75 @@
-import type { FeedModel } from "../feed-model.js";
+import type { Article } from "../article.js";
+import type { FeedHistory, FeedModel } from "../feed-model.js";
 import { buildFeed } from "./build-feed.js";
+import { declareNamespaces, NS } from "./namespaces.js";
 import { finishXml, rssPlainText } from "./xml-guards.js";
+
+const RSS_TYPE = "application/rss+xml";
+
+/** Channel atom:links: self, and the RFC 5005 archive links. */
+function atomLinks(model: FeedModel) {
+  const h: FeedHistory = model.history;
+  const link = (rel: string, href: string) => ({ _attributes: { href, rel, type: RSS_TYPE } });
+  return [
+    link("self", model.selfUrls.rss),
+    ...(h.current ? [link("current", h.current.rss)] : []),
+    ...(h.prevArchive ? [link("prev-archive", h.prevArchive.rss)] : []),
+    ...(h.nextArchive ? [link("next-archive", h.nextArchive.rss)] : []),
+  ];
+}
+
+/** Media RSS: the image (with a thumbnail) and every enclosure, since <enclosure> carries only one. */
+function mediaElements(article: Article) {
+  const content = [
+    ...(article.image
+      ? [{ url: article.image.url, type: article.image.type, medium: "image", fileSize: article.image.length }]
+      : []),
+    ...article.enclosures.map((e) => ({ url: e.url, type: e.type, medium: e.type.split("/")[0], fileSize: e.length })),
+  ].map(({ fileSize, medium, ...rest }) => ({
+    _attributes: {
+      ...rest,
+      ...(["image", "audio", "video"].includes(medium!) ? { medium } : { medium: "document" }),
+      // The validator wants fileSize > 0; unknown sizes are left out.
+      ...(fileSize ? { fileSize } : {}),
+    },
+  }));
+  const extensions = [];
+  if (content.length) extensions.push({ name: "media:content", objects: content });
+  if (article.image) extensions.push({ name: "media:thumbnail", objects: { _attributes: { url: article.image.url } } });
+  return extensions;
+}
 
 /**
  * RSS 2.0. Plain text (titles, categories, channel text) is written with
- * &#x26;/&#x3C; references (see xml-guards.ts). Authors go out as dc:creator: RSS's own <author> must be an email
- * address, and `feed` would print a bare name there (invalid). The first
- * enclosure is the one RSS allows, with its real type and length.
+ * &#x26;/&#x3C; references (see xml-guards.ts). Authors go out as
+ * dc:creator: RSS's own <author> must be an email address, and `feed` would
+ * print a bare name there (invalid). The first enclosure is the one RSS
+ * allows, with its real type and length; all media also go out as media:content.
  */
 export function renderRss(model: FeedModel): string {
+  const used = new Set<keyof typeof NS>();
   const feed = buildFeed(model, "xml", rssPlainText, (article) => {
     const enclosure = article.enclosures[0];
+    const media = mediaElements(article);
+    if (media.length) used.add("media");
+    if (article.updated) used.add("dcterms");
     return {
       title: rssPlainText(article.title),
       category: article.categories.map((name) => ({ name: rssPlainText(name) })),
       ...(enclosure ? { enclosure: { url: enclosure.url, type: enclosure.type, length: enclosure.length } } : {}),
       extensions: [
-        {
-          name: "dc:creator",
-          objects: article.authors.map((a) => ({ _text: rssPlainText(a.name) })) as unknown as Record<string, unknown>,
-        },
-      ],
+        { name: "dc:creator", objects: article.authors.map((a) => ({ _text: rssPlainText(a.name) })) },
+        ...(article.language !== model.language ? [{ name: "dc:language", objects: { _text: rssPlainText(article.language) } }] : []),
+        ...(article.updated ? [{ name: "dcterms:modified", objects: { _text: article.updated.toISOString() } }] : []),
+        ...media,
+      ] as { name: string; objects: Record<string, unknown> }[],
     };
   });
-  return finishXml(feed.rss2()) + "\n";
+  // Replaces the self link `feed` writes, in the same place (before the items).
+  feed.addExtension({ name: "atom:link", objects: atomLinks(model) as unknown as Record<string, unknown> });
+  if (model.history.complete) feed.addExtension({ name: "fh:complete", objects: {} });
+  if (model.history.archive) feed.addExtension({ name: "fh:archive", objects: {} });
+  if (model.history.complete || model.history.archive) used.add("fh");
+  const xml = declareNamespaces(feed.rss2(), '<rss version="2.0"', [...used].sort());
+  return finishXml(xml) + "\n";
 }
