@@ -32,12 +32,15 @@ export function subscriptionHistory(site: SiteConfig, scope: Scope, total: numbe
   return closed > 0 ? { prevArchive: formatUrls(site, scope.path + archivePath(closed)) } : {};
 }
 
-/** History links of closed archive page `page` of `closed`. */
-export function archiveHistory(site: SiteConfig, scope: Scope, page: number, closed: number): FeedHistory {
+/**
+ * History links of closed archive page `page`. No next-archive link (RFC
+ * 5005 makes it optional): the newest closed page would have to gain one
+ * when the next page closes, and closed pages must never change.
+ */
+export function archiveHistory(site: SiteConfig, scope: Scope, page: number): FeedHistory {
   return {
     archive: true,
     current: formatUrls(site, scope.path),
     ...(page > 1 ? { prevArchive: formatUrls(site, scope.path + archivePath(page - 1)) } : {}),
-    ...(page < closed ? { nextArchive: formatUrls(site, scope.path + archivePath(page + 1)) } : {}),
   };
 }

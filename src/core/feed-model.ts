@@ -21,7 +21,6 @@ export interface FeedHistory {
   /** This document is a closed archive page: fh:archive. */
   archive?: boolean;
   prevArchive?: FormatUrls;
-  nextArchive?: FormatUrls;
   current?: FormatUrls;
 }
 

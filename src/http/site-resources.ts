@@ -125,7 +125,7 @@ function feedResource(
     cacheControl: ARCHIVE_CACHE_CONTROL,
     render: async () => {
       const shown = archiveEntries(entries, site.archivePageSize, page);
-      const history = archiveHistory(site, scope, page, closed);
+      const history = archiveHistory(site, scope, page);
       const model = feedModel(site, scope, await loadAll(catalog, shown), { documentPath: `archive/${page}/`, history });
       return { contentType: type, body: RENDERERS[format](model), lastModified: model.updated };
     },

@@ -204,7 +204,7 @@ export function checkAtom(xml: string, location: string, now = Date.now()): Find
     if (id.startsWith("tag:")) {
       if (!TAG_URI.test(id)) f.push(`InvalidTAG: ${id}`);
     } else if (!FULL_URI.test(id)) f.push(`InvalidFullLink: ${id}`);
-    else if (/^https?:\/\/[^/]+$/.test(id) || /%[0-9a-f]{2}/.test(id)) f.push(`NonCanonicalURI: ${id}`);
+    else if (/^https?:\/\/[^/]+$/.test(id) || /%([0-9a-f][a-f]|[a-f][0-9])/.test(id)) f.push(`NonCanonicalURI: ${id}`);
   };
   for (const name of ["id", "title", "updated"]) if (children(feed, name).length !== 1) f.push(`MissingElement/DuplicateElement: feed ${name}`);
   for (const el of children(feed, "id")) canonical("feed id", el.text);

@@ -31,7 +31,6 @@ function historyXml(model: FeedModel, indent: string): string {
   const parts = [
     ...(h.current ? [link("current", h.current.atom, ATOM_TYPE)] : []),
     ...(h.prevArchive ? [link("prev-archive", h.prevArchive.atom, ATOM_TYPE)] : []),
-    ...(h.nextArchive ? [link("next-archive", h.nextArchive.atom, ATOM_TYPE)] : []),
     ...(h.complete ? ["<fh:complete/>"] : []),
     ...(h.archive ? ["<fh:archive/>"] : []),
   ];

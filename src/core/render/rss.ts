@@ -14,7 +14,6 @@ function atomLinks(model: FeedModel) {
     link("self", model.selfUrls.rss),
     ...(h.current ? [link("current", h.current.rss)] : []),
     ...(h.prevArchive ? [link("prev-archive", h.prevArchive.rss)] : []),
-    ...(h.nextArchive ? [link("next-archive", h.nextArchive.rss)] : []),
   ];
 }
 
