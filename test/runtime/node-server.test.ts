@@ -1,5 +1,4 @@
 /** The real entry point (what `npm start` runs), over a real socket. */
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync, copyFileSync, readdirSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
@@ -7,10 +6,10 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { record } from "../support/fixtures.js";
+import { startServer, type RunningServer } from "../support/server.js";
 
-let child: ChildProcess;
+let server: RunningServer;
 let base = "";
-let stderr = "";
 
 function get(path: string, opts: { method?: string; headers?: Record<string, string> } = {}) {
   return new Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }>((resolve, reject) => {
@@ -31,32 +30,18 @@ beforeAll(async () => {
   writeFileSync(join(dir, "binary.md"), Buffer.from([0x00, 0x01, 0x02]));
   writeFileSync(join(dir, "empty.md"), "");
   writeFileSync(join(dir, "typo.md"), record({ title: "x", published: "2022-06-29", catgories: [] }));
-  child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ITEMS_DIR: dir, SITE_URL: "https://wire.example/" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  base = await new Promise<string>((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (m) resolve(m[1]!);
-    });
-    child.once("exit", (code) => reject(new Error(`server exited ${code}: ${stderr}`)));
-  });
+  server = await startServer({ ITEMS_DIR: dir, SITE_URL: "https://wire.example/" });
+  base = server.base;
 });
 
-afterAll(() => {
-  child?.kill("SIGTERM");
-});
+afterAll(() => server?.stop());
 
 describe("node server", () => {
   it("logs each broken record at start-up, naming file and field", () => {
-    expect(stderr).toMatch(/no-title\.md: title: is required/);
-    expect(stderr).toMatch(/binary\.md: \(file\): is binary/);
-    expect(stderr).toMatch(/empty\.md: \(file\): is empty/);
-    expect(stderr).toMatch(/typo\.md:\d+: catgories: unknown field \(did you mean "categories"\?\)/);
+    expect(server.stderr()).toMatch(/no-title\.md: title: is required/);
+    expect(server.stderr()).toMatch(/binary\.md: \(file\): is binary/);
+    expect(server.stderr()).toMatch(/empty\.md: \(file\): is empty/);
+    expect(server.stderr()).toMatch(/typo\.md:\d+: catgories: unknown field \(did you mean "categories"\?\)/);
   });
 
   it("still serves the other articles, with links from SITE_URL", async () => {
