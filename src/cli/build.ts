@@ -88,7 +88,7 @@ Example:
       });
     }
     await writeStaticSite(resolve(io.cwd, outArg), outArg, files);
-    io.out(`build: wrote ${files.length} files (${catalog.entries.length} articles) and _headers to ${outArg} for ${site.baseUrl}`);
+    io.out(`build: wrote ${files.length} files (${catalog.entries.length} article${catalog.entries.length === 1 ? "" : "s"}) and _headers to ${outArg} for ${site.baseUrl}`);
     return EXIT.ok;
   },
 };

@@ -54,8 +54,8 @@ interface Line {
 
 /** Whole lines that are navigation, never story text. */
 const CHROME_PHRASE = /^(?:advertisement|skip to (?:main )?content|back to top|scroll to top)$/i;
-/** Font-size buttons: "A+", "A-", "A−" (and the plain "A" between them). */
-const FONT_BUTTON = /^a[+\-−]$/;
+/** Font-size buttons: "A+", "A-", "A−", run together or not (the plain "A" between them is a toolbar word). */
+const FONT_BUTTON = /^(?:a[+\-−])+$/;
 /** Words of share/print toolbars; a line made only of these (and at least one action) is chrome. */
 const TOOLBAR_WORDS = new Set([
   "share", "print", "email", "e-mail", "mail", "tweet", "facebook", "twitter", "x", "whatsapp",
@@ -135,10 +135,16 @@ function parseDateline(line: string): DatelineParse | undefined {
 /** "(end) mk.ibi" closing the last paragraph, or alone on a line; desk initials optional. */
 const TRAILER = /^(.*?)\s*\(end\)(?:\s*([\p{L}\p{N}]+(?:[./][\p{L}\p{N}]+)*))?\s*$/iu;
 
-function lineRange(lines: readonly Line[]): string {
-  const first = lines[0]!.number;
-  const last = lines[lines.length - 1]!.number;
-  return first === last ? `line ${first}` : `lines ${first}–${last}`;
+/** "line 4", "lines 1–2, 5, 8": the lines a note is about, runs of consecutive lines shortened. */
+function describeLines(lines: readonly Line[]): string {
+  const runs: [number, number][] = [];
+  for (const { number } of lines) {
+    const last = runs[runs.length - 1];
+    if (last && number === last[1] + 1) last[1] = number;
+    else runs.push([number, number]);
+  }
+  const text = runs.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(", ");
+  return `${lines.length === 1 ? "line" : "lines"} ${text}`;
 }
 
 // --- the story ----------------------------------------------------------------
@@ -179,7 +185,7 @@ export function parseWireStory(file: string, text: string): WireParse {
   if (at > 2) {
     return fail(
       "headline",
-      `${at} lines before the dateline (${lineRange(content.slice(0, at))}); a headline has one or two: remove the others`,
+      `${at} lines before the dateline (${describeLines(content.slice(0, at))}); a headline has one or two: remove the others`,
       content[0]!.number,
     );
   }
@@ -202,11 +208,11 @@ export function parseWireStory(file: string, text: string): WireParse {
     desk = trailer[2];
     const after = bodyLines.slice(i + 1);
     // "(end)" closes the story on the wire: what follows is the page's, not the agency's.
-    if (after.length) notes.push(`ignored ${lineRange(after)} after the "(end)" trailer`);
+    if (after.length) notes.push(`ignored ${describeLines(after)} after the "(end)" trailer`);
     break;
   }
   if (paragraphs.length === 0) return fail("body", "no text after the dateline", datelineLine.number);
-  if (chrome.length) notes.push(`dropped page chrome on ${lineRange(chrome)}`);
+  if (chrome.length) notes.push(`dropped page chrome on ${describeLines(chrome)}`);
 
   return {
     ok: true,
