@@ -10,10 +10,10 @@ import {
   type WireStory,
 } from "../core/wire-story.js";
 import { directoryStore } from "../storage/fs-dir.js";
-import { flagOption, listOption, stringOption, type ParsedArgs } from "./args.js";
+import { flagOption, stringOption, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CliIo } from "./io.js";
-import { CONFIG_HELP, CONFIG_OPTION, existingDirectory, loadSite, readInput, recordLabel } from "./project.js";
+import { CONFIG_HELP, CONFIG_OPTION, categoryList, existingDirectory, loadSite, readInput, recordLabel } from "./project.js";
 import { recordText } from "./record-file.js";
 import { slugify } from "./slug.js";
 
@@ -71,6 +71,7 @@ Example:
     if (slugArg !== undefined && !SLUG.test(slugArg)) {
       throw new UsageError(`--slug "${slugArg}" must be lower-case letters, digits and single hyphens`);
     }
+    const categories = categoryList(args);
     const dirArg = stringOption(args, "dir") ?? "items";
     const site = await loadSite(io, args);
     const dir = await existingDirectory(io, dirArg, "--dir");
@@ -107,7 +108,6 @@ Example:
       return EXIT.findings;
     }
 
-    const categories = listOption(args, "category");
     const text = recordText(
       {
         title: story.headline,

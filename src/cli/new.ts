@@ -2,10 +2,10 @@ import { localDate } from "../core/dates.js";
 import { decodeRecordBytes, parseRecord, SLUG, slugOfFile } from "../core/record.js";
 import { collapseWhitespace, stripForbiddenXmlChars } from "../core/text.js";
 import { directoryStore } from "../storage/fs-dir.js";
-import { flagOption, listOption, stringOption } from "./args.js";
+import { flagOption, stringOption } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError } from "./io.js";
-import { CONFIG_HELP, CONFIG_OPTION, existingDirectory, loadSite, readInput, recordLabel } from "./project.js";
+import { CONFIG_HELP, CONFIG_OPTION, categoryList, existingDirectory, loadSite, readInput, recordLabel } from "./project.js";
 import { isoInZone, recordText } from "./record-file.js";
 import { freeSlug, slugify } from "./slug.js";
 
@@ -58,6 +58,7 @@ Example:
     const bodyArg = stringOption(args, "body");
     const publish = flagOption(args, "publish");
     if (publish && bodyArg === undefined) throw new UsageError("--publish needs --body: a placeholder must not go live");
+    const categories = categoryList(args);
     const dirArg = stringOption(args, "dir") ?? "items";
     const site = await loadSite(io, args);
     const dir = await existingDirectory(io, dirArg, "--dir");
@@ -83,7 +84,6 @@ Example:
       slug = freeSlug(slugify(title) || `story-${localDate(now, site.timeZone)}`, taken);
     }
 
-    const categories = listOption(args, "category");
     const text = recordText(
       {
         title,

@@ -3,7 +3,8 @@ import { resolve } from "node:path";
 import { ConfigError } from "../core/errors.js";
 import type { SiteConfig } from "../core/config.js";
 import { loadSiteConfig } from "../runtime/node-site.js";
-import { stringOption, type OptionSpecs, type ParsedArgs } from "./args.js";
+import { listOption, stringOption, type OptionSpecs, type ParsedArgs } from "./args.js";
+import { collapseWhitespace } from "../core/text.js";
 import { UsageError, type CliIo } from "./io.js";
 
 /** The option every command has: which site config to read. */
@@ -62,4 +63,11 @@ export async function readInput(io: CliIo, given: string): Promise<Uint8Array> {
 /** How a record in `dirArg` is named in messages and output: "items/foo.md", as the user wrote the folder. */
 export function recordLabel(dirArg: string, name: string): string {
   return `${dirArg.replace(/\/+$/, "") || "."}/${name}`;
+}
+
+/** The --category values, white space collapsed as the record parser will; an empty one is a usage error. */
+export function categoryList(args: ParsedArgs): string[] {
+  const categories = listOption(args, "category").map(collapseWhitespace);
+  if (categories.includes("")) throw new UsageError("--category is empty");
+  return categories;
 }
