@@ -31,7 +31,13 @@ export function parseCommandArgs(argv: readonly string[], options: OptionSpecs):
     if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
       throw new UsageError(`unknown option ${option ?? ""} (to pass a value that starts with "-", put it after "--")`);
     }
-    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") throw new UsageError(`option ${option ?? ""} needs a value`);
+    if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+      // parseArgs will not take "-…" as a value after a space: it may be a forgotten value followed by a flag.
+      if ((error as Error).message.includes("ambiguous")) {
+        throw new UsageError(`option ${option} got a value starting with "-"; write it as ${option}=<value> if that is meant`);
+      }
+      throw new UsageError(`option ${option ?? ""} needs a value`);
+    }
     throw new UsageError((error as Error).message);
   }
 }

@@ -102,6 +102,8 @@ Example:
     const name = `${slug}.md`;
     const target = recordLabel(dirArg, name);
     const store = directoryStore(dir, dirArg);
+    // Checked, then written by rename: a record created in between by someone else would be replaced;
+    // the store has no create-only write, and two people importing one story at once is no real case.
     const exists = (await store.read(name)) !== undefined;
     if (exists && !flagOption(args, "force")) {
       io.err(`import: ${target} already exists; pass --force to replace it, or --slug to choose another name`);

@@ -53,4 +53,12 @@ describe("wirefeed: help and usage", () => {
     expect(result.code).toBe(2);
     expect(result.stderr[0]).toBe(`wirefeed ${name}: option --config needs a value`);
   });
+
+  it("a value starting with a dash after a space is refused with the --option=value form to use", async () => {
+    const refused = await wirefeed(["new", "T", "--body", "- a list item", "--dir", "items"], { cwd });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr[0]).toBe('wirefeed new: option --body got a value starting with "-"; write it as --body=<value> if that is meant');
+    const accepted = await wirefeed(["new", "T", "--body=- a list item"], { cwd });
+    expect(accepted).toMatchObject({ code: 0, stdout: ["items/t.md"] });
+  });
 });
