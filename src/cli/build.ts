@@ -1,0 +1,94 @@
+import { resolve } from "node:path";
+import { buildCatalog } from "../core/catalog.js";
+import { normaliseBaseUrl } from "../core/config.js";
+import { createApp } from "../http/app.js";
+import { listPaths } from "../http/site-resources.js";
+import { directoryStore } from "../storage/fs-dir.js";
+import { readAllRecords } from "../storage/load.js";
+import { flagOption, stringOption } from "./args.js";
+import type { Command } from "./command.js";
+import { EXIT, UsageError } from "./io.js";
+import { CommandError, CONFIG_HELP, CONFIG_OPTION, existingDirectory, loadSite } from "./project.js";
+import { writeStaticSite, type StaticFile } from "./static-site.js";
+
+export const build: Command = {
+  name: "build",
+  synopsis: "[--out dist]",
+  summary: "write every feed and page to a folder for static hosting",
+  help: `Usage: wirefeed build [options]
+
+Renders every URL of the site through the server's own app and writes the
+bytes it answers (uncompressed) to a folder, with a _headers file (Netlify /
+Cloudflare Pages format) giving each path's Content-Type and Cache-Control:
+
+  /              → index.html
+  /rss.xml, /atom.xml, /feed.json, /style.css → same names
+  /items/<slug>  → items/<slug>.html (hosts serve it at /items/<slug>)
+
+The folder is built beside the target and renamed into place, replacing an
+earlier build whole. A folder that is neither empty nor an earlier build is
+never replaced. Records that fail validation are left out, as the server
+leaves them out, and listed on stderr.
+
+Options:
+  --out <dir>         output folder (default: dist)
+  --dir <dir>         records folder (default: items)
+  --site-url <url>    public base URL of the built site (default: $SITE_URL,
+                      else the config's baseUrl); every link is built from it
+  --strict            write nothing, exit 1, when any record fails validation
+${CONFIG_HELP}
+  -h, --help          show this help
+
+Exit status: 0 written, 1 not written (--strict with invalid records, or the
+output folder is not ours to replace), 2 usage error.
+
+Example:
+  wirefeed build --out dist --site-url https://news.example/`,
+  options: {
+    ...CONFIG_OPTION,
+    out: { type: "string" },
+    dir: { type: "string" },
+    "site-url": { type: "string" },
+    strict: { type: "boolean" },
+  },
+  async run(args, io) {
+    if (args.positionals.length > 0) throw new UsageError(`takes no arguments (did you mean --out ${args.positionals[0]}?)`);
+    const outArg = stringOption(args, "out") ?? "dist";
+    if (outArg.trim() === "") throw new UsageError("--out is empty");
+    const siteUrl = stringOption(args, "site-url") ?? (io.env.SITE_URL || undefined);
+    if (siteUrl !== undefined) {
+      try {
+        normaliseBaseUrl(siteUrl, "--site-url", "--site-url");
+      } catch (error) {
+        throw new UsageError((error as Error).message);
+      }
+    }
+    const dirArg = stringOption(args, "dir") ?? "items";
+    const site = await loadSite(io, args, siteUrl);
+    const dir = await existingDirectory(io, dirArg, "--dir");
+
+    const catalog = buildCatalog(await readAllRecords(directoryStore(dir, dirArg)), site);
+    for (const error of catalog.errors) io.err(`build: skipped record: ${error.message}`);
+    if (flagOption(args, "strict") && catalog.errors.length > 0) {
+      io.err(`build: --strict: ${catalog.errors.length} problem(s) in the records; nothing written`);
+      return EXIT.findings;
+    }
+
+    // The server's own app, so every file is byte for byte what the server answers at its path.
+    const app = createApp({ site, catalog: () => catalog, log: (message, error) => io.err(`build: ${message} ${String(error ?? "")}`) });
+    const files: StaticFile[] = [];
+    for (const path of listPaths(site, catalog)) {
+      const res = await app.request(path, { headers: { "Accept-Encoding": "identity" } });
+      if (res.status !== 200) throw new CommandError(`build: ${path} answered ${res.status}; nothing written`);
+      files.push({
+        path,
+        bytes: new Uint8Array(await res.arrayBuffer()),
+        contentType: res.headers.get("content-type") ?? "",
+        cacheControl: res.headers.get("cache-control") ?? "",
+      });
+    }
+    await writeStaticSite(resolve(io.cwd, outArg), outArg, files);
+    io.out(`build: wrote ${files.length} files (${catalog.entries.length} article${catalog.entries.length === 1 ? "" : "s"}) and _headers to ${outArg} for ${site.baseUrl}`);
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,283 @@
+/**
+ * A raw wire story as copied from an agency page → headline, dateline,
+ * source, desk and body paragraphs. Pure: no node:*, no clock; the importer
+ * passes "today" in when the dateline's year has to be inferred.
+ *
+ * The shape it reads:
+ *
+ *     A+ A-                                        (page chrome: dropped)
+ *     Headline, on one line or two
+ *     TOKYO, June 29 (KUNA) -- First paragraph…
+ *     One paragraph per line…
+ *     Last paragraph. (end) mk.ibi                 (trailer: desk initials)
+ */
+import { RecordError } from "./errors.js";
+import { collapseWhitespace, stripForbiddenXmlChars } from "./text.js";
+
+export interface WireStory {
+  headline: string;
+  /** The place as written, e.g. "KUWAIT CITY". */
+  dateline: string;
+  /** The agency in parentheses, e.g. "KUNA". */
+  source: string;
+  month: number;
+  day: number;
+  /** The date as the dateline writes it ("June 29"), for messages. */
+  datelineDate: string;
+  /** Plain text, one per source line, dateline prefix and trailer removed. */
+  paragraphs: string[];
+  /** Desk initials from the "(end) mk.ibi" trailer. */
+  desk?: string;
+  /** Things the reader of the import should know (ignored lines…), already phrased. */
+  notes: string[];
+}
+
+export type WireParse = { ok: true; story: WireStory } | { ok: false; error: RecordError };
+
+export const DATELINE_SHAPE = 'expected "CITY, Month Day (AGENCY) --"';
+
+const MONTHS: Record<string, number> = {
+  january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5,
+  june: 6, jun: 6, july: 7, jul: 7, august: 8, aug: 8, september: 9, sep: 9, sept: 9,
+  october: 10, oct: 10, november: 11, nov: 11, december: 12, dec: 12,
+};
+
+/** Days a month can have in some year: Feb 29 is checked again once the year is known. */
+const MAX_DAY = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+interface Line {
+  number: number;
+  text: string;
+}
+
+// --- page chrome ------------------------------------------------------------
+
+/** Whole lines that are navigation, never story text. */
+const CHROME_PHRASE = /^(?:advertisement|skip to (?:main )?content|back to top|scroll to top)$/i;
+/** Font-size buttons: "A+", "A-", "A−", run together or not (the plain "A" between them is a toolbar word). */
+const FONT_BUTTON = /^(?:a[+\-−])+$/;
+/** Words of share/print toolbars; a line made only of these (and at least one action) is chrome. */
+const TOOLBAR_WORDS = new Set([
+  "share", "print", "email", "e-mail", "mail", "tweet", "facebook", "twitter", "x", "whatsapp",
+  "linkedin", "telegram", "reddit", "pinterest", "copy", "link", "save", "bookmark", "listen",
+  "font", "size", "text", "this", "article", "story", "page", "on", "a", "via", "to", "friend", "send",
+]);
+const TOOLBAR_ACTIONS = new Set([
+  "share", "print", "email", "e-mail", "tweet", "facebook", "twitter", "whatsapp", "linkedin",
+  "telegram", "reddit", "pinterest", "bookmark", "listen", "font",
+]);
+
+export function isPageChrome(text: string): boolean {
+  const line = text.trim();
+  // A toolbar is short; a sentence that happens to use these words is not chrome.
+  if (line === "" || line.length > 80) return false;
+  if (CHROME_PHRASE.test(line)) return true;
+  const tokens = line.toLowerCase().split(/[\s|•·/,:]+/).filter((t) => t !== "");
+  return (
+    tokens.length > 0 &&
+    tokens.every((t) => TOOLBAR_WORDS.has(t) || FONT_BUTTON.test(t)) &&
+    tokens.some((t) => TOOLBAR_ACTIONS.has(t) || FONT_BUTTON.test(t))
+  );
+}
+
+// --- dateline -----------------------------------------------------------------
+
+type DatelineParse =
+  | { ok: true; city: string; month: number; day: number; written: string; source: string; rest: string }
+  /** `close`: the line has a place and a "Month Day", so it surely meant to be the dateline. */
+  | { ok: false; reason: string; close: boolean };
+
+/** Upper-case place names: "TOKYO", "KUWAIT CITY", "WASHINGTON, D.C.", "SÃO PAULO". */
+const CITY = /^\p{Lu}[\p{Lu}\p{M}\s.,'’-]*$/u;
+/** ", Month Day" after the city; the month is checked against MONTHS separately for a precise message. */
+const MONTH_DAY = /,\s*(\p{L}+)(\.?)\s+(\d{1,2})(?!\d)/gu;
+const AGENCY = /^\s*\(([^()]*)\)/;
+const SEPARATOR = /^\s*(?:--|—|–)\s*/;
+
+/**
+ * A line that is, or tries to be, a dateline; undefined when it does not look
+ * like one at all (so the caller can tell "no dateline" from "a broken one").
+ */
+function parseDateline(line: string): DatelineParse | undefined {
+  for (const match of line.matchAll(MONTH_DAY)) {
+    const city = line.slice(0, match.index).trim();
+    if (!CITY.test(city)) continue;
+    const [whole, monthWord = "", dot = "", dayDigits = ""] = match;
+    const written = `${monthWord}${dot} ${dayDigits}`;
+    const month = MONTHS[monthWord.toLowerCase()];
+    const broken = (reason: string) => ({ ok: false as const, reason, close: true });
+    if (!month) return broken(`"${monthWord}" is not a month`);
+    const day = Number(dayDigits);
+    if (day < 1 || day > MAX_DAY[month - 1]!) return broken(`"${written}" is not a date`);
+    const afterDate = line.slice(match.index + whole.length);
+    const agency = AGENCY.exec(afterDate);
+    if (!agency) return broken(`no "(AGENCY)" after "${written}"`);
+    const source = collapseWhitespace(agency[1]!);
+    if (source === "") return broken("the agency in parentheses is empty");
+    const afterAgency = afterDate.slice(agency[0].length);
+    const separator = SEPARATOR.exec(afterAgency);
+    if (!separator) return broken(`no "--" after "(${source})"`);
+    return { ok: true, city: collapseWhitespace(city), month, day, written, source, rest: afterAgency.slice(separator[0].length) };
+  }
+  // "TOKYO, …" or "NEW YORK (AP) --": a dateline, but without a usable date.
+  const cityComma = /^(\p{Lu}[\p{Lu}\p{M}\s.'’-]*),/u.exec(line);
+  if (cityComma && cityComma[1]!.replace(/[^\p{Lu}]/gu, "").length >= 2) {
+    return { ok: false, reason: `no "Month Day" after "${cityComma[1]!.trim()},"`, close: false };
+  }
+  if (/^\p{Lu}[\p{Lu}\p{M}\s.,'’-]*\([^()]+\)\s*(?:--|—|–)/u.test(line)) {
+    return { ok: false, reason: "no date between the place and the agency", close: true };
+  }
+  return undefined;
+}
+
+// --- trailer ------------------------------------------------------------------
+
+/** "(end) mk.ibi" closing the last paragraph, or alone on a line; desk initials optional. */
+const TRAILER = /^(.*?)\s*\(end\)(?:\s*([\p{L}\p{N}]+(?:[./][\p{L}\p{N}]+)*))?\s*$/iu;
+
+/** "line 4", "lines 1–2, 5, 8": the lines a note is about, runs of consecutive lines shortened. */
+function describeLines(lines: readonly Line[]): string {
+  const runs: [number, number][] = [];
+  for (const { number } of lines) {
+    const last = runs[runs.length - 1];
+    if (last && number === last[1] + 1) last[1] = number;
+    else runs.push([number, number]);
+  }
+  const text = runs.map(([a, b]) => (a === b ? `${a}` : `${a}–${b}`)).join(", ");
+  return `${lines.length === 1 ? "line" : "lines"} ${text}`;
+}
+
+// --- the story ----------------------------------------------------------------
+
+export function parseWireStory(file: string, text: string): WireParse {
+  const fail = (field: string, problem: string, line?: number): WireParse => ({
+    ok: false,
+    error: new RecordError(file, field, problem, line),
+  });
+  const notes: string[] = [];
+  const raw = stripForbiddenXmlChars(text.replace(/^\uFEFF/, "")).split(/\r\n?|\n/);
+  const content: Line[] = [];
+  const chrome: Line[] = [];
+  raw.forEach((t, i) => {
+    const line = { number: i + 1, text: collapseWhitespace(t) };
+    if (line.text === "") return;
+    (isPageChrome(line.text) ? chrome : content).push(line);
+  });
+  if (content.length === 0) return fail("(file)", chrome.length ? "has only page chrome, no story" : "is empty");
+
+  // A valid dateline anywhere wins (an upper-case headline like "NATO, JAPAN
+  // AGREE" looks like a broken one); otherwise the likeliest broken attempt
+  // where a dateline belongs, right after a one- or two-line headline.
+  const at = content.findIndex((l) => parseDateline(l.text)?.ok);
+  const dateline = at === -1 ? undefined : parseDateline(content[at]!.text);
+  if (!dateline?.ok) {
+    let attempt: { line: Line; reason: string; close: boolean } | undefined;
+    for (const line of content.slice(0, 3)) {
+      const d = parseDateline(line.text);
+      if (d && !d.ok && (!attempt || (d.close && !attempt.close))) attempt = { line, reason: d.reason, close: d.close };
+    }
+    if (attempt) return fail("dateline", `${DATELINE_SHAPE}: ${attempt.reason}`, attempt.line.number);
+    const expectedAt = content[Math.min(1, content.length - 1)]!;
+    return fail("dateline", `${DATELINE_SHAPE} after the headline`, expectedAt.number);
+  }
+  const datelineLine = content[at]!;
+  if (at === 0) return fail("headline", "missing: the headline comes before the dateline", datelineLine.number);
+  if (at > 2) {
+    return fail(
+      "headline",
+      `${at} lines before the dateline (${describeLines(content.slice(0, at))}); a headline has one or two: remove the others`,
+      content[0]!.number,
+    );
+  }
+  const headline = content.slice(0, at).map((l) => l.text).join(" ");
+
+  const bodyLines: Line[] = [];
+  if (dateline.rest.trim() !== "") bodyLines.push({ number: datelineLine.number, text: collapseWhitespace(dateline.rest) });
+  bodyLines.push(...content.slice(at + 1));
+
+  const paragraphs: string[] = [];
+  let desk: string | undefined;
+  for (let i = 0; i < bodyLines.length; i++) {
+    const line = bodyLines[i]!;
+    const trailer = TRAILER.exec(line.text);
+    if (!trailer) {
+      paragraphs.push(line.text);
+      continue;
+    }
+    if (trailer[1]) paragraphs.push(trailer[1]);
+    desk = trailer[2];
+    const after = bodyLines.slice(i + 1);
+    // "(end)" closes the story on the wire: what follows is the page's, not the agency's.
+    if (after.length) notes.push(`ignored ${describeLines(after)} after the "(end)" trailer`);
+    break;
+  }
+  if (paragraphs.length === 0) return fail("body", "no text after the dateline", datelineLine.number);
+  if (chrome.length) notes.push(`dropped page chrome on ${describeLines(chrome)}`);
+
+  return {
+    ok: true,
+    story: {
+      headline,
+      dateline: dateline.city,
+      source: dateline.source,
+      month: dateline.month,
+      day: dateline.day,
+      datelineDate: dateline.written,
+      paragraphs,
+      ...(desk ? { desk } : {}),
+      notes,
+    },
+  };
+}
+
+// --- the year -----------------------------------------------------------------
+
+const pad = (n: number, width = 2) => String(n).padStart(width, "0");
+
+function isCalendarDate(year: number, month: number, day: number): boolean {
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** "YYYY-MM-DD" → parts, or undefined when it is not a calendar date. */
+export function parseCalendarDate(text: string): { year: number; month: number; day: number } | undefined {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return undefined;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (month < 1 || month > 12 || day < 1 || !isCalendarDate(year, month, day)) return undefined;
+  return { year, month, day };
+}
+
+/**
+ * The latest date with this month and day that is not after `today`
+ * (YYYY-MM-DD in the site's zone): a wire story is filed on or before the day
+ * it is imported. Feb 29 goes back to the last leap year.
+ */
+export function latestDateNotAfter(month: number, day: number, today: string): string {
+  const now = parseCalendarDate(today);
+  if (!now) throw new Error(`today must be YYYY-MM-DD, got ${JSON.stringify(today)}`);
+  let year = month > now.month || (month === now.month && day > now.day) ? now.year - 1 : now.year;
+  while (!isCalendarDate(year, month, day)) year--;
+  return `${year}-${pad(month)}-${pad(day)}`;
+}
+
+/** The dateline's date in `year`, or undefined when there is no such day (Feb 29 of a common year). */
+export function dateInYear(month: number, day: number, year: number): string | undefined {
+  return isCalendarDate(year, month, day) ? `${pad(year, 4)}-${pad(month)}-${pad(day)}` : undefined;
+}
+
+// --- Markdown -----------------------------------------------------------------
+
+/**
+ * Wire copy is plain text, the record body is Markdown: characters Markdown
+ * would read as markup are escaped so the page shows what the agency wrote
+ * ("1. …" stays a sentence, "<b>" stays visible, "*" is not emphasis).
+ */
+export function plainTextToMarkdown(text: string): string {
+  return text
+    .replace(/[\\`*_[\]<~]/g, "\\$&")
+    .replace(/&(?=#?[a-z0-9]+;)/gi, "\\&")
+    .replace(/^(#{1,6})(?=\s|$)/, "\\$1")
+    .replace(/^>/, "\\>")
+    .replace(/^([+-])(?=[\s-]|$)/, "\\$1")
+    .replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { listPaths, resolveResource } from "../../src/http/site-resources.js";
+import { catalogOf, record, testSite } from "../support/fixtures.js";
+
+const site = testSite();
+const catalog = catalogOf({
+  "a.md": record({ title: "A", published: "2022-06-28" }),
+  "b.md": record({ title: "B", published: "2022-06-29" }),
+  "draft.md": record({ title: "D", published: "2022-06-29", draft: true }),
+  "broken.md": record({ published: "2022-06-29" }),
+});
+
+describe("listPaths", () => {
+  const paths = listPaths(site, catalog);
+
+  it("lists the index, the feeds, the stylesheet and each published article once", () => {
+    expect(paths).toEqual(["/", "/rss.xml", "/atom.xml", "/feed.json", "/style.css", "/items/b", "/items/a"]);
+  });
+
+  it("every listed path is one the server answers", () => {
+    for (const path of paths) expect([path, resolveResource(site, catalog, path) !== undefined]).toEqual([path, true]);
+  });
+
+  it("drafts and broken records are neither listed nor answered", () => {
+    for (const path of ["/items/draft", "/items/broken"]) {
+      expect(paths).not.toContain(path);
+      expect(resolveResource(site, catalog, path)).toBeUndefined();
+    }
+  });
+});
