@@ -9,7 +9,7 @@ import { flagOption, stringOption } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError } from "./io.js";
 import { CommandError, CONFIG_HELP, CONFIG_OPTION, existingDirectory, loadSite } from "./project.js";
-import { writeStaticSite, type StaticFile } from "./static-site.js";
+import { EXPORTED_HEADERS, writeStaticSite, type StaticFile } from "./static-site.js";
 
 export const build: Command = {
   name: "build",
@@ -85,6 +85,7 @@ Example:
         bytes: new Uint8Array(await res.arrayBuffer()),
         contentType: res.headers.get("content-type") ?? "",
         cacheControl: res.headers.get("cache-control") ?? "",
+        extraHeaders: Object.fromEntries(EXPORTED_HEADERS.flatMap((h) => (res.headers.has(h) ? [[h, res.headers.get(h)!]] : []))),
       });
     }
     await writeStaticSite(resolve(io.cwd, outArg), outArg, files);

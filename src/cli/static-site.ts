@@ -9,7 +9,12 @@ export interface StaticFile {
   bytes: Uint8Array;
   contentType: string;
   cacheControl: string;
+  /** Other headers a static host should send as the server does (CORS on feeds, Link on pages). */
+  extraHeaders?: Record<string, string>;
 }
+
+/** Response headers besides Content-Type and Cache-Control that a static host should repeat. */
+export const EXPORTED_HEADERS = ["Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Link"] as const;
 
 /** First line of every _headers we write: how a later build knows the folder is its own to replace. */
 export const HEADERS_MARK = "# Written by wirefeed build.";
@@ -26,6 +31,13 @@ export function fileForPath(path: string): string {
   if (!path.startsWith("/") || segments.slice(0, -1).some((s) => s === "" || s === "." || s === "..") || /[\\\0]/.test(path)) {
     throw new Error(`not a site path: ${JSON.stringify(path)}`);
   }
+  // Static hosts decode the URL path before looking up the file: "/categories/%E6%97%A5/" is "categories/日/".
+  try {
+    segments.splice(0, segments.length, ...segments.map(decodeURIComponent));
+  } catch {
+    throw new Error(`not a site path: ${JSON.stringify(path)}`);
+  }
+  if (segments.some((s) => /[/\\\0]/.test(s))) throw new Error(`not a site path: ${JSON.stringify(path)}`);
   const last = segments[segments.length - 1]!;
   if (last === "") return `${segments.join("/")}index.html`;
   if (last === "." || last === "..") throw new Error(`not a site path: ${JSON.stringify(path)}`);
@@ -46,7 +58,8 @@ export function headersFile(files: readonly StaticFile[]): string {
     if (folder === "/") continue;
     byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
   }
-  const same = (a: StaticFile, b: StaticFile) => a.contentType === b.contentType && a.cacheControl === b.cacheControl;
+  const same = (a: StaticFile, b: StaticFile) =>
+    a.contentType === b.contentType && a.cacheControl === b.cacheControl && JSON.stringify(a.extraHeaders ?? {}) === JSON.stringify(b.extraHeaders ?? {});
   for (const f of files) {
     const folder = f.path.slice(0, f.path.lastIndexOf("/") + 1);
     const siblings = byFolder.get(folder);
@@ -57,6 +70,7 @@ export function headersFile(files: readonly StaticFile[]): string {
   const lines = [HEADERS_MARK, "# Content-Type and Cache-Control of every path, as the wirefeed server sends them."];
   for (const [pattern, f] of rules) {
     lines.push(pattern, `  Content-Type: ${f.contentType}`, `  Cache-Control: ${f.cacheControl}`);
+    for (const [name, value] of Object.entries(f.extraHeaders ?? {})) lines.push(`  ${name}: ${value}`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -241,14 +241,3 @@ export function listPaths(site: SiteConfig, catalog: Catalog): string[] {
   for (const entry of catalog.entries) paths.push(`/items/${entry.slug}`);
   return paths;
 }
-
-/**
- * Every path resolveResource answers with 200: the index, the feeds, the
- * stylesheet, then one page per published article (newest first). A static
- * build (wirefeed build) writes exactly these. The site is unused today; it is
- * there so a path that comes to depend on config changes both functions alike.
- */
-export function listPaths(_site: SiteConfig, catalog: Catalog): string[] {
-  const feeds = (Object.keys(FEED_FILES) as FeedFormat[]).map((format) => `/${FEED_FILES[format]}`);
-  return ["/", ...feeds, "/style.css", ...catalog.entries.map((entry) => `/items/${entry.slug}`)];
-}

@@ -57,12 +57,13 @@ describe("wirefeed build", () => {
     const cwd = project(RECORDS);
     const result = await wirefeed(["build"], { cwd });
     expect(result.code).toBe(0);
-    expect(result.stdout).toEqual(["build: wrote 7 files (2 articles) and _headers to dist for https://news.example/"]);
+    expect(result.stdout).toEqual(["build: wrote 22 files (2 articles) and _headers to dist for https://news.example/"]);
     expect(result.stderr).toEqual(["build: skipped record: items/broken.md: title: is required"]);
 
     const { site, catalog, app } = serverApp(cwd);
     const paths = listPaths(site, catalog);
-    expect(paths).toEqual(["/", "/rss.xml", "/atom.xml", "/feed.json", "/style.css", "/items/newer", "/items/older"]);
+    expect(paths).toHaveLength(22);
+    expect(paths).toEqual(expect.arrayContaining(["/", "/rss.xml", "/categories/diplomacy/atom.xml", "/feeds.opml", "/items/newer", "/items/older"]));
     const out = join(cwd, "dist");
     expect(filesUnder(out)).toEqual([...paths.map(fileForPath), "_headers"].sort());
     const rules = parseHeaders(readFileSync(join(out, "_headers"), "utf8"));
@@ -73,9 +74,11 @@ describe("wirefeed build", () => {
       expect([path, Buffer.compare(readFileSync(join(out, fileForPath(path))), served)]).toEqual([path, 0]);
       const matching = rulesFor(path, rules);
       expect([path, matching.length]).toEqual([path, 1]);
+      const exported = ["access-control-allow-origin", "access-control-expose-headers", "link"].filter((h) => res.headers.has(h));
       expect(matching[0]!.headers).toEqual({
         "content-type": res.headers.get("content-type"),
         "cache-control": res.headers.get("cache-control"),
+        ...Object.fromEntries(exported.map((h) => [h, res.headers.get(h)])),
       });
     }
   });
@@ -158,5 +161,14 @@ describe("static site layout", () => {
     expect(shared.map((r) => r.pattern)).toEqual(["/", "/items/*"]);
     const mixed = parseHeaders(headersFile([file("/items/a"), file("/items/b.json", "application/json")]));
     expect(mixed.map((r) => r.pattern)).toEqual(["/items/a", "/items/b.json"]);
+  });
+});
+
+describe("fileForPath", () => {
+  it("decodes percent-encoded segments, as static hosts do, and refuses smuggled separators", () => {
+    expect(fileForPath("/categories/%E6%97%A5%E6%9C%AC/rss.xml")).toBe("categories/日本/rss.xml");
+    expect(fileForPath("/categories/%E6%97%A5%E6%9C%AC/")).toBe("categories/日本/index.html");
+    expect(() => fileForPath("/categories/a%2Fb/rss.xml")).toThrow(/not a site path/);
+    expect(() => fileForPath("/categories/%E6%97/rss.xml")).toThrow(/not a site path/);
   });
 });

@@ -13,8 +13,23 @@ const catalog = catalogOf({
 describe("listPaths", () => {
   const paths = listPaths(site, catalog);
 
-  it("lists the index, the feeds, the stylesheet and each published article once", () => {
-    expect(paths).toEqual(["/", "/rss.xml", "/atom.xml", "/feed.json", "/style.css", "/items/b", "/items/a"]);
+  it("lists the pages, every scope's feeds and each published article once", () => {
+    const feeds = (scope: string) => [`${scope}rss.xml`, `${scope}atom.xml`, `${scope}feed.json`];
+    expect(paths).toEqual([
+      "/",
+      "/style.css",
+      "/feed.xsl",
+      "/feeds",
+      "/feeds.opml",
+      ...feeds("/"),
+      "/authors/test-desk/",
+      ...feeds("/authors/test-desk/"),
+      "/languages/en/",
+      ...feeds("/languages/en/"),
+      "/items/b",
+      "/items/a",
+    ]);
+    expect(new Set(paths).size).toBe(paths.length);
   });
 
   it("every listed path is one the server answers", () => {
