@@ -72,6 +72,11 @@ export function decodeRecordBytes(file: string, bytes: Uint8Array): string {
   }
 }
 
+/** "enclosures[0].url" → ["enclosures", 0, "url"]: where in the YAML a field lives, for its line number. */
+function fieldPath(field: string): (string | number)[] {
+  return [...field.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]!));
+}
+
 class FieldReader {
   readonly errors: RecordError[] = [];
   constructor(
@@ -91,7 +96,7 @@ class FieldReader {
     return offset === undefined ? undefined : this.lines.linePos(offset).line + this.lineOffset;
   }
 
-  fail(field: string, problem: string, path: (string | number)[] = [field.split(".")[0]!]): undefined {
+  fail(field: string, problem: string, path: (string | number)[] = fieldPath(field)): undefined {
     this.errors.push(new RecordError(this.file, field, problem, this.lineOf(path)));
     return undefined;
   }

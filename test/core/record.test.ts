@@ -149,3 +149,12 @@ describe("parseRecord: invalid records name the file and the field", () => {
     expect(catalog.errors.map(String)).toEqual([expect.stringMatching(/items\/b\.md: id: .* already used by items\/a\.md/)]);
   });
 });
+
+describe("line numbers", () => {
+  it("point at list items and nested fields, not only top-level keys", () => {
+    const text = "---\ntitle: ok\npublished: 2022-06-29\ncategories:\n  - fine\n  - 42\nenclosures:\n  - url: /a.mp3\n    type: audio/mpeg\n    length: big\n---\nbody\n";
+    const result = parseRecord("items/x.md", text, testSite());
+    if (result.ok) throw new Error("expected errors");
+    expect(result.errors.map((e) => `${e.field}@${e.line}`).sort()).toEqual(["categories[1]@6", "enclosures[0].length@10"]);
+  });
+});
