@@ -3,6 +3,7 @@ import type { SiteConfig } from "./config.js";
 import { RecordError } from "./errors.js";
 import { compareNewestFirst } from "./feed-model.js";
 import { parseRecord } from "./record.js";
+import { compareTombstones, type Tombstone } from "./tombstone.js";
 
 /** One record as a store hands it over. */
 export interface RawRecord {
@@ -24,15 +25,20 @@ export interface Catalog {
   readonly errors: readonly RecordError[];
   find(slug: string): ArticleMeta | undefined;
   load(entry: ArticleMeta): Promise<Article>;
+  /** Withdrawn articles, newest withdrawal first. */
+  readonly tombstones: readonly Tombstone[];
 }
 
 /** A catalog over articles already in memory. */
-export function memoryCatalog(articles: Article[], errors: RecordError[] = []): Catalog {
+export function memoryCatalog(articles: Article[], errors: RecordError[] = [], tombstones: readonly Tombstone[] = []): Catalog {
   const sorted = [...articles].sort(compareNewestFirst);
   const bySlug = new Map(sorted.map((a) => [a.slug, a]));
+  // An article published again under a withdrawn id is no longer withdrawn.
+  const live = new Set(sorted.map((a) => a.id));
   return {
     entries: sorted,
     errors,
+    tombstones: tombstones.filter((t) => !live.has(t.id)).sort(compareTombstones),
     find: (slug) => bySlug.get(slug),
     load: async (entry) => {
       const article = bySlug.get(entry.slug);

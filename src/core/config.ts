@@ -26,6 +26,8 @@ export interface SiteConfig {
   maxLimit: number;
   /** Articles per RFC 5005 archive page (at most feedSize, so archives and feed cover everything). */
   archivePageSize: number;
+  /** WebSub hub (W3C WebSub) advertised in feeds and pinged on every publish; absent: none. */
+  websubHub?: string;
   /** Feed order: by first publication (default), or by latest change so corrections move up. */
   orderBy: "published" | "updated";
   /**
@@ -48,6 +50,7 @@ const KNOWN_KEYS = new Set([
   "maxLimit",
   "archivePageSize",
   "orderBy",
+  "websubHub",
   "cacheMinutes",
 ]);
 
@@ -65,6 +68,16 @@ export function normaliseBaseUrl(value: string, source: string, field: string): 
   if (url.search || url.hash) throw new ConfigError(source, field, `"${value}" must not have a query or fragment`);
   if (!url.pathname.endsWith("/")) url.pathname += "/";
   return url.href;
+}
+
+function normaliseHubUrl(value: string, source: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === "http:" || url.protocol === "https:") return url.href;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(source, "websubHub", `"${value}" is not an http(s) URL`);
 }
 
 function requireString(raw: Record<string, unknown>, key: string, source: string): string {
@@ -118,6 +131,11 @@ export function parseSiteConfig(raw: unknown, source: string, baseUrlOverride?: 
   }
   const orderBy = obj.orderBy ?? "published";
   if (orderBy !== "published" && orderBy !== "updated") throw new ConfigError(source, "orderBy", 'must be "published" or "updated"');
+  let websubHub: string | undefined;
+  if (obj.websubHub !== undefined) {
+    if (typeof obj.websubHub !== "string") throw new ConfigError(source, "websubHub", "must be a URL");
+    websubHub = normaliseHubUrl(obj.websubHub, source);
+  }
   return {
     title: requireString(obj, "title", source),
     description: requireString(obj, "description", source),
@@ -131,6 +149,7 @@ export function parseSiteConfig(raw: unknown, source: string, baseUrlOverride?: 
     maxLimit,
     archivePageSize,
     orderBy,
+    ...(websubHub ? { websubHub } : {}),
     cacheMinutes: positiveInt(obj, "cacheMinutes", source, 5),
   };
 }

@@ -1,6 +1,7 @@
 import { lastChange, type Article, type ArticleMeta } from "./article.js";
 import type { Person, SiteConfig } from "./config.js";
 import { SITE_SCOPE, type Scope } from "./scopes.js";
+import type { Tombstone } from "./tombstone.js";
 
 export type FeedFormat = "rss" | "atom" | "json";
 
@@ -41,6 +42,10 @@ export interface FeedModel {
   /** XSLT that lets a browser show the XML formats as a page (relative to the feed's URL). */
   stylesheetUrl?: string;
   history: FeedHistory;
+  /** WebSub hub that readers may subscribe through. */
+  hub?: string;
+  /** Withdrawn articles to announce (RFC 6721; Atom only). */
+  deleted: Tombstone[];
   articles: Article[];
 }
 
@@ -99,6 +104,7 @@ export interface FeedModelOptions {
   /** Path of this document under the scope ("" for the subscription feed, "archive/3/" for a page). */
   documentPath?: string;
   history?: FeedHistory;
+  deleted?: Tombstone[];
 }
 
 /** A feed of `articles` (newest first, already selected) for a scope. */
@@ -118,6 +124,8 @@ export function feedModel(site: SiteConfig, scope: Scope, articles: Article[], o
     // Relative, so it resolves against the feed's own URL: browsers apply XSLT only from the same origin.
     stylesheetUrl: `${"../".repeat((scope.path + (options.documentPath ?? "")).split("/").length - 1)}feed.xsl`,
     history: options.history ?? {},
+    ...(site.websubHub ? { hub: site.websubHub } : {}),
+    deleted: options.deleted ?? [],
     articles,
   };
 }

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import type { Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
-import { FEED_MEDIA_TYPES, type FeedLink } from "../core/feed-directory.js";
+import { FEED_MEDIA_TYPES } from "../core/feed-directory.js";
 import { FEED_FILES, FEED_FORMATS, type FeedFormat } from "../core/feed-model.js";
 import { renderNotFoundPage } from "../core/render/html.js";
 import { escapeXml } from "../core/render/xml-guards.js";
 import { isNotModified } from "./conditional.js";
 import { acceptQuality, pickEncoding, pickMediaType } from "./negotiate.js";
+import { publishApi, type PublishApiOptions } from "./publish-api.js";
 import { Representation, type Compressor } from "./representation.js";
 import { BadRequest, resolveResource, type Resource } from "./site-resources.js";
 
@@ -19,6 +20,8 @@ export interface AppOptions {
   /** Node passes zlib here; without it responses go out uncompressed. */
   compress?: Compressor;
   log?: Logger;
+  /** The publish API under /api; absent (no PUBLISH_TOKEN): every /api path is a 404. */
+  publish?: PublishApiOptions;
 }
 
 const TEXT = "text/plain; charset=utf-8";
@@ -58,18 +61,6 @@ function prefersHtml(accept: string | null): boolean {
   const html = acceptQuality(accept, "text/html");
   const feed = Math.max(...["application/rss+xml", "application/atom+xml"].map((t) => acceptQuality(accept, t)));
   return html > feed && html > 0 && !!accept && !/^\s*\*\/\*\s*$/.test(accept);
-}
-
-/** A Link title parameter: quoted when printable ASCII, else RFC 8187 `title*` (header values are bytes). */
-function titleParam(title: string): string {
-  if (/^[\x20-\x7e]*$/.test(title)) return `title="${title.replace(/["\\]/g, "\\$&")}"`;
-  const encoded = encodeURIComponent(title).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `title*=UTF-8''${encoded}`;
-}
-
-/** RFC 8288 Link header advertising a page's feeds, for clients that read headers, not HTML. */
-function linkHeader(feeds: readonly FeedLink[]): string {
-  return feeds.map((f) => `<${f.href}>; rel="alternate"; type="${f.type}"; ${titleParam(f.label)}`).join(", ");
 }
 
 /** The format `GET /feed` serves for an Accept header; undefined when none is acceptable (406). */
@@ -118,7 +109,7 @@ export function createApp(options: AppOptions): Hono {
     });
     if (rep.lastModified) headers.set("Last-Modified", rep.lastModified.toUTCString());
     if (resource.cors) for (const [k, v] of Object.entries(CORS_HEADERS)) headers.set(k, v);
-    if (resource.alternates) headers.set("Link", linkHeader(resource.alternates));
+    if (resource.link) headers.set("Link", resource.link);
     if (isNotModified(req.headers, variant.etag, rep.lastModified)) return new Response(null, { status: 304, headers });
     headers.set("Content-Type", browserXml ? BROWSER_XML : rep.contentType);
     headers.set("Content-Length", String(variant.body.length));
@@ -129,6 +120,8 @@ export function createApp(options: AppOptions): Hono {
   const resolve = async (url: URL, pathname = url.pathname) => resolveResource(site, await options.catalog(), pathname, url.searchParams);
 
   const app = new Hono();
+  if (options.publish) app.route("/api", publishApi(site, options.publish));
+  else app.all("/api/*", (c) => notFound(site, c.req.header("accept") ?? null));
   app.get("/feed", async (c) => {
     const format = negotiateFeed(c.req.header("accept") ?? null);
     if (!format) {

@@ -2,7 +2,7 @@ import { lastChange, type Article, type ArticleMeta } from "../core/article.js";
 import { archiveEntries, archiveHistory, closedPageCount, subscriptionHistory } from "../core/archive.js";
 import type { Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
-import { feedDirectory, feedLinksOf, type FeedLink } from "../core/feed-directory.js";
+import { feedDirectory, feedLinksOf } from "../core/feed-directory.js";
 import {
   compareLatestChangeFirst,
   FEED_FILES,
@@ -19,6 +19,7 @@ import { renderJson } from "../core/render/json.js";
 import { renderOpml } from "../core/render/opml.js";
 import { renderRss } from "../core/render/rss.js";
 import { inScope, kindOfSegment, scopesOf, SITE_SCOPE, type Scope, type ScopeKind } from "../core/scopes.js";
+import { alternatesLink, websubLink } from "./link-header.js";
 import type { Rendered } from "./representation.js";
 
 export const MEDIA_TYPES = {
@@ -46,8 +47,8 @@ export interface Resource {
   cors: boolean;
   /** An XML feed: browsers get it as application/xml so its stylesheet applies (see app.ts). */
   browserXml?: boolean;
-  /** Feeds this resource stands for, advertised in an HTTP Link header (HTML pages). */
-  alternates?: readonly FeedLink[];
+  /** HTTP Link header: a page's feeds, or a feed's WebSub hub and self URL. */
+  link?: string;
 }
 
 export class BadRequest extends Error {}
@@ -106,10 +107,13 @@ function feedResource(
       key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
       cors: true,
       browserXml: format !== "json",
+      ...(site.websubHub ? { link: websubLink(site.websubHub, new URL(scope.path + FEED_FILES[format], site.baseUrl).href) } : {}),
       render: async () => {
         const shown = newestEntries(site, entries, size);
         const history = subscriptionHistory(site, scope, entries.length, shown.length);
-        const model = feedModel(site, scope, await loadAll(catalog, shown), { history });
+        // Withdrawals are announced in the site's own subscription feed (a tombstone keeps no categories).
+        const deleted = scope.kind === "site" ? catalog.tombstones.slice(0, size) : [];
+        const model = feedModel(site, scope, await loadAll(catalog, shown), { history, deleted });
         return { contentType: type, body: RENDERERS[format](model), lastModified: model.updated };
       },
     };
@@ -138,7 +142,7 @@ function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries:
   return {
     key: scope.path,
     cors: false,
-    alternates: feedLinksOf(site, scope),
+    link: alternatesLink(feedLinksOf(site, scope)),
     render: async () => {
       const shown = await loadAll(catalog, newestEntries(site, entries, site.feedSize));
       return { contentType: MEDIA_TYPES.html, body: renderListPage(site, scope, heading, description, shown), lastModified: newestChange(shown) };
@@ -180,7 +184,7 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
       return {
         key: `items/${entry.slug}`,
         cors: false,
-        alternates: feedLinksOf(site, SITE_SCOPE),
+        link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
         render: async () => {
           const article = await catalog.load(entry);
           return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: lastChange(article) };
@@ -207,7 +211,7 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
       return {
         key: "feeds",
         cors: false,
-        alternates: feedLinksOf(site, SITE_SCOPE),
+        link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
         render: async () => ({
           contentType: MEDIA_TYPES.html,
           body: renderFeedsPage(site, feedDirectory(site, catalog.entries)),

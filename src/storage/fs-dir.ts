@@ -1,26 +1,17 @@
-import { randomBytes } from "node:crypto";
-import { open, readdir, readFile, rename, unlink } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { removeFileDurably, writeFileAtomic } from "./atomic-file.js";
 import { isRecordName, type WritableRecordStore } from "./store.js";
 
 /**
- * Records as files in a directory (the repository's items/). Writes go to a
- * temporary file in the same directory, are fsynced, then renamed over the
- * record (atomic on POSIX), and the directory is fsynced so the rename is
- * durable: a crash leaves the old record or the new one, never a torn one.
+ * Records as files in a directory (the repository's items/). Writes are
+ * atomic and durable (see atomic-file.ts): a crash leaves the old record or
+ * the new one, never a torn one.
  */
 export function directoryStore(dir: string, label = dir): WritableRecordStore {
   const path = (name: string) => {
     if (!isRecordName(name)) throw new Error(`not a record name: ${JSON.stringify(name)}`);
     return join(dir, name);
-  };
-  const syncDir = async () => {
-    const handle = await open(dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
   };
   return {
     async list() {
@@ -37,37 +28,7 @@ export function directoryStore(dir: string, label = dir): WritableRecordStore {
       }
     },
     describe: (name) => `${label.replace(/\/+$/, "")}/${name}`,
-    async write(name, bytes) {
-      const target = path(name);
-      // Dot-prefixed, so list() and watchers never take it for a record.
-      const temp = join(dir, `.${name}.${randomBytes(6).toString("hex")}.tmp`);
-      const handle = await open(temp, "wx", 0o644);
-      try {
-        await handle.writeFile(bytes);
-        await handle.sync();
-      } catch (error) {
-        await handle.close();
-        await unlink(temp).catch(() => {});
-        throw error;
-      }
-      await handle.close();
-      try {
-        await rename(temp, target);
-      } catch (error) {
-        await unlink(temp).catch(() => {});
-        throw error;
-      }
-      await syncDir();
-    },
-    async remove(name) {
-      try {
-        await unlink(path(name));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-        throw error;
-      }
-      await syncDir();
-      return true;
-    },
+    write: async (name, bytes) => writeFileAtomic(path(name), bytes),
+    remove: async (name) => removeFileDurably(path(name)),
   };
 }

@@ -16,7 +16,6 @@ const KNOWN_NAMESPACES = new Set([
   "http://purl.org/rss/1.0/modules/content/",
   "http://search.yahoo.com/mrss/",
   "http://purl.org/syndication/history/1.0",
-  "http://purl.org/atompub/tombstones/1.0",
   "http://www.w3.org/XML/1998/namespace",
 ]);
 

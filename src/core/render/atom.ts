@@ -56,7 +56,7 @@ export function renderAtom(model: FeedModel): string {
   let xml = feed.atom1();
   const history = model.history;
   const needsFh = !!(history.complete || history.archive);
-  xml = declareNamespaces(xml, ROOT, needsFh ? ["fh"] : []);
+  xml = declareNamespaces(xml, ROOT, [...(needsFh ? (["fh"] as const) : []), ...(model.deleted.length ? (["at"] as const) : [])]);
   xml = xml.replace(ROOT, `${ROOT} xml:lang="${escapeXml(model.language)}"`);
   const self = `<link rel="self" href="${model.selfUrls.atom}"/>`;
   const selfAt = xml.indexOf(self);
@@ -68,5 +68,11 @@ export function renderAtom(model: FeedModel): string {
     return lang === model.language ? `<entry>${between}` : `<entry xml:lang="${escapeXml(lang)}">${between}`;
   });
   xml = xml.replace(SLOT, (_m, indent: string, index: string) => entryExtras(model.articles[Number(index)]!, indent));
+  if (model.deleted.length) {
+    // RFC 6721 tombstones are siblings of the entries; the root's end tag is the document's last "</feed>".
+    const end = xml.lastIndexOf("</feed>");
+    const tombstones = model.deleted.map((t) => `    <at:deleted-entry ref="${escapeXml(t.id)}" when="${t.when.toISOString()}"/>\n`).join("");
+    xml = xml.slice(0, end) + tombstones + xml.slice(end);
+  }
   return finishXml(xml) + "\n";
 }

@@ -31,6 +31,7 @@ export function buildFeed(
     ...(target === "xml" && model.stylesheetUrl ? { stylesheet: model.stylesheetUrl } : {}),
     ttl: model.ttlMinutes,
     feedLinks: { rss: model.selfUrls.rss, atom: model.selfUrls.atom, json: model.selfUrls.json },
+    ...(model.hub ? { hub: model.hub } : {}),
     author: {
       name: text(model.author.name),
       ...(model.author.email ? { email: text(model.author.email) } : {}),

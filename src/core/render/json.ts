@@ -55,6 +55,7 @@ export function renderJson(model: FeedModel): string {
     description: model.description,
     language: model.language,
     authors: [person(model.author)],
+    ...(model.hub ? { hubs: [{ type: "WebSub", url: model.hub }] } : {}),
     // JSON Feed pagination: the next (older) document, the RFC 5005 prev-archive of the XML formats.
     ...(model.history.prevArchive ? { next_url: model.history.prevArchive.json } : {}),
     items,

@@ -5,6 +5,7 @@ export const NS = {
   dcterms: "http://purl.org/dc/terms/",
   dc: "http://purl.org/dc/elements/1.1/",
   fh: "http://purl.org/syndication/history/1.0",
+  at: "http://purl.org/atompub/tombstones/1.0",
 } as const;
 
 /** Adds namespace declarations to a root start tag that `feed` wrote (e.g. `<rss version="2.0"`). */

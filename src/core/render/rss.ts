@@ -12,6 +12,7 @@ function atomLinks(model: FeedModel) {
   const link = (rel: string, href: string) => ({ _attributes: { href, rel, type: RSS_TYPE } });
   return [
     link("self", model.selfUrls.rss),
+    ...(model.hub ? [{ _attributes: { href: model.hub, rel: "hub" } }] : []),
     ...(h.current ? [link("current", h.current.rss)] : []),
     ...(h.prevArchive ? [link("prev-archive", h.prevArchive.rss)] : []),
   ];
