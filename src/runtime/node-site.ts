@@ -1,10 +1,10 @@
 import { readFile } from "node:fs/promises";
 import { serve, type ServerType } from "@hono/node-server";
-import { buildCatalog, type Catalog } from "../core/catalog.js";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { createApp, type Logger } from "../http/app.js";
-import { directoryStore } from "../storage/fs-dir.js";
-import { readAllRecords } from "../storage/load.js";
+import { feedsShowing } from "../core/topics.js";
+import { websubNotifier } from "../http/websub.js";
+import { LiveCatalog } from "./live-catalog.js";
 import { nodeCompressor } from "./node-compress.js";
 
 export interface NodeSiteOptions {
@@ -12,6 +12,10 @@ export interface NodeSiteOptions {
   itemsDir: string;
   /** SITE_URL, passed in by the entry point. */
   siteUrl?: string;
+  /** PUBLISH_TOKEN: turns the publish API on. */
+  publishToken?: string;
+  /** Follow the items directory for changes (default true). */
+  watch?: boolean;
   log?: Logger;
 }
 
@@ -26,19 +30,22 @@ export async function loadSiteConfig(configPath: string, siteUrl?: string): Prom
   return parseSiteConfig(raw, configPath, siteUrl);
 }
 
-/** Reads every record in the items directory; each broken one is logged and left out. */
-export async function loadCatalog(itemsDir: string, site: SiteConfig, log: Logger): Promise<Catalog> {
-  const catalog = buildCatalog(await readAllRecords(directoryStore(itemsDir, itemsDir)), site);
-  for (const error of catalog.errors) log(`skipped record: ${error.message}`);
-  return catalog;
-}
-
+/** The Node site: config, live catalog (watched items/), WebSub pings, and the app over them. */
 export async function createNodeSite(options: NodeSiteOptions) {
   const log = options.log ?? ((m, e) => console.error(m, e ?? ""));
   const site = await loadSiteConfig(options.configPath, options.siteUrl);
-  const catalog = await loadCatalog(options.itemsDir, site, log);
-  const app = createApp({ site, catalog: () => catalog, compress: nodeCompressor, log });
-  return { site, catalog, app };
+  const live = await LiveCatalog.open(options.itemsDir, site, { label: options.itemsDir, log });
+  if (options.watch !== false) live.watch();
+  const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
+  if (hub) live.onChange((change) => hub.notify([...feedsShowing(site, change.before), ...feedsShowing(site, change.after)]));
+  const app = createApp({
+    site,
+    catalog: () => live.current(),
+    compress: nodeCompressor,
+    log,
+    ...(options.publishToken ? { publish: { token: options.publishToken, publisher: live } } : {}),
+  });
+  return { site, catalog: live.current(), live, hub, app };
 }
 
 /** Starts the HTTP server; resolves once it listens. */

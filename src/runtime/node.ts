@@ -12,6 +12,7 @@ const { site, catalog, app } = await createNodeSite({
   configPath: resolve(root, process.env.WIREFEED_CONFIG ?? "site.config.json"),
   itemsDir: resolve(root, process.env.ITEMS_DIR ?? "items"),
   siteUrl: process.env.SITE_URL || undefined,
+  publishToken: process.env.PUBLISH_TOKEN || undefined,
 });
 const server = await listen(app.fetch, port, hostname);
 const address = server.address();
