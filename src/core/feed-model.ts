@@ -117,7 +117,8 @@ export function feedModel(site: SiteConfig, scope: Scope, articles: Article[], o
     language: scope.kind === "language" ? scope.label : site.language,
     homeUrl,
     selfUrls: formatUrls(site, scope.path + (options.documentPath ?? "")),
-    updated: newestChange(articles),
+    // A withdrawal is a change too: the feed says when it last changed, articles or tombstones.
+    updated: new Date(Math.max(newestChange(articles).getTime(), ...(options.deleted ?? []).map((t) => t.when.getTime()))),
     author: site.author,
     ...(site.copyright ? { copyright: site.copyright } : {}),
     ttlMinutes: site.cacheMinutes,

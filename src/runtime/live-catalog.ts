@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -44,6 +45,8 @@ export class LiveCatalog implements Publisher {
   /** Last good article per record name. */
   private readonly articles = new Map<string, Article>();
   private readonly problems = new Map<string, RecordError[]>();
+  /** Digest of the bytes last applied per record: a re-read of unchanged bytes (the watcher after an API write) is no change. */
+  private readonly digests = new Map<string, string>();
   private readonly tombstones = new Map<string, Tombstone>();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly listeners: ((change: CatalogChange) => void)[] = [];
@@ -89,6 +92,9 @@ export class LiveCatalog implements Publisher {
 
   /** Parses `bytes` as record `name`; a failure keeps the last good version. Returns the change, if any. */
   private apply(name: string, bytes: Uint8Array): CatalogChange | undefined {
+    const digest = createHash("sha256").update(bytes).digest("base64");
+    if (this.digests.get(name) === digest) return undefined;
+    this.digests.set(name, digest);
     const before = this.articles.get(name);
     const result = parseRecord(this.store.describe(name), bytes, this.site);
     if (!result.ok) {
@@ -137,6 +143,7 @@ export class LiveCatalog implements Publisher {
   private async withdraw(name: string): Promise<boolean> {
     const before = this.articles.get(name);
     this.problems.delete(name);
+    this.digests.delete(name);
     if (!before) {
       this.rebuild();
       return false;
