@@ -1,0 +1,80 @@
+import { buildCatalog } from "../core/catalog.js";
+import { parseSiteConfig, type SiteConfig } from "../core/config.js";
+import { createApp, type Logger } from "../http/app.js";
+import { bundleStore } from "../storage/bundle.js";
+import { sha256Hex, siteFingerprint } from "../storage/kv-index.js";
+import { kvCatalogSource, type KvNamespaceLike, type VersionedCatalog } from "../storage/kv.js";
+import { readAllRecords } from "../storage/load.js";
+import type { WorkerData } from "./worker-data.js";
+
+/** The bindings wrangler.toml declares. */
+export interface WorkerEnv {
+  /** Public base URL; overrides the config's baseUrl, as SITE_URL does on Node. */
+  SITE_URL?: string;
+  /** When bound, articles come from this KV namespace instead of the bundle. */
+  ARTICLES?: KvNamespaceLike;
+}
+
+/** The part of the Workers ExecutionContext used here. */
+export interface WaitUntil {
+  waitUntil(promise: Promise<unknown>): void;
+}
+
+type Handler = (request: Request) => Response | Promise<Response>;
+
+/** The bundled records, parsed once per isolate on first use. */
+function bundleSource(data: WorkerData, site: SiteConfig, log: Logger): () => Promise<VersionedCatalog> {
+  let built: Promise<VersionedCatalog> | undefined;
+  return () =>
+    (built ??= readAllRecords(bundleStore(data.records)).then((records) => {
+      const catalog = buildCatalog(records, site);
+      for (const error of catalog.errors) log(`skipped record: ${error.message}`);
+      return { catalog, version: data.version };
+    }));
+}
+
+/** The edge cache where the runtime has one (Cloudflare, workerd, Miniflare); undefined elsewhere. */
+function edgeCache(): Cache | undefined {
+  return (globalThis as { caches?: { default?: Cache } }).caches?.default;
+}
+
+/**
+ * The Worker's request handler: the same Hono app as on Node, over the bundle
+ * or KV, without a compressor (the edge compresses). One app per content
+ * version keeps every response of a request consistent with one catalog;
+ * the old app and its per-isolate cache are dropped when the version moves.
+ *
+ * 200s to plain GETs are also kept in the edge cache under a key made of the
+ * build, the site config and the content version, so a publish (new version)
+ * or a deploy (new build) is never answered from an older entry. Conditional
+ * and HEAD requests go to the app, which answers them from its own cache.
+ */
+export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (request: Request, ctx: WaitUntil) => Promise<Response> {
+  const site = parseSiteConfig(data.siteConfig, "site.config.json", env.SITE_URL || undefined);
+  const source = env.ARTICLES ? kvCatalogSource(env.ARTICLES, site, log) : bundleSource(data, site, log);
+  const fingerprint = siteFingerprint(site);
+  let current: { version: string; app: Handler; cacheBase: Promise<string> } | undefined;
+
+  const appFor = ({ catalog, version }: VersionedCatalog) => {
+    if (current?.version !== version) {
+      const app = createApp({ site, catalog: () => catalog, log });
+      const cacheBase = fingerprint.then((fp) => sha256Hex(`${data.buildId}\n${fp}\n${version}`));
+      current = { version, app: (request) => app.fetch(request), cacheBase: cacheBase.then((h) => `https://cache.internal/${h.slice(0, 32)}`) };
+    }
+    return current;
+  };
+
+  return async (request, ctx) => {
+    const { app, cacheBase } = appFor(await source());
+    const cache = edgeCache();
+    const plainGet = request.method === "GET" && !request.headers.has("if-none-match") && !request.headers.has("if-modified-since");
+    if (!cache || !plainGet) return app(request);
+    // The app ignores the query string, so the key does too.
+    const key = new Request(`${await cacheBase}${new URL(request.url).pathname}`);
+    const hit = await cache.match(key);
+    if (hit) return hit;
+    const response = await app(request);
+    if (response.status === 200) ctx.waitUntil(cache.put(key, response.clone()));
+    return response;
+  };
+}
