@@ -7,11 +7,13 @@
  * any, printing every problem as `file:line: field: problem`, and writes
  * nothing. Drafts are left out: their text never ships in a public bundle.
  *
- *   node --import tsx scripts/build-worker-data.ts [--no-records]
+ *   node --import tsx scripts/build-worker-data.ts [--kv]
  *
- * --no-records: validate items/ but bundle none (the KV build: records live in KV).
+ * --kv: for the KV Worker (src/runtime/worker-kv.ts): items/ is still
+ * validated, but no record is bundled (they live in KV) and the output is
+ * .generated/worker-kv-data.ts, so the two builds never overwrite each other.
  * Env: ITEMS_DIR (items), WIREFEED_CONFIG (site.config.json),
- *      WIREFEED_WORKER_DATA (.generated/worker-data.ts) — the output file.
+ *      WIREFEED_WORKER_DATA — the output file, overriding the default.
  */
 import { mkdir, readdir, readFile, rename, writeFile } from "node:fs/promises";
 import { dirname, join, relative, resolve } from "node:path";
@@ -25,8 +27,8 @@ import { readAllRecords } from "../src/storage/load.js";
 
 const itemsDir = process.env.ITEMS_DIR ?? "items";
 const configPath = process.env.WIREFEED_CONFIG ?? "site.config.json";
-const outFile = resolve(process.env.WIREFEED_WORKER_DATA ?? ".generated/worker-data.ts");
-const withRecords = !process.argv.includes("--no-records");
+const withRecords = !process.argv.includes("--kv");
+const outFile = resolve(process.env.WIREFEED_WORKER_DATA ?? (withRecords ? ".generated/worker-data.ts" : ".generated/worker-kv-data.ts"));
 
 function fail(lines: string[]): never {
   for (const line of lines) console.error(line);
@@ -92,5 +94,5 @@ const temp = `${outFile}.${process.pid}.tmp`;
 await writeFile(temp, module);
 await rename(temp, outFile);
 console.log(
-  `build-worker-data: ${Object.keys(records).length} of ${articles.length} articles bundled${withRecords ? "" : " (--no-records: served from KV)"}, version ${version}`,
+  `build-worker-data: ${Object.keys(records).length} of ${articles.length} articles bundled${withRecords ? "" : " (--kv: served from KV)"}, version ${version}`,
 );

@@ -78,3 +78,19 @@ export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (requ
     return response;
   };
 }
+
+/**
+ * A Worker's default export over one build's data. The env object is fixed
+ * for an isolate's life, so the site is built once per env, on first request.
+ */
+export function workerEntry(data: WorkerData) {
+  const log: Logger = (message, error) => console.error(message, error ?? "");
+  const sites = new WeakMap<WorkerEnv, ReturnType<typeof workerSite>>();
+  return {
+    fetch(request: Request, env: WorkerEnv, ctx: WaitUntil): Promise<Response> {
+      let site = sites.get(env);
+      if (!site) sites.set(env, (site = workerSite(data, env, log)));
+      return site(request, ctx);
+    },
+  };
+}

@@ -1,15 +1,8 @@
-/** Cloudflare Worker entry point: the only reader of the Worker's bindings. */
+/**
+ * Cloudflare Worker entry, articles bundled (wrangler.toml's top level).
+ * Bindings: SITE_URL (var, optional). Everything else is in worker-site.ts.
+ */
 import data from "../../.generated/worker-data.js";
-import { workerSite, type WaitUntil, type WorkerEnv } from "./worker-site.js";
+import { workerEntry } from "./worker-site.js";
 
-const log = (message: string, error?: unknown) => console.error(message, error ?? "");
-// env is fixed for an isolate's life: one site per env object, built on the first request.
-const sites = new WeakMap<WorkerEnv, ReturnType<typeof workerSite>>();
-
-export default {
-  fetch(request: Request, env: WorkerEnv, ctx: WaitUntil): Promise<Response> {
-    let site = sites.get(env);
-    if (!site) sites.set(env, (site = workerSite(data, env, log)));
-    return site(request, ctx);
-  },
-};
+export default workerEntry(data);
