@@ -10,7 +10,7 @@ declare module "cloudflare:workers" {
   /** The "kv" environment of wrangler.toml plus vitest.worker.config.ts's bindings. */
   export const env: {
     ARTICLES: KvNamespaceLike & {
-      list(options?: { prefix?: string; cursor?: string }): Promise<{ keys: { name: string }[]; list_complete: boolean }>;
+      list(options?: { prefix?: string; cursor?: string }): Promise<{ keys: { name: string }[]; list_complete: boolean; cursor?: string }>;
     };
     SITE_URL: string;
   };
@@ -26,6 +26,4 @@ declare module "cloudflare:test" {
   export function createExecutionContext(): TestExecutionContext;
   /** Waits for every promise passed to the context's waitUntil. */
   export function waitOnExecutionContext(ctx: TestExecutionContext): Promise<void>;
-  /** Deletes all data from all bindings. */
-  export function reset(): Promise<void>;
 }
