@@ -58,8 +58,8 @@ export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (requ
   const appFor = ({ catalog, version }: VersionedCatalog) => {
     if (current?.version !== version) {
       const app = createApp({ site, catalog: () => catalog, log });
-      const cacheBase = fingerprint.then((fp) => sha256Hex(`${data.buildId}\n${fp}\n${version}`));
-      current = { version, app: (request) => app.fetch(request), cacheBase: cacheBase.then((h) => `https://cache.internal/${h.slice(0, 32)}`) };
+      const cacheBase = fingerprint.then((fp) => sha256Hex(`${data.buildId}\n${fp}\n${version}`)).then((h) => `/.wirefeed-cache/${h.slice(0, 32)}`);
+      current = { version, app: (request) => app.fetch(request), cacheBase };
     }
     return current;
   };
@@ -69,12 +69,17 @@ export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (requ
     const cache = edgeCache();
     const plainGet = request.method === "GET" && !request.headers.has("if-none-match") && !request.headers.has("if-modified-since");
     if (!cache || !plainGet) return app(request);
-    // The app ignores the query string, so the key does too.
-    const key = new Request(`${await cacheBase}${new URL(request.url).pathname}`);
-    const hit = await cache.match(key);
+    // On the request's own host (as Cloudflare advises for cache keys); no client reaches these
+    // paths, since every request comes to this Worker first. The app ignores the query string, so the key does too.
+    const url = new URL(request.url);
+    const key = new Request(new URL(`${await cacheBase}${url.pathname}`, url.origin));
+    // The edge cache only saves work: when it fails (it is unavailable behind Cloudflare Access, say), the app answers.
+    const hit = await cache.match(key).catch((error: unknown) => void log("edge cache: match failed", error));
     if (hit) return hit;
     const response = await app(request);
-    if (response.status === 200) ctx.waitUntil(cache.put(key, response.clone()));
+    if (response.status === 200) {
+      ctx.waitUntil(cache.put(key, response.clone()).catch((error: unknown) => log("edge cache: put failed", error)));
+    }
     return response;
   };
 }
