@@ -48,6 +48,11 @@ export function memoryCatalog(articles: Article[], errors: RecordError[] = [], t
   };
 }
 
+/** A record whose id an earlier record (in name order) already has: it is left out. Shared with indexed stores. */
+export function duplicateIdError(file: string, id: string, other: string): RecordError {
+  return new RecordError(file, "id", `"${id}" is already used by ${other}`);
+}
+
 /** Parses every record: a broken one is reported and left out; the rest are kept. Pure. */
 export function parseRecords(records: readonly RawRecord[], site: SiteConfig): { articles: Article[]; errors: RecordError[] } {
   const articles: Article[] = [];
@@ -63,7 +68,7 @@ export function parseRecords(records: readonly RawRecord[], site: SiteConfig): {
     const { article } = result;
     const other = seenIds.get(article.id);
     if (other) {
-      errors.push(new RecordError(record.file, "id", `"${article.id}" is already used by ${other}`));
+      errors.push(duplicateIdError(record.file, article.id, other));
       continue;
     }
     seenIds.set(article.id, record.file);

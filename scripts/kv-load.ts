@@ -1,0 +1,81 @@
+/**
+ * Loads items/ into the Worker's KV namespace (binding ARTICLES, wrangler
+ * environment "kv") with `wrangler kv bulk put`: every record under
+ * "items/<name>" (its exact bytes), then the index and the version, so the
+ * index never names a record that is not there yet.
+ *
+ *   node --import tsx scripts/kv-load.ts --local  [--persist-to DIR]   # wrangler's local KV
+ *   node --import tsx scripts/kv-load.ts --remote                      # the deployed namespace
+ *
+ * The index holds metas derived with the site config, so SITE_URL must be
+ * the one the Worker runs with (default: the config's baseUrl). Like the
+ * Worker build, any broken record stops the load before anything is written.
+ * Records removed from items/ leave their old key behind, unlisted and never
+ * read. Env: ITEMS_DIR, WIREFEED_CONFIG, SITE_URL.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseRecords } from "../src/core/catalog.js";
+import { parseSiteConfig } from "../src/core/config.js";
+import { directoryStore } from "../src/storage/fs-dir.js";
+import { indexEntry, sealIndex, siteFingerprint, type IndexEntry } from "../src/storage/kv-index.js";
+import { INDEX_KEY, recordKey, VERSION_KEY } from "../src/storage/kv.js";
+import { readAllRecords } from "../src/storage/load.js";
+
+const args = process.argv.slice(2);
+const where = args.includes("--remote") ? "--remote" : args.includes("--local") ? "--local" : undefined;
+if (!where) {
+  console.error("kv-load: say --local (wrangler's local KV) or --remote (the deployed namespace)");
+  process.exit(2);
+}
+const passThrough = args.filter((a) => a !== where);
+
+const configPath = process.env.WIREFEED_CONFIG ?? "site.config.json";
+const site = parseSiteConfig(JSON.parse(await readFile(configPath, "utf8")), configPath, process.env.SITE_URL || undefined);
+const itemsDir = process.env.ITEMS_DIR ?? "items";
+// Described by their KV keys ("items/<name>"), as the KV store names them.
+const raw = await readAllRecords(directoryStore(itemsDir, "items"));
+const { errors } = parseRecords(raw, site);
+if (errors.length > 0) {
+  for (const e of errors) console.error(e.message);
+  console.error(`kv-load: ${errors.length} problem(s) in ${itemsDir}/; nothing was written`);
+  process.exit(1);
+}
+
+const entries: Record<string, IndexEntry> = {};
+const recordPairs = [];
+for (const r of raw) {
+  const name = r.file.slice("items/".length);
+  entries[name] = await indexEntry(recordKey(name), r.bytes, site);
+  // base64 keeps the bytes exact whatever they are.
+  recordPairs.push({ key: recordKey(name), value: Buffer.from(r.bytes).toString("base64"), base64: true });
+}
+const index = await sealIndex(await siteFingerprint(site), entries);
+
+const dir = mkdtempSync(join(tmpdir(), "wirefeed-kv-"));
+const wrangler = resolve("node_modules/.bin/wrangler");
+const put = (file: string, pairs: object[]) => {
+  writeFileSync(file, JSON.stringify(pairs));
+  const run = spawnSync(wrangler, ["kv", "bulk", "put", file, "--binding", "ARTICLES", "--env", "kv", where, ...passThrough], {
+    stdio: "inherit",
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
+  });
+  if (run.status !== 0) throw new Error(`kv-load: wrangler kv bulk put failed (${run.status ?? run.signal})`);
+};
+try {
+  if (recordPairs.length > 0) put(join(dir, "records.json"), recordPairs);
+  put(join(dir, "index.json"), [
+    { key: INDEX_KEY, value: JSON.stringify(index) },
+    { key: VERSION_KEY, value: index.version },
+  ]);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exitCode = 1;
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+if (process.exitCode) process.exit();
+console.log(`kv-load: ${raw.length} records and the index (version ${index.version}, for ${site.baseUrl}) written ${where === "--local" ? "to local KV" : "to the remote namespace"}`);

@@ -1,0 +1,11 @@
+/** What scripts/build-worker-data.ts compiles into .generated/worker-data.ts for the Worker to import. */
+export interface WorkerData {
+  /** Hash of the sources, lockfile and data the bundle was built from: a new build never meets an old edge-cache entry. */
+  buildId: string;
+  /** Content version of `records` and the config (same meaning as a KV index's version). */
+  version: string;
+  /** site.config.json as parsed JSON; the Worker validates it with parseSiteConfig, SITE_URL overriding. */
+  siteConfig: unknown;
+  /** Record name → its exact text. Empty in a build for KV, where the records live in the namespace. */
+  records: Record<string, string>;
+}

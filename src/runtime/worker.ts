@@ -1,0 +1,8 @@
+/**
+ * Cloudflare Worker entry, articles bundled (wrangler.toml's top level).
+ * Bindings: SITE_URL (var, optional). Everything else is in worker-site.ts.
+ */
+import data from "../../.generated/worker-data.js";
+import { workerEntry } from "./worker-site.js";
+
+export default workerEntry(data);

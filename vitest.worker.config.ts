@@ -1,0 +1,25 @@
+/**
+ * The tests that run inside workerd (test/worker/): the Worker entry, the KV
+ * store and the index-backed catalog, against the KV binding wrangler.toml
+ * declares for the "kv" environment (local, in Miniflare's storage).
+ */
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  plugins: [
+    cloudflareTest({
+      main: "./src/runtime/worker-kv.ts",
+      wrangler: { configPath: "./wrangler.toml", environment: "kv" },
+      miniflare: {
+        bindings: { SITE_URL: "https://wire.example/" },
+        // No fetch of Cloudflare's request.cf data: tests stay offline.
+        cf: false,
+      },
+    }),
+  ],
+  test: {
+    include: ["test/worker/**/*.test.ts"],
+    testTimeout: 20_000,
+  },
+});
