@@ -1,15 +1,6 @@
-import { stringify } from "yaml";
 import { zoneOffsetMinutes } from "../core/dates.js";
 
-/**
- * A record file: YAML front matter written by the yaml package (so any title,
- * however many quotes, colons or "#" it has, reads back as the same string),
- * then the Markdown body.
- */
-export function recordText(fields: Record<string, unknown>, body: string): string {
-  // lineWidth 0: never fold long values; a folded line starting "---" would end the front matter early.
-  return `---\n${stringify(fields, { lineWidth: 0 })}---\n\n${body.trim()}\n`;
-}
+export { recordText } from "../core/record-writer.js";
 
 const pad = (n: number) => String(Math.floor(n)).padStart(2, "0");
 

@@ -30,6 +30,8 @@ export interface ArticleMeta {
   language: string;
   /** Absolute URL of the article page. */
   url: string;
+  /** Digest of the record's bytes, where the store knows it: tells an unchanged article from a changed one. */
+  rev?: string;
 }
 
 /** A validated article record: the only shape the renderers see. */
@@ -44,6 +46,23 @@ export interface Article extends ArticleMeta {
   desk?: string;
   image?: ArticleImage;
   enclosures: Enclosure[];
+}
+
+/** The listing part of an article: what stays in memory for every article of a large store. */
+export function metaOf(a: ArticleMeta): ArticleMeta {
+  return {
+    slug: a.slug,
+    file: a.file,
+    id: a.id,
+    title: a.title,
+    published: a.published,
+    ...(a.updated ? { updated: a.updated } : {}),
+    categories: a.categories,
+    authors: a.authors,
+    language: a.language,
+    url: a.url,
+    ...(a.rev ? { rev: a.rev } : {}),
+  };
 }
 
 /** The instant an article last changed: `updated` when corrected, else `published`. */

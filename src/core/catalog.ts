@@ -29,6 +29,32 @@ export interface Catalog {
   readonly tombstones: readonly Tombstone[];
 }
 
+/**
+ * A catalog over listing entries whose text is loaded on demand (a large
+ * store keeps only entries in memory). `load` must resolve the article the
+ * entry describes.
+ */
+export function lazyCatalog(
+  entries: ArticleMeta[],
+  load: (entry: ArticleMeta) => Promise<Article>,
+  errors: RecordError[] = [],
+  tombstones: readonly Tombstone[] = [],
+): Catalog {
+  const sorted = [...entries].sort(compareNewestFirst);
+  const bySlug = new Map(sorted.map((a) => [a.slug, a]));
+  const live = new Set(sorted.map((a) => a.id));
+  return {
+    entries: sorted,
+    errors,
+    tombstones: tombstones.filter((t) => !live.has(t.id)).sort(compareTombstones),
+    find: (slug) => bySlug.get(slug),
+    load: async (entry) => {
+      if (bySlug.get(entry.slug) !== entry) throw new Error(`no article ${entry.slug} in this catalog`);
+      return load(entry);
+    },
+  };
+}
+
 /** A catalog over articles already in memory. */
 export function memoryCatalog(articles: Article[], errors: RecordError[] = [], tombstones: readonly Tombstone[] = []): Catalog {
   const sorted = [...articles].sort(compareNewestFirst);

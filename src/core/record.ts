@@ -1,9 +1,10 @@
-import { LineCounter, parseDocument, isMap, isScalar, type Document } from "yaml";
+import yaml from "js-yaml";
 import type { Article, ArticleImage, Enclosure } from "./article.js";
 import type { Person, SiteConfig } from "./config.js";
 import { localDate, parseRecordDate } from "./dates.js";
 import { RecordError } from "./errors.js";
 import { isLanguageTag } from "./language.js";
+import { lineOfPath } from "./yaml-lines.js";
 import { mediaTypeFromUrl, normaliseMediaType } from "./media-types.js";
 import { collapseWhitespace, stripForbiddenXmlChars } from "./text.js";
 
@@ -81,19 +82,14 @@ class FieldReader {
   readonly errors: RecordError[] = [];
   constructor(
     private readonly file: string,
-    private readonly doc: Document,
-    private readonly lines: LineCounter,
+    private readonly yaml: string,
     /** Lines before the YAML starts (the opening "---"). */
     private readonly lineOffset: number,
   ) {}
 
   lineOf(path: (string | number)[]): number | undefined {
-    const node = this.doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    const keyNode = path.length === 1 && isMap(this.doc.contents)
-      ? this.doc.contents.items.find((p) => isScalar(p.key) && p.key.value === path[0])?.key
-      : undefined;
-    const offset = (keyNode as { range?: number[] } | undefined)?.range?.[0] ?? node?.range?.[0];
-    return offset === undefined ? undefined : this.lines.linePos(offset).line + this.lineOffset;
+    const line = lineOfPath(this.yaml, path);
+    return line === undefined ? undefined : line + this.lineOffset;
   }
 
   fail(field: string, problem: string, path: (string | number)[] = fieldPath(field)): undefined {
@@ -232,20 +228,20 @@ export function parseRecord(file: string, input: string | Uint8Array, site: Site
 function parseRecordText(file: string, text: string, site: SiteConfig): ParseResult {
   if (text.trim() === "") throw new RecordError(file, "(file)", "is empty");
   const slug = slugOfFile(file);
-  const { yaml, body, bodyLine } = splitFrontMatter(file, text);
-  const lines = new LineCounter();
-  const doc = parseDocument(yaml, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0]!;
-    const line = first.linePos?.[0]?.line;
-    throw new RecordError(file, "front matter", `is not valid YAML: ${first.message.split("\n")[0]}`, line ? line + 1 : undefined);
+  const { yaml: yaml_, body, bodyLine } = splitFrontMatter(file, text);
+  let data: unknown;
+  try {
+    // CORE_SCHEMA (YAML 1.2): dates stay strings, so "2022-06-29" is validated here, not silently converted.
+    data = yaml.load(yaml_, { schema: yaml.CORE_SCHEMA, filename: file, json: false });
+  } catch (error) {
+    const e = error as { reason?: string; message: string; mark?: { line: number } };
+    throw new RecordError(file, "front matter", `is not valid YAML: ${e.reason ?? e.message.split("\n")[0]}`, e.mark ? e.mark.line + 2 : undefined);
   }
-  const data = doc.toJS() as unknown;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new RecordError(file, "front matter", "must be a YAML mapping of fields", 2);
   }
   const raw = data as Record<string, unknown>;
-  const r = new FieldReader(file, doc, lines, 1);
+  const r = new FieldReader(file, yaml_, 1);
 
   if (!SLUG.test(slug)) {
     r.errors.push(new RecordError(file, "slug", `"${slug}" must be lower-case letters, digits and single hyphens (file name <slug>.md)`));

@@ -8,6 +8,7 @@ import { escapeXml } from "../core/render/xml-guards.js";
 import { isNotModified } from "./conditional.js";
 import { acceptQuality, pickEncoding, pickMediaType } from "./negotiate.js";
 import { publishApi, type PublishApiOptions } from "./publish-api.js";
+import { BoundedMap } from "./bounded-map.js";
 import { Representation, type Compressor } from "./representation.js";
 import { BadRequest, resolveResource, type Resource } from "./site-resources.js";
 
@@ -25,6 +26,8 @@ export interface AppOptions {
 }
 
 const TEXT = "text/plain; charset=utf-8";
+/** Representations kept across catalog versions (article pages of a large site, feeds): bounded. */
+const MAX_CARRIED = 4096;
 const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
   "Access-Control-Expose-Headers": "ETag, Last-Modified, Link",
@@ -78,19 +81,30 @@ export function createApp(options: AppOptions): Hono {
   const { site, compress } = options;
   const log = options.log ?? ((message, error) => console.error(message, error ?? ""));
   const defaultCacheControl = `public, max-age=${site.cacheMinutes * 60}`;
-  // Representations per catalog object: a new catalog starts empty, the old one is collected.
+  // Representations per catalog object (the hot path: one Map lookup); a new catalog starts empty.
   const caches = new WeakMap<Catalog, Map<string, Promise<Representation>>>();
+  // Across catalogs, by key and what the body depends on: a change re-renders only what shows it.
+  const carried = new BoundedMap<string, { deps: string; rep: Promise<Representation> }>(MAX_CARRIED);
 
   const representation = (catalog: Catalog, resource: Resource): Promise<Representation> => {
     let cache = caches.get(catalog);
     if (!cache) caches.set(catalog, (cache = new Map()));
     let hit = cache.get(resource.key);
     if (!hit) {
-      // Concurrent first requests share this one promise, so one render.
-      hit = resource.render().then((r) => Representation.create(r, compress));
-      const stored = hit;
-      stored.catch(() => cache.delete(resource.key));
-      cache.set(resource.key, stored);
+      const deps = resource.deps?.();
+      const previous = deps === undefined ? undefined : carried.get(resource.key);
+      if (previous && previous.deps === deps) hit = previous.rep;
+      else {
+        // Concurrent first requests share this one promise, so one render.
+        const rendered = resource.render().then((r) => Representation.create(r, compress));
+        rendered.catch(() => {
+          cache.delete(resource.key);
+          carried.delete(resource.key);
+        });
+        if (deps !== undefined) carried.set(resource.key, { deps, rep: rendered });
+        hit = rendered;
+      }
+      cache.set(resource.key, hit);
     }
     return hit;
   };
@@ -117,7 +131,19 @@ export function createApp(options: AppOptions): Hono {
     return new Response(variant.body, { status: 200, headers });
   };
 
-  const resolve = async (url: URL, pathname = url.pathname) => resolveResource(site, await options.catalog(), pathname, url.searchParams);
+  // Resolution (path parsing, scope lookup, what a feed shows) once per catalog and URL; unknown URLs are not kept.
+  const resolutions = new WeakMap<Catalog, BoundedMap<string, Resource>>();
+  const resolve = async (url: URL, pathname = url.pathname): Promise<Resource | undefined> => {
+    const catalog = await options.catalog();
+    let known = resolutions.get(catalog);
+    if (!known) resolutions.set(catalog, (known = new BoundedMap(MAX_CARRIED)));
+    const key = `${pathname}${url.search}`;
+    const hit = known.get(key);
+    if (hit) return hit;
+    const resource = resolveResource(site, catalog, pathname, url.searchParams);
+    if (resource) known.set(key, resource);
+    return resource;
+  };
 
   const app = new Hono();
   if (options.publish) app.route("/api", publishApi(site, options.publish));

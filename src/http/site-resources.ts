@@ -40,6 +40,12 @@ const ARCHIVE_CACHE_CONTROL = "public, max-age=31536000, immutable";
 export interface Resource {
   /** Cache key: the canonical path (and limit), never anything the client can vary freely. */
   key: string;
+  /**
+   * What the body depends on, as a string: the same key with the same deps
+   * renders the same bytes, so a representation survives a new catalog that
+   * did not touch what it shows. Undefined: depends on the whole catalog.
+   */
+  deps?: () => string;
   render: () => Promise<Rendered>;
   /** Overrides the site's default Cache-Control. */
   cacheControl?: string;
@@ -52,6 +58,17 @@ export interface Resource {
 }
 
 export class BadRequest extends Error {}
+
+/** An entry's content identity: the store's digest when it has one, else fields that any change of the record would move. */
+function revOf(e: ArticleMeta): string | undefined {
+  return e.rev;
+}
+
+/** Deps over a list of entries; undefined (whole-catalog) when an entry has no digest. */
+function depsOf(prefix: string, shown: readonly ArticleMeta[]): (() => string) | undefined {
+  if (shown.some((e) => revOf(e) === undefined)) return undefined;
+  return () => `${prefix}|${shown.map(revOf).join(",")}`;
+}
 
 /** Entries of each scope, computed once per catalog (one pass over the entries). */
 const scopeCache = new WeakMap<Catalog, Map<string, { scope: Scope; entries: ArticleMeta[] }>>();
@@ -103,13 +120,17 @@ function feedResource(
   if (rest.length === 0) {
     const limit = parseLimit(site, query);
     const size = limit ?? site.feedSize;
+    const shownEntries = newestEntries(site, entries, size);
+    const tombstoneIds = scope.kind === "site" ? catalog.tombstones.slice(0, size).map((t) => `${t.id}@${t.when.getTime()}`).join(",") : "";
+    const deps = depsOf(`total=${entries.length}|gone=${tombstoneIds}`, shownEntries);
     return {
       key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
+      ...(deps ? { deps } : {}),
       cors: true,
       browserXml: format !== "json",
       ...(site.websubHub ? { link: websubLink(site.websubHub, new URL(scope.path + FEED_FILES[format], site.baseUrl).href) } : {}),
       render: async () => {
-        const shown = newestEntries(site, entries, size);
+        const shown = shownEntries;
         const history = subscriptionHistory(site, scope, entries.length, shown.length);
         // Withdrawals are announced in the site's own subscription feed (a tombstone keeps no categories).
         const deleted = scope.kind === "site" ? catalog.tombstones.slice(0, size) : [];
@@ -122,13 +143,16 @@ function feedResource(
   const page = rest.length === 2 && rest[0] === "archive" && /^[1-9][0-9]{0,8}$/.test(rest[1]!) ? Number(rest[1]) : 0;
   const closed = closedPageCount(entries.length, site.archivePageSize);
   if (page < 1 || page > closed) return undefined;
+  const archived = archiveEntries(entries, site.archivePageSize, page);
+  const archiveDeps = depsOf(`page=${page}`, archived);
   return {
     key: `${scope.path}archive/${page}/${FEED_FILES[format]}`,
+    ...(archiveDeps ? { deps: archiveDeps } : {}),
     cors: true,
     browserXml: format !== "json",
     cacheControl: ARCHIVE_CACHE_CONTROL,
     render: async () => {
-      const shown = archiveEntries(entries, site.archivePageSize, page);
+      const shown = archived;
       const history = archiveHistory(site, scope, page);
       const model = feedModel(site, scope, await loadAll(catalog, shown), { documentPath: `archive/${page}/`, history });
       return { contentType: type, body: RENDERERS[format](model), lastModified: model.updated };
@@ -139,12 +163,15 @@ function feedResource(
 function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries: readonly ArticleMeta[]): Resource {
   const heading = scopeTitle(site, scope);
   const description = scope.kind === "site" ? site.description : `${entries.length} article${entries.length === 1 ? "" : "s"}.`;
+  const shownEntries = newestEntries(site, entries, site.feedSize);
+  const deps = depsOf(`total=${entries.length}`, shownEntries);
   return {
     key: scope.path,
+    ...(deps ? { deps } : {}),
     cors: false,
     link: alternatesLink(feedLinksOf(site, scope)),
     render: async () => {
-      const shown = await loadAll(catalog, newestEntries(site, entries, site.feedSize));
+      const shown = await loadAll(catalog, shownEntries);
       return { contentType: MEDIA_TYPES.html, body: renderListPage(site, scope, heading, description, shown), lastModified: newestChange(shown) };
     },
   };
@@ -181,8 +208,10 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
     case "items": {
       const entry = rest.length === 1 ? catalog.find(rest[0]!) : undefined;
       if (!entry) return undefined;
+      const deps = depsOf("article", [entry]);
       return {
         key: `items/${entry.slug}`,
+        ...(deps ? { deps } : {}),
         cors: false,
         link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
         render: async () => {
@@ -192,9 +221,9 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
       };
     }
     case "style.css":
-      return rest.length ? undefined : { key: "style.css", cors: true, render: async () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET }) };
+      return rest.length ? undefined : { key: "style.css", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET }) };
     case "feed.xsl":
-      return rest.length ? undefined : { key: "feed.xsl", cors: true, render: async () => ({ contentType: MEDIA_TYPES.xsl, body: feedXsl(site) }) };
+      return rest.length ? undefined : { key: "feed.xsl", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.xsl, body: feedXsl(site) }) };
     case "feeds.opml":
       if (rest.length) return undefined;
       return {

@@ -106,7 +106,7 @@ export class LiveCatalog implements Publisher {
       this.articles.delete(name);
       return before ? { slug: before.slug, before } : undefined;
     }
-    this.articles.set(name, result.article);
+    this.articles.set(name, { ...result.article, rev: digest });
     this.tombstones.delete(result.article.id);
     return { slug: result.article.slug, before, after: result.article };
   }

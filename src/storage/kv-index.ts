@@ -137,7 +137,8 @@ export function indexCatalog(
     }
     seenIds.set(entry.meta.id, entry.meta.file);
     nameOf.set(entry.meta.slug, name);
-    entries.push(fromIndexedMeta(entry.meta));
+    // The record's digest: a representation that shows only unchanged articles outlives a publish.
+    entries.push({ ...fromIndexedMeta(entry.meta), rev: entry.sha });
   }
   entries.sort(compareNewestFirst);
   const bySlug = new Map(entries.map((e) => [e.slug, e]));
