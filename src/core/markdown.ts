@@ -1,5 +1,6 @@
 import { Marked, type Token, type Tokens } from "marked";
 import type { Article } from "./article.js";
+import { sanitizeHtml } from "./sanitize.js";
 import { collapseWhitespace, decodeEntities } from "./text.js";
 
 /** Link targets in feeds must be absolute: a feed reader has no base URL to resolve against. */
@@ -15,6 +16,8 @@ function absolutise(href: string, base: string): string {
 function markedFor(base: string): Marked {
   return new Marked({
     gfm: true,
+    // Task-list boxes as characters: form controls are not allowed in feeds or pages.
+    renderer: { checkbox: ({ checked }) => (checked ? "\u2611 " : "\u2610 ") },
     walkTokens(token) {
       if (token.type === "link" || token.type === "image") {
         const t = token as Tokens.Link | Tokens.Image;
@@ -57,7 +60,12 @@ function inlineText(tokens: Token[] | undefined): string {
 
 const cache = new WeakMap<Article, RenderedBody>();
 
-/** Markdown body → HTML with absolute URLs, memoised per article object. */
+/**
+ * Markdown body → sanitized HTML with absolute URLs, memoised per article
+ * object. The single place article HTML is made: feeds and pages only ever
+ * see what sanitizeHtml let through (no script, handlers, forms, frames,
+ * styles; http(s)/mailto links only).
+ */
 export function renderBody(article: Article): RenderedBody {
   const hit = cache.get(article);
   if (hit) return hit;
@@ -65,7 +73,7 @@ export function renderBody(article: Article): RenderedBody {
   const tokens = marked.lexer(article.body);
   marked.walkTokens(tokens, (t) => marked.defaults.walkTokens?.(t));
   const paragraph = tokens.find((t): t is Tokens.Paragraph => t.type === "paragraph");
-  const html = marked.parser(tokens).trim();
+  const html = sanitizeHtml(marked.parser(tokens), article.url).trim();
   const rendered = { html, firstParagraph: collapseWhitespace(inlineText(paragraph?.tokens)) };
   cache.set(article, rendered);
   return rendered;
