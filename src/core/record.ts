@@ -62,7 +62,8 @@ function suggestion(key: string): string {
 export function decodeRecordBytes(file: string, bytes: Uint8Array): string {
   if (bytes.length === 0) throw new RecordError(file, "(file)", "is empty");
   if (bytes.length > MAX_RECORD_BYTES) {
-    throw new RecordError(file, "(file)", `is ${bytes.length} bytes; the limit is ${MAX_RECORD_BYTES}`);
+    // Stores may hand over only the first MAX_RECORD_BYTES + 1 bytes of a larger file, so no exact size here.
+    throw new RecordError(file, "(file)", `is larger than the limit of ${MAX_RECORD_BYTES} bytes`);
   }
   if (bytes.includes(0)) throw new RecordError(file, "(file)", "is binary (contains NUL bytes), not a text record");
   try {

@@ -6,6 +6,7 @@ import { escapeXml } from "../core/render/xml-guards.js";
 import { isNotModified } from "./conditional.js";
 import { pickEncoding, pickMediaType } from "./negotiate.js";
 import { Representation, type Compressor } from "./representation.js";
+import { requestLimits } from "./request-limits.js";
 import { securityHeaders } from "./security-headers.js";
 import { resolveResource } from "./site-resources.js";
 
@@ -64,6 +65,7 @@ export function createApp(options: AppOptions): Hono {
 
   const app = new Hono();
   app.use("*", securityHeaders(site));
+  app.use("*", requestLimits());
   app.get("*", async (c) => {
     const catalog = await options.catalog();
     const rep = await representation(catalog, c.req.path);

@@ -3,6 +3,7 @@ import { serve, type ServerType } from "@hono/node-server";
 import { buildCatalog, type Catalog } from "../core/catalog.js";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { createApp, type Logger } from "../http/app.js";
+import { rawTargetProblem, reject } from "../http/request-limits.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { readAllRecords } from "../storage/load.js";
 import { nodeCompressor } from "./node-compress.js";
@@ -41,10 +42,21 @@ export async function createNodeSite(options: NodeSiteOptions) {
   return { site, catalog, app };
 }
 
+type FetchHandler = (req: Request, env?: { incoming?: { url?: string } }) => Response | Promise<Response>;
+
+/** Node still has the request target as sent; the Request URL is already normalised. */
+function rawTargetGuard(fetch: FetchHandler): FetchHandler {
+  return (req, env) => {
+    const raw = env?.incoming?.url;
+    const problem = raw === undefined ? undefined : rawTargetProblem(raw);
+    return problem ? reject(400, `Bad Request: ${problem}`) : fetch(req, env);
+  };
+}
+
 /** Starts the HTTP server; resolves once it listens. */
-export function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
-    server.once("error", reject);
+export function listen(fetch: FetchHandler, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, fail) => {
+    const server = serve({ fetch: rawTargetGuard(fetch), port, hostname }, () => resolve(server));
+    server.once("error", fail);
   });
 }

@@ -1,7 +1,28 @@
 import { randomBytes } from "node:crypto";
-import { open, readdir, readFile, rename, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { open, readdir, rename, unlink, type FileHandle } from "node:fs/promises";
 import { join } from "node:path";
+import { MAX_RECORD_BYTES } from "../core/record.js";
 import { isRecordName, type WritableRecordStore } from "./store.js";
+
+/**
+ * O_NOFOLLOW: a symlink planted in the directory cannot point a read outside
+ * it. O_NONBLOCK: opening a FIFO named like a record does not hang (it is
+ * then refused as not a regular file).
+ */
+const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/** Reads at most `limit` bytes from the start of an open file. */
+async function readPrefix(handle: FileHandle, limit: number): Promise<Uint8Array> {
+  const buf = new Uint8Array(limit);
+  let filled = 0;
+  while (filled < limit) {
+    const { bytesRead } = await handle.read(buf, filled, limit - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return buf.subarray(0, filled);
+}
 
 /**
  * Records as files in a directory (the repository's items/). Writes go to a
@@ -29,11 +50,22 @@ export function directoryStore(dir: string, label = dir): WritableRecordStore {
     },
     async read(name) {
       if (!isRecordName(name)) return undefined;
+      let handle: FileHandle;
       try {
-        return new Uint8Array(await readFile(join(dir, name)));
+        handle = await open(join(dir, name), READ_FLAGS);
       } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+        const code = (error as NodeJS.ErrnoException).code;
+        // ELOOP: the name is a symlink (O_NOFOLLOW); not a record of this directory.
+        if (code === "ENOENT" || code === "ELOOP") return undefined;
         throw error;
+      }
+      try {
+        const info = await handle.stat();
+        if (!info.isFile()) return undefined;
+        // Size first: a huge file is read only far enough to be refused as too large.
+        return await readPrefix(handle, Math.min(info.size, MAX_RECORD_BYTES + 1));
+      } finally {
+        await handle.close();
       }
     },
     describe: (name) => `${label.replace(/\/+$/, "")}/${name}`,
