@@ -209,7 +209,8 @@ function splitFrontMatter(file: string, text: string): { yaml: string; body: str
   }
   const yaml = normalised.slice(4, end + 1);
   const bodyStart = end + 4 + close[0].length;
-  return { yaml, body: normalised.slice(bodyStart), bodyLine: yaml.split("\n").length + 1 };
+  // Line 1 is the opening "---"; `yaml` ends with a newline, so split() gives its line count + 1; then the closing "---".
+  return { yaml, body: normalised.slice(bodyStart), bodyLine: yaml.split("\n").length + 2 };
 }
 
 /**
@@ -233,8 +234,9 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
   const doc = parseDocument(yaml, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
   if (doc.errors.length > 0) {
     const first = doc.errors[0]!;
-    const line = first.linePos?.[0]?.line;
-    throw new RecordError(file, "front matter", `is not valid YAML: ${first.message.split("\n")[0]}`, line ? line + 1 : undefined);
+    // linePos is only filled in with prettyErrors; the line counter knows the line either way.
+    const line = first.linePos?.[0]?.line ?? lines.linePos(first.pos[0]).line;
+    throw new RecordError(file, "front matter", `is not valid YAML: ${first.message.split("\n")[0]}`, line + 1);
   }
   const data = doc.toJS() as unknown;
   if (typeof data !== "object" || data === null || Array.isArray(data)) {

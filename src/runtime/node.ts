@@ -16,7 +16,9 @@ const { site, catalog, app } = await createNodeSite({
 const server = await listen(app.fetch, port, hostname);
 const address = server.address();
 const bound = typeof address === "object" && address ? address.port : port;
-console.log(`wirefeed: ${catalog.entries.length} articles, ${catalog.errors.length} skipped; serving ${site.baseUrl} on http://${hostname}:${bound}`);
+// A record can have several errors; "skipped" counts records.
+const skipped = new Set(catalog.errors.map((e) => e.file)).size;
+console.log(`wirefeed: ${catalog.entries.length} articles, ${skipped} skipped; serving ${site.baseUrl} on http://${hostname}:${bound}`);
 
 // Graceful stop: finish in-flight requests, then exit.
 for (const signal of ["SIGTERM", "SIGINT"] as const) {
