@@ -102,12 +102,8 @@ const SCHEMES: Record<string, readonly string[]> = {
 };
 const NUMBER_ATTRIBUTES = new Set(["width", "height", "colspan", "rowspan", "start"]);
 
-/** Besides what XML forbids: C1 controls, DEL and noncharacters are HTML parse errors. */
-const HTML_ERROR_CHARS = /[\u007F-\u009F\uFDD0-\uFDEF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]/g;
-
-function cleanText(text: string): string {
-  return stripForbiddenXmlChars(text).replace(HTML_ERROR_CHARS, "");
-}
+/** Character references can bring back what text hygiene removed (e.g. "&#1;"): remove it again. */
+const cleanText = stripForbiddenXmlChars;
 
 /**
  * Attribute values pass through with only `"`, `<` and `>` escaped: "&" is

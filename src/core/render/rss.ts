@@ -2,6 +2,19 @@ import type { FeedModel } from "../feed-model.js";
 import { buildFeed } from "./build-feed.js";
 import { finishXml, rssPlainText } from "./xml-guards.js";
 
+const DC = 'xmlns:dc="http://purl.org/dc/elements/1.1/"';
+
+/**
+ * `feed` declares xmlns:dc only when some item has content:encoded; an
+ * article whose body sanitizes to nothing (e.g. only a <script>) would then
+ * leave our dc:creator with an unbound prefix: ill-formed XML.
+ */
+function withDcNamespace(xml: string): string {
+  if (xml.includes(DC)) return xml;
+  if (!xml.includes("<rss version=\"2.0\"")) throw new Error("rss: unexpected root element from feed");
+  return xml.replace("<rss version=\"2.0\"", `<rss version="2.0" ${DC}`);
+}
+
 /**
  * RSS 2.0. Plain text (titles, categories, channel text) is written with
  * &#x26;/&#x3C; references (see xml-guards.ts). Authors go out as dc:creator: RSS's own <author> must be an email
@@ -23,5 +36,5 @@ export function renderRss(model: FeedModel): string {
       ],
     };
   });
-  return finishXml(feed.rss2()) + "\n";
+  return finishXml(withDcNamespace(feed.rss2())) + "\n";
 }
