@@ -5,6 +5,7 @@ import { renderNotFoundPage } from "../core/render/html.js";
 import { escapeXml } from "../core/render/xml-guards.js";
 import { isNotModified } from "./conditional.js";
 import { pickEncoding, pickMediaType } from "./negotiate.js";
+import { politeness, type ClientKey } from "./polite.js";
 import { Representation, type Compressor } from "./representation.js";
 import { requestLimits } from "./request-limits.js";
 import { securityHeaders } from "./security-headers.js";
@@ -19,6 +20,10 @@ export interface AppOptions {
   /** Node passes zlib here; without it responses go out uncompressed. */
   compress?: Compressor;
   log?: Logger;
+  /** Identifies the client for `site.politeness` (429 to over-eager pollers); without it that is off. */
+  clientKey?: ClientKey;
+  /** The clock for politeness intervals (tests pass their own). */
+  now?: () => number;
 }
 
 function notFound(site: SiteConfig, accept: string | null): Response {
@@ -66,6 +71,7 @@ export function createApp(options: AppOptions): Hono {
   const app = new Hono();
   app.use("*", securityHeaders(site));
   app.use("*", requestLimits());
+  if (site.politeness && options.clientKey) app.use("*", politeness(site.politeness, options.clientKey, options.now));
   app.get("*", async (c) => {
     const catalog = await options.catalog();
     const rep = await representation(catalog, c.req.path);

@@ -1,5 +1,7 @@
 import { readFile } from "node:fs/promises";
+import type { Context } from "hono";
 import { serve, type ServerType } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { buildCatalog, type Catalog } from "../core/catalog.js";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { createApp, type Logger } from "../http/app.js";
@@ -38,7 +40,9 @@ export async function createNodeSite(options: NodeSiteOptions) {
   const log = options.log ?? ((m, e) => console.error(m, e ?? ""));
   const site = await loadSiteConfig(options.configPath, options.siteUrl);
   const catalog = await loadCatalog(options.itemsDir, site, log);
-  const app = createApp({ site, catalog: () => catalog, compress: nodeCompressor, log });
+  // The peer address of the socket: behind a reverse proxy that is the proxy, so politeness then limits the proxy as one client.
+  const clientKey = (c: Context) => getConnInfo(c).remote.address;
+  const app = createApp({ site, catalog: () => catalog, compress: nodeCompressor, log, clientKey });
   return { site, catalog, app };
 }
 
