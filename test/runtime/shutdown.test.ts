@@ -44,8 +44,14 @@ describe("graceful shutdown", () => {
     const inFlight = httpGet(server.base, "/items/slow");
     await sleep(300);
     server.child.kill("SIGTERM");
-    await sleep(200);
-    expect(await accepts(server.port)).toBe(false);
+    // Refused within a moment of the signal, while the slow request (1.5 s) is still in flight.
+    let refusedAt = 0;
+    for (let tries = 0; tries < 20 && !refusedAt; tries++) {
+      if (!(await accepts(server.port))) refusedAt = Date.now();
+      else await sleep(50);
+    }
+    expect(refusedAt).toBeGreaterThan(0);
+    expect(refusedAt - started).toBeLessThan(1500);
     const res = await inFlight;
     expect(res.status).toBe(200);
     expect(Number(res.headers["content-length"])).toBe(res.body.length);
@@ -83,7 +89,8 @@ describe("graceful shutdown", () => {
     const stoppedAt = Date.now();
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(0);
-    expect(Date.now() - stoppedAt).toBeLessThan(1500);
+    // Not held open until the 5 s keep-alive timeout (generous bound for a loaded machine).
+    expect(Date.now() - stoppedAt).toBeLessThan(3000);
     agent.destroy();
   });
 
@@ -103,8 +110,8 @@ describe("graceful shutdown", () => {
     const { status, at } = await response;
     expect(status).toBe(200);
     expect(await server.exited).toBe(0);
-    // Not held open until the keep-alive timeout (5 s).
-    expect(Date.now() - at).toBeLessThan(1000);
+    // Not held open until the 5 s keep-alive timeout (without the idle sweep it takes ~6 s here).
+    expect(Date.now() - at).toBeLessThan(3000);
     agent.destroy();
   });
 
@@ -118,7 +125,8 @@ describe("graceful shutdown", () => {
     const stoppedAt = Date.now();
     server.child.kill("SIGTERM");
     expect(await server.exited).toBe(1);
-    expect(Date.now() - stoppedAt).toBeLessThan(2500);
+    // Well before the 5 s the request would take.
+    expect(Date.now() - stoppedAt).toBeLessThan(3500);
     expect(await inFlight).toBe("cut");
     expect(server.stdout()).toContain("cutting the remaining connections");
   });
