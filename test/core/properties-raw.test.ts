@@ -11,7 +11,7 @@
  *   single-line fields (they are collapsed).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -42,7 +42,11 @@ afterAll(() => {
     writeFileSync(join(dir, `${i}.xml`), xml);
     return join(dir, `${i}.xml`);
   });
-  for (let i = 0; i < files.length; i += 500) execFileSync("xmllint", ["--noout", "--nonet", ...files.slice(i, i + 500)], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    for (let i = 0; i < files.length; i += 500) execFileSync("xmllint", ["--noout", "--nonet", ...files.slice(i, i + 500)], { stdio: ["ignore", "pipe", "pipe"] });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 const rawArticle = fc.record({

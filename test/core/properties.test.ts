@@ -10,7 +10,7 @@
  * Seeded (test/support/arbitraries.ts): FC_SEED=<n> reproduces a run.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -141,8 +141,12 @@ afterAll(() => {
     writeFileSync(file, xml);
     return file;
   });
-  for (let i = 0; i < files.length; i += 500) {
-    execFileSync("xmllint", ["--noout", "--nonet", ...files.slice(i, i + 500)], { stdio: ["ignore", "pipe", "pipe"] });
+  try {
+    for (let i = 0; i < files.length; i += 500) {
+      execFileSync("xmllint", ["--noout", "--nonet", ...files.slice(i, i + 500)], { stdio: ["ignore", "pipe", "pipe"] });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

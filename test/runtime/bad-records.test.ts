@@ -4,7 +4,7 @@
  * file, line (where there is one) and field, and serves the rest.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -35,9 +35,10 @@ const BAD: [string, string | Buffer, RegExp][] = [
 
 let server: RunningServer;
 let dir: string;
+let root: string;
 
 beforeAll(async () => {
-  const root = mkdtempSync(join(tmpdir(), "wirefeed-bad-"));
+  root = mkdtempSync(join(tmpdir(), "wirefeed-bad-"));
   dir = join(root, "items");
   mkdirSync(dir);
   for (const f of GOOD) copyFileSync(join("items", f), join(dir, f));
@@ -53,6 +54,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await server?.stop();
+  if (root) rmSync(root, { recursive: true, force: true });
 });
 
 describe("a directory of bad records", () => {

@@ -1,8 +1,8 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { buildCatalog } from "../../src/core/catalog.js";
 import { MAX_RECORD_BYTES } from "../../src/core/record.js";
 import { directoryStore } from "../../src/storage/fs-dir.js";
@@ -30,9 +30,15 @@ describe("directoryStore specifics", () => {
 });
 
 describe("directoryStore lanes: nothing outside items/ is ever read", () => {
+  const roots: string[] = [];
+  afterAll(() => {
+    for (const root of roots) rmSync(root, { recursive: true, force: true });
+  });
+
   /** <root>/secret.md and <root>/site.config.json outside; <root>/items/ holds one record. */
   function layout() {
     const root = mkdtempSync(join(tmpdir(), "wirefeed-lanes-"));
+    roots.push(root);
     const items = join(root, "items");
     mkdirSync(items);
     writeFileSync(join(root, "secret.md"), "SECRET");
