@@ -35,6 +35,17 @@ export interface SiteConfig {
    * Cache-Control max-age is the same duration in seconds.
    */
   cacheMinutes: number;
+  /**
+   * Off when absent. When set, a client that polls the same feed again within
+   * `minIntervalSeconds` without If-None-Match or If-Modified-Since is
+   * answered 429 with Retry-After. `trackedClients` bounds the memory used.
+   */
+  politeness?: Politeness;
+}
+
+export interface Politeness {
+  minIntervalSeconds: number;
+  trackedClients: number;
 }
 
 const KNOWN_KEYS = new Set([
@@ -52,7 +63,26 @@ const KNOWN_KEYS = new Set([
   "orderBy",
   "websubHub",
   "cacheMinutes",
+  "politeness",
 ]);
+
+const POLITENESS_KEYS = new Set(["minIntervalSeconds", "trackedClients"]);
+
+function parsePoliteness(value: unknown, source: string): Politeness | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new ConfigError(source, "politeness", "must be an object like {\"minIntervalSeconds\": 300}");
+  }
+  const obj = value as Record<string, unknown>;
+  for (const key of Object.keys(obj)) {
+    if (!POLITENESS_KEYS.has(key)) throw new ConfigError(source, `politeness.${key}`, "unknown setting");
+  }
+  if (obj.minIntervalSeconds === undefined) throw new ConfigError(source, "politeness.minIntervalSeconds", "is required");
+  return {
+    minIntervalSeconds: positiveInt(obj, "minIntervalSeconds", source, 0, "politeness."),
+    trackedClients: positiveInt(obj, "trackedClients", source, 10_000, "politeness."),
+  };
+}
 
 /** Normalises an absolute http(s) URL to end in "/" so relative links resolve under it. */
 export function normaliseBaseUrl(value: string, source: string, field: string): string {
@@ -88,10 +118,10 @@ function requireString(raw: Record<string, unknown>, key: string, source: string
   return value.trim();
 }
 
-function positiveInt(raw: Record<string, unknown>, key: string, source: string, fallback: number): number {
+function positiveInt(raw: Record<string, unknown>, key: string, source: string, fallback: number, prefix = ""): number {
   const value = raw[key] ?? fallback;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new ConfigError(source, key, "must be a positive whole number");
+    throw new ConfigError(source, `${prefix}${key}`, "must be a positive whole number");
   }
   return value;
 }
@@ -151,5 +181,6 @@ export function parseSiteConfig(raw: unknown, source: string, baseUrlOverride?: 
     orderBy,
     ...(websubHub ? { websubHub } : {}),
     cacheMinutes: positiveInt(obj, "cacheMinutes", source, 5),
+    ...(obj.politeness !== undefined ? { politeness: parsePoliteness(obj.politeness, source)! } : {}),
   };
 }

@@ -1,6 +1,7 @@
 import { Marked, type Token, type Tokens } from "marked";
 import type { Article } from "./article.js";
-import { collapseWhitespace, decodeEntities } from "./text.js";
+import { sanitizeHtml } from "./sanitize.js";
+import { collapseWhitespace, decodeEntities, stripForbiddenXmlChars } from "./text.js";
 
 /** Link targets in feeds must be absolute: a feed reader has no base URL to resolve against. */
 function absolutise(href: string, base: string): string {
@@ -15,6 +16,8 @@ function absolutise(href: string, base: string): string {
 function markedFor(base: string): Marked {
   return new Marked({
     gfm: true,
+    // Task-list boxes as characters: form controls are not allowed in feeds or pages.
+    renderer: { checkbox: ({ checked }) => (checked ? "\u2611 " : "\u2610 ") },
     walkTokens(token) {
       if (token.type === "link" || token.type === "image") {
         const t = token as Tokens.Link | Tokens.Image;
@@ -28,6 +31,8 @@ export interface RenderedBody {
   html: string;
   /** Plain text of the first paragraph: the default summary. */
   firstParagraph: string;
+  /** Plain text of the first block that has any (heading, list item, quote…): the summary when there is no paragraph. */
+  firstText: string;
 }
 
 /** Plain text of inline tokens: what a reader would see, without markup. */
@@ -55,9 +60,35 @@ function inlineText(tokens: Token[] | undefined): string {
   return out;
 }
 
+/** Plain text as a summary: references such as "&#1;" decode to characters the text hygiene removes, so it is applied again. */
+function summaryText(tokens: Token[] | undefined): string {
+  return collapseWhitespace(stripForbiddenXmlChars(inlineText(tokens)));
+}
+
+/** Depth first: the first paragraph, heading or text block whose plain text is not empty. */
+function firstTextOf(tokens: Token[]): string {
+  for (const token of tokens) {
+    if (token.type === "paragraph" || token.type === "heading" || token.type === "text") {
+      const text = summaryText((token as Tokens.Generic).tokens ?? [token]);
+      if (text) return text;
+    }
+    const nested = (token as Tokens.Generic).tokens ?? (token as Tokens.List).items;
+    if (Array.isArray(nested) && token.type !== "paragraph" && token.type !== "heading") {
+      const text = firstTextOf(nested as Token[]);
+      if (text) return text;
+    }
+  }
+  return "";
+}
+
 const cache = new WeakMap<Article, RenderedBody>();
 
-/** Markdown body → HTML with absolute URLs, memoised per article object. */
+/**
+ * Markdown body → sanitized HTML with absolute URLs, memoised per article
+ * object. The single place article HTML is made: feeds and pages only ever
+ * see what sanitizeHtml let through (no script, handlers, forms, frames,
+ * styles; http(s)/mailto links only).
+ */
 export function renderBody(article: Article): RenderedBody {
   const hit = cache.get(article);
   if (hit) return hit;
@@ -65,13 +96,20 @@ export function renderBody(article: Article): RenderedBody {
   const tokens = marked.lexer(article.body);
   marked.walkTokens(tokens, (t) => marked.defaults.walkTokens?.(t));
   const paragraph = tokens.find((t): t is Tokens.Paragraph => t.type === "paragraph");
-  const html = marked.parser(tokens).trim();
-  const rendered = { html, firstParagraph: collapseWhitespace(inlineText(paragraph?.tokens)) };
+  const html = sanitizeHtml(marked.parser(tokens), article.url).trim();
+  const rendered = { html, firstParagraph: summaryText(paragraph?.tokens), firstText: firstTextOf(tokens) };
   cache.set(article, rendered);
   return rendered;
 }
 
-/** The summary a feed shows: the record's, else the body's first paragraph as text. */
+/**
+ * The summary a feed shows: the record's, else the body's first paragraph as
+ * text, else its first text of any kind, else the title. Never empty: RSS
+ * wants a description before content:encoded, and an Atom entry whose body
+ * sanitizes to nothing needs a summary.
+ */
 export function summaryOf(article: Article): string {
-  return article.summary ?? renderBody(article).firstParagraph;
+  if (article.summary) return article.summary;
+  const body = renderBody(article);
+  return body.firstParagraph || body.firstText || article.title;
 }

@@ -63,7 +63,8 @@ function suggestion(key: string): string {
 export function decodeRecordBytes(file: string, bytes: Uint8Array): string {
   if (bytes.length === 0) throw new RecordError(file, "(file)", "is empty");
   if (bytes.length > MAX_RECORD_BYTES) {
-    throw new RecordError(file, "(file)", `is ${bytes.length} bytes; the limit is ${MAX_RECORD_BYTES}`);
+    // Stores may hand over only the first MAX_RECORD_BYTES + 1 bytes of a larger file, so no exact size here.
+    throw new RecordError(file, "(file)", `is larger than the limit of ${MAX_RECORD_BYTES} bytes`);
   }
   if (bytes.includes(0)) throw new RecordError(file, "(file)", "is binary (contains NUL bytes), not a text record");
   try {
@@ -209,7 +210,8 @@ function splitFrontMatter(file: string, text: string): { yaml: string; body: str
   }
   const yaml = normalised.slice(4, end + 1);
   const bodyStart = end + 4 + close[0].length;
-  return { yaml, body: normalised.slice(bodyStart), bodyLine: yaml.split("\n").length + 1 };
+  // Line 1 is the opening "---"; `yaml` ends with a newline, so split() gives its line count + 1; then the closing "---".
+  return { yaml, body: normalised.slice(bodyStart), bodyLine: yaml.split("\n").length + 2 };
 }
 
 /**

@@ -2,11 +2,19 @@
  * Text hygiene shared by every format. XML 1.0 forbids most C0 controls, lone
  * UTF-16 surrogates and the noncharacters U+FFFE/U+FFFF; no escape can carry
  * them, so they are removed (documented in the README) before any rendering.
+ *
+ * Also removed: DEL and the C1 controls (U+007F–U+009F) and every other
+ * noncharacter (U+FDD0–U+FDEF, U+nFFFE/U+nFFFF in the supplementary planes).
+ * XML 1.0 (§2.2) discourages them, and an HTML parser reports each as a parse
+ * error, so they would make an Atom type="html" title, an RSS description or
+ * an article body invalid HTML (found by the property tests). None is text a
+ * reader can see.
  */
 
 // Not a `u` regex on purpose: with `u`, lone surrogates could not be matched.
+// The supplementary noncharacters are surrogate pairs, matched before the lone-surrogate alternatives.
 const FORBIDDEN_XML_CHARS =
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD83F\uD87F\uD8BF\uD8FF\uD93F\uD97F\uD9BF\uD9FF\uDA3F\uDA7F\uDABF\uDAFF\uDB3F\uDB7F\uDBBF\uDBFF][\uDFFE\uDFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 export function stripForbiddenXmlChars(text: string): string {
   return text.replace(FORBIDDEN_XML_CHARS, "");

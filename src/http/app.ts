@@ -7,9 +7,12 @@ import { renderNotFoundPage } from "../core/render/html.js";
 import { escapeXml } from "../core/render/xml-guards.js";
 import { isNotModified } from "./conditional.js";
 import { acceptQuality, pickEncoding, pickMediaType } from "./negotiate.js";
+import { politeness, type ClientKey } from "./polite.js";
 import { publishApi, type PublishApiOptions } from "./publish-api.js";
 import { BoundedMap } from "./bounded-map.js";
 import { Representation, type Compressor } from "./representation.js";
+import { requestLimits } from "./request-limits.js";
+import { securityHeaders } from "./security-headers.js";
 import { BadRequest, resolveResource, type Resource } from "./site-resources.js";
 
 export type Logger = (message: string, error?: unknown) => void;
@@ -23,6 +26,10 @@ export interface AppOptions {
   log?: Logger;
   /** The publish API under /api; absent (no PUBLISH_TOKEN): every /api path is a 404. */
   publish?: PublishApiOptions;
+  /** Identifies the client for `site.politeness` (429 to over-eager pollers); without it that is off. */
+  clientKey?: ClientKey;
+  /** The clock for politeness intervals (tests pass their own). */
+  now?: () => number;
 }
 
 const TEXT = "text/plain; charset=utf-8";
@@ -146,6 +153,9 @@ export function createApp(options: AppOptions): Hono {
   };
 
   const app = new Hono();
+  app.use("*", securityHeaders(site));
+  app.use("*", requestLimits());
+  if (site.politeness && options.clientKey) app.use("*", politeness(site.politeness, options.clientKey, options.now));
   if (options.publish) app.route("/api", publishApi(site, options.publish));
   else app.all("/api/*", (c) => notFound(site, c.req.header("accept") ?? null));
   app.get("/feed", async (c) => {

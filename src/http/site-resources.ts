@@ -18,6 +18,7 @@ import { renderArticlePage, renderFeedsPage, renderListPage, STYLESHEET } from "
 import { renderJson } from "../core/render/json.js";
 import { renderOpml } from "../core/render/opml.js";
 import { renderRss } from "../core/render/rss.js";
+import { SLUG } from "../core/record.js";
 import { inScope, kindOfSegment, scopesOf, SITE_SCOPE, type Scope, type ScopeKind } from "../core/scopes.js";
 import { alternatesLink, websubLink } from "./link-header.js";
 import type { Rendered } from "./representation.js";
@@ -206,7 +207,8 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
   const [first, ...rest] = segments as [string, ...string[]];
   switch (first) {
     case "items": {
-      const entry = rest.length === 1 ? catalog.find(rest[0]!) : undefined;
+      // Only a well-formed slug is ever looked up: nothing a client sends reaches a store as a name.
+      const entry = rest.length === 1 && SLUG.test(rest[0]!) ? catalog.find(rest[0]!) : undefined;
       if (!entry) return undefined;
       const deps = depsOf("article", [entry]);
       return {

@@ -40,7 +40,8 @@ export function websubNotifier(options: WebSubOptions): WebSubNotifier {
       } catch (error) {
         if (attempt === attempts) log(`websub: hub unreachable for ${topic} (${(error as Error).message}); gave up after ${attempts} attempts`);
       }
-      if (attempt < attempts) await new Promise((r) => setTimeout(r, baseDelay * 2 ** (attempt - 1)));
+      // A retry waiting for its turn does not keep a stopping process alive (timers may lack unref off Node).
+      if (attempt < attempts) await new Promise((r) => (setTimeout(r, baseDelay * 2 ** (attempt - 1)) as { unref?: () => void }).unref?.());
     }
   };
 

@@ -1,8 +1,11 @@
 import { readFile } from "node:fs/promises";
+import type { Context } from "hono";
 import { serve, type ServerType } from "@hono/node-server";
+import { getConnInfo } from "@hono/node-server/conninfo";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
-import { createApp, type Logger } from "../http/app.js";
 import { feedsShowing } from "../core/topics.js";
+import { createApp, type Logger } from "../http/app.js";
+import { rawTargetProblem, reject } from "../http/request-limits.js";
 import { websubNotifier } from "../http/websub.js";
 import { LiveCatalog } from "./live-catalog.js";
 import { nodeCompressor } from "./node-compress.js";
@@ -38,20 +41,34 @@ export async function createNodeSite(options: NodeSiteOptions) {
   if (options.watch !== false) live.watch();
   const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
   if (hub) live.onChange((change) => hub.notify([...feedsShowing(site, change.before), ...feedsShowing(site, change.after)]));
+  // The peer address of the socket: behind a reverse proxy that is the proxy, so politeness then limits the proxy as one client.
+  const clientKey = (c: Context) => getConnInfo(c).remote.address;
   const app = createApp({
     site,
     catalog: () => live.current(),
     compress: nodeCompressor,
     log,
+    clientKey,
     ...(options.publishToken ? { publish: { token: options.publishToken, publisher: live } } : {}),
   });
   return { site, catalog: live.current(), live, hub, app };
 }
 
+type FetchHandler = (req: Request, env?: { incoming?: { url?: string } }) => Response | Promise<Response>;
+
+/** Node still has the request target as sent; the Request URL is already normalised. */
+function rawTargetGuard(fetch: FetchHandler): FetchHandler {
+  return (req, env) => {
+    const raw = env?.incoming?.url;
+    const problem = raw === undefined ? undefined : rawTargetProblem(raw);
+    return problem ? reject(400, `Bad Request: ${problem}`) : fetch(req, env);
+  };
+}
+
 /** Starts the HTTP server; resolves once it listens. */
-export function listen(fetch: (req: Request) => Response | Promise<Response>, port: number, hostname: string): Promise<ServerType> {
-  return new Promise((resolve, reject) => {
-    const server = serve({ fetch, port, hostname }, () => resolve(server));
-    server.once("error", reject);
+export function listen(fetch: FetchHandler, port: number, hostname: string): Promise<ServerType> {
+  return new Promise((resolve, fail) => {
+    const server = serve({ fetch: rawTargetGuard(fetch), port, hostname }, () => resolve(server));
+    server.once("error", fail);
   });
 }

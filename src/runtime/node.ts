@@ -1,6 +1,7 @@
 /** Node entry point: the only place that reads the environment. */
 import { resolve } from "node:path";
 import { createNodeSite, listen } from "./node-site.js";
+import { gracefulShutdown } from "./shutdown.js";
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
@@ -8,7 +9,7 @@ const root = process.cwd();
 
 process.on("unhandledRejection", (reason) => console.error("unhandled rejection:", reason));
 
-const { site, catalog, app } = await createNodeSite({
+const { site, catalog, live, app } = await createNodeSite({
   configPath: resolve(root, process.env.WIREFEED_CONFIG ?? "site.config.json"),
   itemsDir: resolve(root, process.env.ITEMS_DIR ?? "items"),
   siteUrl: process.env.SITE_URL || undefined,
@@ -17,12 +18,14 @@ const { site, catalog, app } = await createNodeSite({
 const server = await listen(app.fetch, port, hostname);
 const address = server.address();
 const bound = typeof address === "object" && address ? address.port : port;
-console.log(`wirefeed: ${catalog.entries.length} articles, ${catalog.errors.length} skipped; serving ${site.baseUrl} on http://${hostname}:${bound}`);
+// A record can have several errors; "skipped" counts records.
+const skipped = new Set(catalog.errors.map((e) => e.file)).size;
+console.log(`wirefeed: ${catalog.entries.length} articles, ${skipped} skipped; serving ${site.baseUrl} on http://${hostname}:${bound}`);
 
-// Graceful stop: finish in-flight requests, then exit.
-for (const signal of ["SIGTERM", "SIGINT"] as const) {
-  process.once(signal, () => {
-    server.close(() => process.exit(0));
-    setTimeout(() => process.exit(0), 10_000).unref();
-  });
-}
+// Graceful stop: finish in-flight requests, close idle connections, exit 0 (1 if SHUTDOWN_TIMEOUT_MS passes first).
+gracefulShutdown(server, {
+  timeoutMs: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000),
+  log: (m) => console.log(m),
+  // Stop following items/; a reload already under way still completes.
+  onStop: () => live.close(),
+});

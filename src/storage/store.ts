@@ -5,7 +5,11 @@
 export interface RecordStore {
   /** Record names ("<slug>.md"), in no particular order. */
   list(): Promise<string[]>;
-  /** The record's bytes, or undefined when it does not exist. */
+  /**
+   * The record's bytes, or undefined when it does not exist. A store may hand
+   * over only the first MAX_RECORD_BYTES + 1 bytes of a larger record: enough
+   * for it to be refused as too large without reading all of it.
+   */
   read(name: string): Promise<Uint8Array | undefined>;
   /** How a record is named in error messages, e.g. "items/foo.md". */
   describe(name: string): string;

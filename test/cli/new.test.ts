@@ -114,7 +114,7 @@ describe("wirefeed new", () => {
     const cwd = project();
     const result = await wirefeed(["new", "T", "--body", "\u0001\u0002"], { cwd, now: NOW });
     expect(result.code).toBe(1);
-    expect(result.stderr).toEqual(["items/t.md:5: body: is empty: an article needs text after the front matter"]);
+    expect(result.stderr).toEqual(["items/t.md:6: body: is empty: an article needs text after the front matter"]);
     expect(itemsOf(cwd)).toEqual({});
   });
 });

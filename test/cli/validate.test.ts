@@ -33,7 +33,7 @@ describe("wirefeed validate", () => {
     const result = await wirefeed(["validate", "items"], { cwd });
     expect(result.code).toBe(1);
     expect([...result.stdout].sort()).toEqual([
-      "items/no-body.md:4: body: is empty: an article needs text after the front matter",
+      "items/no-body.md:5: body: is empty: an article needs text after the front matter",
       "items/no-front-matter.md:1: front matter: must start the file with a line \"---\"",
       "items/three.md:2: title: must be text (quote it)",
       'items/three.md:3: published: "yesterday" is not an ISO 8601 date-time with offset (e.g. 2022-06-29T09:30:00+09:00) or a date (2022-06-29)',

@@ -9,6 +9,7 @@ import { renderAtom } from "../../src/core/render/atom.js";
 import { renderJson } from "../../src/core/render/json.js";
 import { renderRss } from "../../src/core/render/rss.js";
 import { article, testSite } from "../support/fixtures.js";
+import { checkAtom, checkRss } from "../support/w3c-rules.js";
 import { child, children, parseXml, xmllint } from "../support/xml.js";
 
 const site = testSite();
@@ -148,5 +149,67 @@ describe("feed pitfalls", () => {
     expect(child(item, "title").text).toBe(title);
     expect(child(item, "category").text).toBe("C<D> & E");
     xmllint(xml);
+  });
+
+  it("Atom plain text (feed title, author names) uses &#x26;/&#x3C; too: a literal \"&amp;\" is not taken for an entity", () => {
+    const site2 = testSite({ title: "Tom &amp; Jerry <Wire>" });
+    const xml = renderAtom(siteFeed(site2, [article("n", { title: "t", authors: ["A &amp; B <C>"] }, "Body", site2)]));
+    xmllint(xml);
+    const feed = parseXml(xml);
+    expect(child(feed, "title").text).toBe("Tom &amp; Jerry <Wire>");
+    expect(child(child(child(feed, "entry"), "author"), "name").text).toBe("A &amp; B <C>");
+    expect(xml).toContain("<name>A &#x26;amp; B &#x3C;C&gt;</name>");
+    expect(checkAtom(xml, "https://news.example/atom.xml")).toEqual([]);
+  });
+
+  it("DEL, C1 controls and noncharacters are removed: HTML parsers treat them as errors (Atom titles are HTML)", () => {
+    const title = "Bad\u007f\u0085\u009f chars\ufdd0\ud83f\udffe here";
+    const a = article("o", { title, summary: "S\u0080um" });
+    const atom = renderAtom(feedOf(a));
+    const entry = atomEntry(atom);
+    expect(child(entry, "title").text).toBe("Bad chars here");
+    expect(child(entry, "summary").text).toBe("Sum");
+    expect(checkAtom(atom, "https://news.example/atom.xml")).toEqual([]);
+    expect(checkRss(renderRss(feedOf(a)), "https://news.example/rss.xml")).toEqual([]);
+  });
+
+  it("an article whose body sanitizes to nothing: RSS still declares dc: (feed only does so with content), every format valid", () => {
+    const a = article("p", { title: "Only a script" }, "<script>alert(1)</script>");
+    const model = feedOf(a);
+    const rss = renderRss(model);
+    xmllint(rss);
+    expect(child(rssItem(rss), "dc:creator").uri).toBe("http://purl.org/dc/elements/1.1/");
+    expect(checkRss(rss, "https://news.example/rss.xml")).toEqual([]);
+    const atom = renderAtom(model);
+    expect(checkAtom(atom, "https://news.example/atom.xml")).toEqual([]);
+    expect(child(atomEntry(atom), "summary").text).toBe("Only a script");
+    const item = JSON.parse(renderJson(model)).items[0];
+    expect(item.content_html).toBe("");
+    // `feed` writes a JSON summary only when there is content too.
+    expect(item.summary).toBe("Only a script");
+  });
+
+  it("a body without a paragraph still gets a summary, so RSS has a description before content:encoded", () => {
+    const model = feedOf(article("q", { title: "Lists" }, "## Background\n\n- one\n- two"), article("r", { title: "Quote only" }, "> "));
+    const rss = renderRss(model);
+    const items = children(child(parseXml(rss), "channel"), "item");
+    expect(items.map((i) => child(i, "description").text)).toEqual(["Background", "Quote only"]);
+    expect(checkRss(rss, "https://news.example/rss.xml")).toEqual([]);
+  });
+
+  it("attributes of extension elements (media:content, atom:link) escape & and < (xml-js escapes only quotes)", () => {
+    const a = article("n", {
+      title: "t",
+      image: { url: "https://img.example/a.jpg?w=1&h=2", type: "image/jpeg" },
+      enclosures: [{ url: "https://media.example/a.mp3?x=1&y=<2>", type: "audio/mpeg", length: 5 }],
+    });
+    const xml = renderRss(feedOf(a));
+    xmllint(xml);
+    const item = rssItem(xml);
+    expect(children(item, "media:content").map((m) => m.attrs.url)).toEqual([
+      "https://img.example/a.jpg?w=1&h=2",
+      "https://media.example/a.mp3?x=1&y=%3C2%3E",
+    ]);
+    expect(child(item, "media:thumbnail").attrs.url).toBe("https://img.example/a.jpg?w=1&h=2");
   });
 });

@@ -118,6 +118,16 @@ describe("parseRecord: invalid records name the file and the field", () => {
     expect(match!.message).toContain(`${field}: `);
   });
 
+  it.each([
+    // The YAML parser notices the unclosed list on the next line.
+    ["broken YAML", '---\ntitle: "ok"\ncategories: [a, b\npublished: 2022-06-29\n---\nbody\n', "front matter", 4],
+    ["empty body: the line after the closing ---", "---\ntitle: t\npublished: 2022-06-29\n---\n\n", "body", 5],
+    ["empty body after one front-matter line", "---\ntitle: t\n---\n", "body", 4],
+  ])("%s: names the line", (_label, content, field, line) => {
+    const errors = errorsOf("items/broken.md", content);
+    expect(errors.find((e) => e.field === field)?.line, errors.map(String).join("\n")).toBe(line);
+  });
+
   it("bad slug (file name)", () => {
     const errors = errorsOf("items/Bad_Name.md", record(VALID));
     expect(errors.map((e) => [e.file, e.field])).toEqual([["items/Bad_Name.md", "slug"]]);

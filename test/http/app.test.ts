@@ -16,15 +16,18 @@ const SITE_FEEDS_LINK =
   '<https://news.example/rss.xml>; rel="alternate"; type="application/rss+xml"; title="Test Wire (RSS)", ' +
   '<https://news.example/atom.xml>; rel="alternate"; type="application/atom+xml"; title="Test Wire (Atom)", ' +
   '<https://news.example/feed.json>; rel="alternate"; type="application/feed+json"; title="Test Wire (JSON Feed)"';
+const CSP = "default-src 'none'; style-src https://news.example; img-src http: https:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+/** Pages also get a strict CSP and a referrer policy; every body gets nosniff. */
+const PAGE_HEADERS = { "content-security-policy": CSP, "referrer-policy": "strict-origin-when-cross-origin" };
 
-/** Path, media type, and what else each kind of resource sends: CORS for feeds, a Link header for pages. */
+/** Path, media type, and what else each kind of resource sends: CORS for feeds, a Link header and page headers for pages. */
 const FEEDS = [
   // XML feeds vary on Accept too: browsers get them as application/xml for the XSLT view.
   ["/rss.xml", "application/rss+xml; charset=utf-8", { ...CORS, vary: "Accept, Accept-Encoding" }],
   ["/atom.xml", "application/atom+xml; charset=utf-8", { ...CORS, vary: "Accept, Accept-Encoding" }],
   ["/feed.json", "application/feed+json; charset=utf-8", CORS],
-  ["/", "text/html; charset=utf-8", { link: SITE_FEEDS_LINK }],
-  ["/items/newer", "text/html; charset=utf-8", { link: SITE_FEEDS_LINK }],
+  ["/", "text/html; charset=utf-8", { link: SITE_FEEDS_LINK, ...PAGE_HEADERS }],
+  ["/items/newer", "text/html; charset=utf-8", { link: SITE_FEEDS_LINK, ...PAGE_HEADERS }],
 ] as const;
 
 describe("GET", () => {
@@ -39,6 +42,7 @@ describe("GET", () => {
       etag: expect.stringMatching(/^"[A-Za-z0-9_-]{24}"$/),
       "last-modified": "Thu, 30 Jun 2022 01:02:03 GMT",
       vary: "Accept-Encoding",
+      "x-content-type-options": "nosniff",
       ...extra,
     });
   });
@@ -177,6 +181,29 @@ describe("errors", () => {
     const res = await app.request("/rss.xml", { method: "POST" });
     expect(res.status).toBe(405);
     expect(res.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+  });
+
+  it("the HTML 404 page has the page headers; other 404s have nosniff only", async () => {
+    const html = await app.request("/nope", { headers: { Accept: "text/html" } });
+    expect(Object.fromEntries(html.headers)).toEqual({
+      "cache-control": "no-cache",
+      "content-type": "text/html; charset=utf-8",
+      vary: "Accept",
+      "x-content-type-options": "nosniff",
+      ...PAGE_HEADERS,
+    });
+    const json = await app.request("/nope", { headers: { Accept: "application/json" } });
+    expect(json.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(json.headers.get("content-security-policy")).toBeNull();
+  });
+
+  it("the stylesheet a page links is allowed by its CSP; inline script and style are not", async () => {
+    const html = await (await app.request("/items/newer")).text();
+    const sheet = /<link rel="stylesheet" href="([^"]+)">/.exec(html)![1]!;
+    expect(CSP).toContain(`style-src ${new URL(sheet).origin}`);
+    expect(CSP).not.toMatch(/unsafe-inline|unsafe-eval|script-src/);
+    expect(html).not.toMatch(/<script|<style| style=/);
   });
 
   it("a failure is logged and answered 500, and the next request is served", async () => {
@@ -192,6 +219,7 @@ describe("errors", () => {
     });
     const res = await flaky.request("/rss.xml");
     expect(res.status).toBe(500);
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(await res.text()).toBe("Internal Server Error\n");
     expect(log).toHaveBeenCalledWith("500 GET /rss.xml", expect.objectContaining({ message: "disk on fire" }));
     fail = false;

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { record } from "../support/fixtures.js";
-import { startServer, type RunningServer } from "../support/server.js";
+import { rawStatus, startServer, type RunningServer } from "../support/server.js";
 
 let server: RunningServer;
 let base = "";
@@ -75,5 +75,37 @@ describe("node server", () => {
     expect(again.status).toBe(304);
     expect(again.headers["cache-control"]).toBe("public, max-age=300");
     expect((await get("/items/no-title")).status).toBe(404);
+  });
+});
+
+describe("node server: raw request targets stay in their lane", () => {
+  const port = () => Number(new URL(base).port);
+
+  it.each([
+    "/items/%2e%2e",
+    "/items/%2E%2e/site.config.json",
+    "/items/../../site.config.json",
+    "/items/./kuwait-oil-output-steady",
+    "/items/..%2f..%2fsite.config.json",
+    "/items/kuwait-oil-output-steady%00",
+    "/items/%5c..%5csite.config.json",
+    "/items\\..\\site.config.json",
+  ])("%s: 400 (the URL parser would have normalised it)", async (target) => {
+    expect(await rawStatus(port(), target)).toBe(400);
+  });
+
+  it.each(["//etc/passwd", "/etc/passwd", "/site.config.json", "/items/kuwait-oil-output-steady.md"])("%s: 404", async (target) => {
+    expect(await rawStatus(port(), target)).toBe(404);
+  });
+
+  it("an over-long request target is refused before any work", async () => {
+    expect([414, 431]).toContain(await rawStatus(port(), `/items/${"a".repeat(20_000)}`));
+    expect(await rawStatus(port(), `/rss.xml?${"q".repeat(2000)}`)).toBe(414);
+  });
+
+  it("a hostile Host header is answered from SITE_URL", async () => {
+    const res = await get("/rss.xml", { headers: { Host: "evil.example" } });
+    expect(res.status).toBe(200);
+    expect(res.body.toString()).not.toContain("evil.example");
   });
 });

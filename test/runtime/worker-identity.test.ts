@@ -69,8 +69,9 @@ describe("the build", () => {
     for (const output of [build.items!, build.kv!]) {
       const size = /Total Upload: [\d.]+ KiB \/ gzip: ([\d.]+) KiB/.exec(output);
       expect(size, output).not.toBeNull();
-      // The budget the README states: a small Worker starts fast.
-      expect(Number(size![1])).toBeLessThan(100);
+      // The budget the README states: a small Worker starts fast. (Raised from 100 KiB when the HTML
+      // sanitizer, parse5 + xss, became part of rendering: about 48 KiB of it.)
+      expect(Number(size![1])).toBeLessThan(150);
     }
     expect(build.items).toContain(`${slugs.length} of ${slugs.length} articles bundled`);
     expect(build.kv).toContain(`0 of ${slugs.length} articles bundled (--kv: served from KV)`);

@@ -36,7 +36,7 @@ export function recordStoreContract(
 
     it("rejects names that are not plain record names", async () => {
       const store = await makeStore({ "a.md": "A" });
-      for (const name of ["../a.md", "sub/a.md", "a.txt", ".hidden.md", "a\u0000.md"]) {
+      for (const name of ["../a.md", "sub/a.md", "a.txt", ".hidden.md", "a\u0000.md", "/a.md", "./a.md", "..\\a.md", "sub\\a.md"]) {
         expect(await store.read(name).catch(() => undefined), name).toBeUndefined();
       }
     });

@@ -3,7 +3,7 @@ import type { FeedModel } from "../feed-model.js";
 import { escapeHtml } from "../text.js";
 import { buildFeed } from "./build-feed.js";
 import { declareNamespaces } from "./namespaces.js";
-import { ampEscapedAttribute, cdata, escapeXml, finishXml, textNode } from "./xml-guards.js";
+import { ampEscapedAttribute, cdata, escapeXml, finishXml, rssPlainText } from "./xml-guards.js";
 
 const ROOT = '<feed xmlns="http://www.w3.org/2005/Atom"';
 const ATOM_TYPE = "application/atom+xml";
@@ -42,11 +42,13 @@ function historyXml(model: FeedModel, indent: string): string {
  * "AT&T <b>" then shows in a reader exactly as written.
  */
 export function renderAtom(model: FeedModel): string {
-  const feed = buildFeed(model, "xml", textNode, (article, i) => ({
+  // Plain text (feed title, subtitle, rights, author names) is written like RSS's, with &#x26;/&#x3C;
+  // references: a literal "&amp;" in a name is then not taken for an entity by the validator.
+  const feed = buildFeed(model, "xml", rssPlainText, (article, i) => ({
     title: `\uFFFE${i}\uFFFE${cdata(escapeHtml(article.title))}`,
     author: article.authors.map((a) => ({
-      name: textNode(a.name),
-      ...(a.email ? { email: textNode(a.email) } : {}),
+      name: rssPlainText(a.name),
+      ...(a.email ? { email: rssPlainText(a.email) } : {}),
       ...(a.url ? { link: a.url } : {}),
     })),
     // `feed` would print a category without `term` (invalid Atom) given only a name.

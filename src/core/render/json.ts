@@ -1,6 +1,7 @@
 import type { Article } from "../article.js";
 import type { Person } from "../config.js";
 import type { FeedModel } from "../feed-model.js";
+import { renderBody, summaryOf } from "../markdown.js";
 import { buildFeed } from "./build-feed.js";
 
 interface FeedJsonItem {
@@ -36,8 +37,9 @@ export function renderJson(model: FeedModel): string {
       id: item.id,
       url: item.url,
       title: item.title,
-      content_html: item.content_html,
-      summary: item.summary,
+      // From the article, not from `feed`: it drops the summary when the content is empty.
+      content_html: renderBody(article).html,
+      summary: summaryOf(article),
       ...(article.image ? { image: article.image.url } : {}),
       date_published: item.date_published,
       date_modified: item.date_modified,

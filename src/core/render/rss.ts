@@ -2,17 +2,17 @@ import type { Article } from "../article.js";
 import type { FeedHistory, FeedModel } from "../feed-model.js";
 import { buildFeed } from "./build-feed.js";
 import { declareNamespaces, NS } from "./namespaces.js";
-import { finishXml, rssPlainText } from "./xml-guards.js";
+import { finishXml, plainAttribute, rssPlainText } from "./xml-guards.js";
 
 const RSS_TYPE = "application/rss+xml";
 
 /** Channel atom:links: self, and the RFC 5005 archive links. */
 function atomLinks(model: FeedModel) {
   const h: FeedHistory = model.history;
-  const link = (rel: string, href: string) => ({ _attributes: { href, rel, type: RSS_TYPE } });
+  const link = (rel: string, href: string) => ({ _attributes: { href: plainAttribute(href), rel, type: RSS_TYPE } });
   return [
     link("self", model.selfUrls.rss),
-    ...(model.hub ? [{ _attributes: { href: model.hub, rel: "hub" } }] : []),
+    ...(model.hub ? [{ _attributes: { href: plainAttribute(model.hub), rel: "hub" } }] : []),
     ...(h.current ? [link("current", h.current.rss)] : []),
     ...(h.prevArchive ? [link("prev-archive", h.prevArchive.rss)] : []),
   ];
@@ -25,9 +25,10 @@ function mediaElements(article: Article) {
       ? [{ url: article.image.url, type: article.image.type, medium: "image", fileSize: article.image.length }]
       : []),
     ...article.enclosures.map((e) => ({ url: e.url, type: e.type, medium: e.type.split("/")[0], fileSize: e.length })),
-  ].map(({ fileSize, medium, ...rest }) => ({
+  ].map(({ fileSize, medium, url, type }) => ({
     _attributes: {
-      ...rest,
+      url: plainAttribute(url),
+      type: plainAttribute(type),
       ...(["image", "audio", "video"].includes(medium!) ? { medium } : { medium: "document" }),
       // The validator wants fileSize > 0; unknown sizes are left out.
       ...(fileSize ? { fileSize } : {}),
@@ -35,7 +36,7 @@ function mediaElements(article: Article) {
   }));
   const extensions = [];
   if (content.length) extensions.push({ name: "media:content", objects: content });
-  if (article.image) extensions.push({ name: "media:thumbnail", objects: { _attributes: { url: article.image.url } } });
+  if (article.image) extensions.push({ name: "media:thumbnail", objects: { _attributes: { url: plainAttribute(article.image.url) } } });
   return extensions;
 }
 
@@ -56,7 +57,8 @@ export function renderRss(model: FeedModel): string {
     return {
       title: rssPlainText(article.title),
       category: article.categories.map((name) => ({ name: rssPlainText(name) })),
-      ...(enclosure ? { enclosure: { url: enclosure.url, type: enclosure.type, length: enclosure.length } } : {}),
+      // `feed` escapes the URL itself, but writes type and length as given.
+      ...(enclosure ? { enclosure: { url: enclosure.url, type: plainAttribute(enclosure.type), length: enclosure.length } } : {}),
       extensions: [
         { name: "dc:creator", objects: article.authors.map((a) => ({ _text: rssPlainText(a.name) })) },
         ...(article.language !== model.language ? [{ name: "dc:language", objects: { _text: rssPlainText(article.language) } }] : []),
@@ -70,6 +72,10 @@ export function renderRss(model: FeedModel): string {
   if (model.history.complete) feed.addExtension({ name: "fh:complete", objects: {} });
   if (model.history.archive) feed.addExtension({ name: "fh:archive", objects: {} });
   if (model.history.complete || model.history.archive) used.add("fh");
-  const xml = declareNamespaces(feed.rss2(), '<rss version="2.0"', [...used].sort());
+  const rendered = feed.rss2();
+  // `feed` declares xmlns:dc only when some item has content:encoded; an article whose body
+  // sanitizes to nothing (only a <script>) would leave dc:creator with an unbound prefix.
+  if (!rendered.includes(`xmlns:dc="${NS.dc}"`)) used.add("dc");
+  const xml = declareNamespaces(rendered, '<rss version="2.0"', [...used].sort());
   return finishXml(xml) + "\n";
 }

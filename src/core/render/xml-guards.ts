@@ -41,6 +41,11 @@ export function cdata(text: string): string {
   return head + clean.slice(first + 3).replaceAll("]]>", "]]]]><![CDATA[>");
 }
 
+/** For attribute values nobody escapes: extension elements we hand to `feed` (xml-js escapes only '"'). */
+export function plainAttribute(text: string): string {
+  return stripForbiddenXmlChars(text).replace(/&/g, "&amp;").replaceAll("<", LT_PLACEHOLDER);
+}
+
 /** For attribute values that `feed` escapes "&" in (category term/label). */
 export function ampEscapedAttribute(text: string): string {
   return stripForbiddenXmlChars(text).replaceAll("<", LT_PLACEHOLDER);
