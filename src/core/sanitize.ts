@@ -17,7 +17,9 @@
  * allow-list too, so no element or attribute can slip through a difference
  * between the two parsers.
  */
-import { FilterXSS } from "xss";
+// The default import: xss is CommonJS, and only the module object itself carries FilterXSS in every
+// loader we run under (Node ESM, esbuild's Worker bundle, workerd's test pool).
+import xss, { type FilterXSS as FilterXSSClass } from "xss";
 import { parseFragment, serialize as serializeTree, type DefaultTreeAdapterTypes as T } from "parse5";
 import { stripForbiddenXmlChars } from "./text.js";
 
@@ -113,6 +115,7 @@ const cleanText = stripForbiddenXmlChars;
 const keepValue = (_tag: string, _name: string, value: string) =>
   value.replace(/"/g, "&quot;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
+const FilterXSS = (xss as unknown as { FilterXSS: typeof FilterXSSClass }).FilterXSS;
 const filter = new FilterXSS({
   whiteList: ALLOWED as Record<string, string[]>,
   stripIgnoreTag: true,
