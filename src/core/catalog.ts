@@ -42,6 +42,7 @@ export function lazyCatalog(
 ): Catalog {
   const sorted = [...entries].sort(compareNewestFirst);
   const bySlug = new Map(sorted.map((a) => [a.slug, a]));
+  // An article published again under a withdrawn id is no longer withdrawn.
   const live = new Set(sorted.map((a) => a.id));
   return {
     entries: sorted,
@@ -55,28 +56,9 @@ export function lazyCatalog(
   };
 }
 
-/** A catalog over articles already in memory. */
+/** A catalog over articles already in memory: each entry is its own article. */
 export function memoryCatalog(articles: Article[], errors: RecordError[] = [], tombstones: readonly Tombstone[] = []): Catalog {
-  const sorted = [...articles].sort(compareNewestFirst);
-  const bySlug = new Map(sorted.map((a) => [a.slug, a]));
-  // An article published again under a withdrawn id is no longer withdrawn.
-  const live = new Set(sorted.map((a) => a.id));
-  return {
-    entries: sorted,
-    errors,
-    tombstones: tombstones.filter((t) => !live.has(t.id)).sort(compareTombstones),
-    find: (slug) => bySlug.get(slug),
-    load: async (entry) => {
-      const article = bySlug.get(entry.slug);
-      if (!article) throw new Error(`no article ${entry.slug} in this catalog`);
-      return article;
-    },
-  };
-}
-
-/** A record whose id an earlier record (in name order) already has: it is left out. Shared with indexed stores. */
-export function duplicateIdError(file: string, id: string, other: string): RecordError {
-  return new RecordError(file, "id", `"${id}" is already used by ${other}`);
+  return lazyCatalog(articles, async (entry) => entry as Article, errors, tombstones);
 }
 
 /** Parses every record: a broken one is reported and left out; the rest are kept. Pure. */

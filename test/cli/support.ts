@@ -3,19 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { CliIo } from "../../src/cli/io.js";
 import { run } from "../../src/cli/run.js";
+import { TEST_SITE_CONFIG } from "../support/fixtures.js";
 
 /** The site config the CLI tests write: the same site as test/support/fixtures.ts testSite(). */
-export const SITE_CONFIG = {
-  title: "Test Wire",
-  description: "Stories for tests",
-  baseUrl: "https://news.example/",
-  idDomain: "news.example",
-  author: { name: "Test Desk", email: "desk@news.example" },
-  language: "en",
-  timeZone: "Asia/Tokyo",
-  feedSize: 50,
-  cacheMinutes: 5,
-};
+export const SITE_CONFIG = TEST_SITE_CONFIG;
 
 /** A temporary site folder: site.config.json and items/ with the given records. */
 export function project(records: Record<string, string | Uint8Array> = {}, config: Record<string, unknown> = {}): string {

@@ -3,22 +3,21 @@ import { buildCatalog, type Catalog } from "../../src/core/catalog.js";
 import { parseSiteConfig, type SiteConfig } from "../../src/core/config.js";
 import { parseRecord } from "../../src/core/record.js";
 
+/** The test site as site.config.json would hold it (the CLI tests write exactly this). */
+export const TEST_SITE_CONFIG = {
+  title: "Test Wire",
+  description: "Stories for tests",
+  baseUrl: "https://news.example/",
+  idDomain: "news.example",
+  author: { name: "Test Desk", email: "desk@news.example" },
+  language: "en",
+  timeZone: "Asia/Tokyo",
+  feedSize: 50,
+  cacheMinutes: 5,
+};
+
 export function testSite(overrides: Record<string, unknown> = {}): SiteConfig {
-  return parseSiteConfig(
-    {
-      title: "Test Wire",
-      description: "Stories for tests",
-      baseUrl: "https://news.example/",
-      idDomain: "news.example",
-      author: { name: "Test Desk", email: "desk@news.example" },
-      language: "en",
-      timeZone: "Asia/Tokyo",
-      feedSize: 50,
-      cacheMinutes: 5,
-      ...overrides,
-    },
-    "test-config",
-  );
+  return parseSiteConfig({ ...TEST_SITE_CONFIG, ...overrides }, "test-config");
 }
 
 /** Writes a record file from front-matter lines and a body. */
