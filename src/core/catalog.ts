@@ -61,6 +61,11 @@ export function memoryCatalog(articles: Article[], errors: RecordError[] = [], t
   return lazyCatalog(articles, async (entry) => entry as Article, errors, tombstones);
 }
 
+/** A record whose id an earlier record (in name order) already has: it is left out. Shared with indexed stores. */
+export function duplicateIdError(file: string, id: string, other: string): RecordError {
+  return new RecordError(file, "id", `"${id}" is already used by ${other}`);
+}
+
 /** Parses every record: a broken one is reported and left out; the rest are kept. Pure. */
 export function parseRecords(records: readonly RawRecord[], site: SiteConfig): { articles: Article[]; errors: RecordError[] } {
   const articles: Article[] = [];

@@ -3,7 +3,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article, ArticleMeta } from "../core/article.js";
-import { memoryCatalog, type Catalog } from "../core/catalog.js";
+import { duplicateIdError, memoryCatalog, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { parseRecord } from "../core/record.js";
@@ -121,7 +121,7 @@ export class LiveCatalog implements Publisher {
       const article = this.articles.get(name)!;
       const other = seen.get(article.id);
       if (other) {
-        errors.push(new RecordError(article.file, "id", `"${article.id}" is already used by ${other}`));
+        errors.push(duplicateIdError(article.file, article.id, other));
         continue;
       }
       seen.set(article.id, article.file);
