@@ -21,5 +21,6 @@ export default defineConfig({
   test: {
     include: ["test/worker/**/*.test.ts"],
     testTimeout: 20_000,
+    reporters: process.env.VITEST_JSON_DIR ? ["default", ["json", { outputFile: `${process.env.VITEST_JSON_DIR}/workerd.json` }]] : ["default"],
   },
 });
