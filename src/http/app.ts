@@ -5,14 +5,14 @@ import { FEED_MEDIA_TYPES } from "../core/feed-directory.js";
 import { FEED_FILES, FEED_FORMATS, type FeedFormat } from "../core/feed-model.js";
 import { renderNotFoundPage } from "../core/render/html.js";
 import { escapeXml } from "../core/render/xml-guards.js";
-import { isNotModified } from "./conditional.js";
-import { acceptQuality, pickEncoding, pickMediaType } from "./negotiate.js";
+import { isNotModifiedBy, type HeaderOf } from "./conditional.js";
+import { acceptQuality, pickEncoding, pickMediaType, type ContentCoding } from "./negotiate.js";
 import { politeness, type ClientKey } from "./polite.js";
 import { publishApi, type PublishApiOptions } from "./publish-api.js";
 import { BoundedMap } from "./bounded-map.js";
-import { Representation, type Compressor } from "./representation.js";
+import { Representation, type Compressor, type Variant } from "./representation.js";
 import { requestLimits } from "./request-limits.js";
-import { securityHeaders } from "./security-headers.js";
+import { contentSecurityPolicy, securityHeaders, securityHeadersFor } from "./security-headers.js";
 import { BadRequest, resolveResource, type Resource } from "./site-resources.js";
 
 export type Logger = (message: string, error?: unknown) => void;
@@ -83,13 +83,30 @@ function negotiateFeed(accept: string | null): FeedFormat | undefined {
   return FEED_FORMATS.find((f) => FEED_MEDIA_TYPES[f] === chosen);
 }
 
+/** A response decided without Request/Response objects (see `fastResponse`). */
+export interface FastResponse {
+  status: 200 | 304;
+  headers: Record<string, string>;
+  /** Undefined for 304 and HEAD. */
+  body: Uint8Array | undefined;
+}
+
+export type App = Hono & { fastResponse: (method: string, target: string, headerOf: HeaderOf) => FastResponse | undefined };
+
 /** The publisher as a web-standard fetch handler; runtimes only wire it up. */
-export function createApp(options: AppOptions): Hono {
+export function createApp(options: AppOptions): App {
   const { site, compress } = options;
   const log = options.log ?? ((message, error) => console.error(message, error ?? ""));
   const defaultCacheControl = `public, max-age=${site.cacheMinutes * 60}`;
   // Representations per catalog object (the hot path: one Map lookup); a new catalog starts empty.
   const caches = new WeakMap<Catalog, Map<string, Promise<Representation>>>();
+  // The same representations once made, for the synchronous Node fast path.
+  const ready = new WeakMap<Catalog, Map<string, Representation>>();
+  const readyFor = (catalog: Catalog) => {
+    let map = ready.get(catalog);
+    if (!map) ready.set(catalog, (map = new Map()));
+    return map;
+  };
   // Across catalogs, by key and what the body depends on: a change re-renders only what shows it.
   const carried = new BoundedMap<string, { deps: string; rep: Promise<Representation> }>(MAX_CARRIED);
 
@@ -100,10 +117,14 @@ export function createApp(options: AppOptions): Hono {
     if (!hit) {
       const deps = resource.deps?.();
       const previous = deps === undefined ? undefined : carried.get(resource.key);
-      if (previous && previous.deps === deps) hit = previous.rep;
+      if (previous && previous.deps === deps) {
+        hit = previous.rep;
+        hit.then((rep) => readyFor(catalog).set(resource.key, rep), () => {});
+      }
       else {
         // Concurrent first requests share this one promise, so one render.
         const rendered = resource.render().then((r) => Representation.create(r, compress));
+        rendered.then((rep) => readyFor(catalog).set(resource.key, rep), () => {});
         rendered.catch(() => {
           cache.delete(resource.key);
           carried.delete(resource.key);
@@ -116,26 +137,36 @@ export function createApp(options: AppOptions): Hono {
     return hit;
   };
 
-  const serve = async (req: Request, resource: Resource, extra: Record<string, string> = {}): Promise<Response> => {
-    const browserXml = resource.browserXml && prefersHtml(req.headers.get("accept"));
-    const rep = await representation(await options.catalog(), resource);
-    const coding = pickEncoding(req.headers.get("accept-encoding"), rep.codings);
-    const variant = await rep.variant(coding);
+  /**
+   * The answer to a request for a resource whose representation and variant
+   * are at hand: status and headers, decided in one place for both paths
+   * (the Hono route below, and the Node fast path).
+   */
+  const answer = (headerOf: HeaderOf, resource: Resource, rep: Representation, variant: Variant, coding: ContentCoding, extra: Record<string, string>) => {
+    const browserXml = resource.browserXml && prefersHtml(headerOf("accept") ?? null);
     // Vary on every runtime: where we do not compress (the Worker) the edge does.
-    const headers = new Headers({
+    const headers: Record<string, string> = {
       ETag: variant.etag,
       "Cache-Control": resource.cacheControl ?? defaultCacheControl,
       Vary: resource.browserXml ? "Accept, Accept-Encoding" : "Accept-Encoding",
       ...extra,
-    });
-    if (rep.lastModified) headers.set("Last-Modified", rep.lastModified.toUTCString());
-    if (resource.cors) for (const [k, v] of Object.entries(CORS_HEADERS)) headers.set(k, v);
-    if (resource.link) headers.set("Link", resource.link);
-    if (isNotModified(req.headers, variant.etag, rep.lastModified)) return new Response(null, { status: 304, headers });
-    headers.set("Content-Type", browserXml ? BROWSER_XML : rep.contentType);
-    headers.set("Content-Length", String(variant.body.length));
-    if (coding !== "identity") headers.set("Content-Encoding", coding);
-    return new Response(variant.body, { status: 200, headers });
+    };
+    if (rep.lastModified) headers["Last-Modified"] = rep.httpLastModified!;
+    if (resource.cors) Object.assign(headers, CORS_HEADERS);
+    if (resource.link) headers.Link = resource.link;
+    if (isNotModifiedBy(headerOf, variant.etag, rep.lastModified)) return { status: 304 as const, headers };
+    headers["Content-Type"] = browserXml ? BROWSER_XML : rep.contentType;
+    headers["Content-Length"] = String(variant.body.length);
+    if (coding !== "identity") headers["Content-Encoding"] = coding;
+    return { status: 200 as const, headers };
+  };
+
+  const serve = async (req: Request, resource: Resource, extra: Record<string, string> = {}): Promise<Response> => {
+    const rep = await representation(await options.catalog(), resource);
+    const coding = pickEncoding(req.headers.get("accept-encoding"), rep.codings);
+    const variant = await rep.variant(coding);
+    const { status, headers } = answer((n) => req.headers.get(n), resource, rep, variant, coding, extra);
+    return new Response(status === 304 ? null : variant.body, { status, headers });
   };
 
   // Resolution (path parsing, scope lookup, what a feed shows) once per catalog and URL; unknown URLs are not kept.
@@ -150,6 +181,32 @@ export function createApp(options: AppOptions): Hono {
     const resource = resolveResource(site, catalog, pathname, url.searchParams);
     if (resource) known.set(key, resource);
     return resource;
+  };
+
+  const csp = contentSecurityPolicy(site);
+  /**
+   * The Node fast path: the very answer the routes below give (same
+   * function, same headers, lower-cased and sorted as Node writes a
+   * Response's), for a plain GET/HEAD whose representation is already made,
+   * without Request, Response or Headers objects. Anything else (a query, a
+   * percent-encoded or odd path, politeness on, a first request, /feed) is
+   * undefined here and takes the ordinary route.
+   */
+  const fastResponse = (method: string, target: string, headerOf: HeaderOf): FastResponse | undefined => {
+    if ((method !== "GET" && method !== "HEAD") || site.politeness) return undefined;
+    if (target.length > 256 || !/^\/[A-Za-z0-9._~\/-]*$/.test(target) || target.includes("/.") || target === "/feed") return undefined;
+    const catalog = options.catalog();
+    if (catalog instanceof Promise) return undefined;
+    const resource = resolutions.get(catalog)?.get(target);
+    const rep = resource && ready.get(catalog)?.get(resource.key);
+    if (!resource || !rep) return undefined;
+    const coding = pickEncoding(headerOf("accept-encoding"), rep.codings);
+    const variant = rep.madeVariant(coding);
+    if (!variant) return undefined;
+    const { status, headers } = answer(headerOf, resource, rep, variant, coding, {});
+    const all: [string, string][] = [...Object.entries(headers), ...securityHeadersFor(csp, status, headers["Content-Type"])];
+    const sorted = all.map(([k, v]) => [k.toLowerCase(), v] as [string, string]).sort(([a], [b]) => (a < b ? -1 : 1));
+    return { status, headers: Object.fromEntries(sorted), body: status === 200 && method === "GET" ? variant.body : undefined };
   };
 
   const app = new Hono();
@@ -207,5 +264,5 @@ export function createApp(options: AppOptions): Hono {
       headers: { "Content-Type": TEXT, "Cache-Control": "no-store" },
     });
   });
-  return app;
+  return Object.assign(app, { fastResponse });
 }

@@ -27,10 +27,17 @@ export function notModifiedSince(header: string, lastModified: Date): boolean {
   return Math.floor(lastModified.getTime() / 1000) <= Math.floor(since / 1000);
 }
 
-export function isNotModified(headers: Headers, etag: string, lastModified: Date | undefined): boolean {
-  const inm = headers.get("if-none-match");
-  if (inm !== null) return ifNoneMatchHits(inm, etag);
-  const ims = headers.get("if-modified-since");
-  if (ims !== null && lastModified) return notModifiedSince(ims, lastModified);
+/** Reads one request header by lower-case name: a Headers object, or Node's raw headers on the fast path. */
+export type HeaderOf = (name: string) => string | null | undefined;
+
+export function isNotModifiedBy(headerOf: HeaderOf, etag: string, lastModified: Date | undefined): boolean {
+  const inm = headerOf("if-none-match");
+  if (inm != null) return ifNoneMatchHits(inm, etag);
+  const ims = headerOf("if-modified-since");
+  if (ims != null && lastModified) return notModifiedSince(ims, lastModified);
   return false;
+}
+
+export function isNotModified(headers: Headers, etag: string, lastModified: Date | undefined): boolean {
+  return isNotModifiedBy((n) => headers.get(n), etag, lastModified);
 }

@@ -35,6 +35,11 @@ async function strongEtag(bytes: Bytes): Promise<string> {
  */
 export class Representation {
   private readonly variants = new Map<ContentCoding, Promise<Variant>>();
+  /** Variants already made, for callers that must not wait (the Node fast path). */
+  private readonly made = new Map<ContentCoding, Variant>();
+
+  /** Last-Modified as an HTTP-date, formatted once. */
+  readonly httpLastModified: string | undefined;
 
   private constructor(
     readonly contentType: string,
@@ -43,6 +48,13 @@ export class Representation {
     private readonly compress: Compressor | undefined,
   ) {
     this.variants.set("identity", Promise.resolve(identity));
+    this.made.set("identity", identity);
+    this.httpLastModified = lastModified?.toUTCString();
+  }
+
+  /** The variant if it has been made already; undefined otherwise (then `variant()` makes it). */
+  madeVariant(coding: ContentCoding): Variant | undefined {
+    return this.made.get(coding);
   }
 
   static async create(rendered: Rendered, compress?: Compressor): Promise<Representation> {
@@ -61,11 +73,11 @@ export class Representation {
     if (!hit) {
       const compress = this.compress!;
       const suffix = coding === "br" ? "br" : "gz";
-      hit = compress(coding as "br" | "gzip", this.identity.body).then((body) => ({
-        coding,
-        body,
-        etag: `${this.identity.etag.slice(0, -1)}-${suffix}"`,
-      }));
+      hit = compress(coding as "br" | "gzip", this.identity.body).then((body) => {
+        const made: Variant = { coding, body, etag: `${this.identity.etag.slice(0, -1)}-${suffix}"` };
+        this.made.set(coding, made);
+        return made;
+      });
       // A failed compression is not cached: the next request tries again.
       hit.catch(() => this.variants.delete(coding));
       this.variants.set(coding, hit);

@@ -20,19 +20,28 @@ export function contentSecurityPolicy(site: SiteConfig): string {
   ].join("; ");
 }
 
+/**
+ * The security headers a response gets, from its status and Content-Type:
+ * every body gets nosniff; HTML also gets CSP and a referrer policy. A 304
+ * has no body to sniff or render; it only refreshes the stored response.
+ * Shared by the middleware and the Node fast path, so both send the same.
+ */
+export function securityHeadersFor(csp: string, status: number, contentType: string | null | undefined): [string, string][] {
+  if (status === 304) return [];
+  const out: [string, string][] = [["X-Content-Type-Options", "nosniff"]];
+  if (contentType?.startsWith("text/html")) {
+    out.push(["Content-Security-Policy", csp]);
+    // Links out carry only our origin, and nothing when leaving https for http.
+    out.push(["Referrer-Policy", "strict-origin-when-cross-origin"]);
+  }
+  return out;
+}
+
 /** Added to every response with a body; HTML also gets CSP and a referrer policy. */
 export function securityHeaders(site: SiteConfig): MiddlewareHandler {
   const csp = contentSecurityPolicy(site);
   return async (c, next) => {
     await next();
-    // A 304 has no body to sniff or render; it only refreshes the stored response, which has them.
-    if (c.res.status === 304) return;
-    const headers = c.res.headers;
-    headers.set("X-Content-Type-Options", "nosniff");
-    if (headers.get("content-type")?.startsWith("text/html")) {
-      headers.set("Content-Security-Policy", csp);
-      // Links out carry only our origin, and nothing when leaving https for http.
-      headers.set("Referrer-Policy", "strict-origin-when-cross-origin");
-    }
+    for (const [name, value] of securityHeadersFor(csp, c.res.status, c.res.headers.get("content-type"))) c.res.headers.set(name, value);
   };
 }

@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { Context } from "hono";
-import { serve, type ServerType } from "@hono/node-server";
+import { createServer } from "node:http";
+import { getRequestListener, type ServerType } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { feedsShowing } from "../core/topics.js";
-import { createApp, type Logger } from "../http/app.js";
+import { createApp, type App, type Logger } from "../http/app.js";
 import { rawTargetProblem, reject } from "../http/request-limits.js";
 import { websubNotifier } from "../http/websub.js";
 import { LiveCatalog } from "./live-catalog.js";
@@ -65,10 +66,24 @@ function rawTargetGuard(fetch: FetchHandler): FetchHandler {
   };
 }
 
-/** Starts the HTTP server; resolves once it listens. */
-export function listen(fetch: FetchHandler, port: number, hostname: string): Promise<ServerType> {
+/**
+ * Starts the HTTP server; resolves once it listens. With `fast` (the app's
+ * fastResponse), a request whose answer is already made is written straight
+ * from the cached bytes; every other request goes through the Hono adapter.
+ */
+export function listen(fetch: FetchHandler, port: number, hostname: string, fast?: App["fastResponse"]): Promise<ServerType> {
+  const adapter = getRequestListener(rawTargetGuard(fetch) as Parameters<typeof getRequestListener>[0]);
+  const server = createServer((req, res) => {
+    const answer = fast?.(req.method ?? "", req.url ?? "", (name) => {
+      const value = req.headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    });
+    if (!answer) return void adapter(req, res);
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
+  });
   return new Promise((resolve, fail) => {
-    const server = serve({ fetch: rawTargetGuard(fetch), port, hostname }, () => resolve(server));
     server.once("error", fail);
+    server.listen(port, hostname, () => resolve(server));
   });
 }

@@ -15,7 +15,7 @@ const { site, catalog, live, app } = await createNodeSite({
   siteUrl: process.env.SITE_URL || undefined,
   publishToken: process.env.PUBLISH_TOKEN || undefined,
 });
-const server = await listen(app.fetch, port, hostname);
+const server = await listen(app.fetch, port, hostname, app.fastResponse);
 const address = server.address();
 const bound = typeof address === "object" && address ? address.port : port;
 // A record can have several errors; "skipped" counts records.

@@ -108,4 +108,26 @@ describe("node server: raw request targets stay in their lane", () => {
     expect(res.status).toBe(200);
     expect(res.body.toString()).not.toContain("evil.example");
   });
+
+  it("a repeat request (answered from cached bytes without the framework) is byte for byte the first one", async () => {
+    const cases: [string, Record<string, string>, string?][] = [
+      ["/categories/diplomacy/rss.xml", {}],
+      ["/categories/diplomacy/atom.xml", { "Accept-Encoding": "gzip" }],
+      ["/categories/diplomacy/feed.json", { "Accept-Encoding": "br" }],
+      ["/categories/diplomacy/", {}],
+      ["/categories/diplomacy/atom.xml", { Accept: "text/html,application/xml;q=0.9" }],
+      ["/categories/diplomacy/rss.xml", {}, "HEAD"],
+    ];
+    for (const [path, headers, method] of cases) {
+      const first = await get(path, { headers, ...(method ? { method } : {}) });
+      const again = await get(path, { headers, ...(method ? { method } : {}) });
+      const strip = (h: Record<string, unknown>) => ({ ...h, date: undefined });
+      expect([path, again.status, strip(again.headers)]).toEqual([path, first.status, strip(first.headers)]);
+      expect(Buffer.compare(again.body, first.body), path).toBe(0);
+      const etag = String(first.headers.etag);
+      const cond = await get(path, { headers: { ...headers, "If-None-Match": etag } });
+      expect([path, cond.status, cond.body.length]).toEqual([path, 304, 0]);
+      expect(cond.headers.etag).toBe(etag);
+    }
+  });
 });
