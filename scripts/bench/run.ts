@@ -103,7 +103,7 @@ async function startPublisher(name: string, itemsDir: string, configPath: string
   delete env.SITE_URL;
   const flags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name.replace(/[^a-z0-9]+/gi, "-")}.cpuprofile`] : [];
   const p = spawnPinned(SERVER_CPU, process.execPath, [...flags, "--import", "tsx", "src/runtime/node.ts"], { cwd: PROJECT, env });
-  const ready = await p.waitFor(/ on (http:\/\/127\.0\.0\.1:\d+)\s*$/, 120_000);
+  const ready = await p.waitFor(/ on (http:\/\/127\.0\.0\.1:\d+)\s*$/, 300_000);
   const startupSeconds = (ready.at - p.spawnedAt) / 1000;
   const articles = Number(/(\d+) articles/.exec(p.output())?.[1] ?? NaN);
   const mem = memoryOf(p.child.pid!);
