@@ -40,13 +40,18 @@ export interface LoadResult {
   loadCoreBusy: number;
   /** Share of the server's core taken by the hypervisor (a noisy neighbour). */
   serverCoreSteal: number;
-  /** CPU time of the server process itself ÷ wall time: below ~0.9 it did not get (or need) its whole core. */
+  /** CPU time spent for the server (process + its core's interrupts) ÷ wall time: below ~0.9 it did not get (or need) its whole core. */
   serverCpuShare: number;
-  /** Requests per CPU-second of the server process: its cost per request, whatever else ran on its core. */
+  /** Interrupt and softirq seconds on the server's core during the run (loopback TCP work, not in the process's own time). */
+  serverCoreInterruptSeconds: number;
+  /**
+   * Requests per CPU-second spent for the server: its process time plus its
+   * core's interrupt time. Its cost per request, whatever else ran on its core.
+   */
   requestsPerCpuSecond: number;
 }
 
-type ToolResult = Omit<LoadResult, "serverCoreBusy" | "loadCoreBusy" | "serverCoreSteal" | "serverCpuShare" | "requestsPerCpuSecond">;
+type ToolResult = Omit<LoadResult, "serverCoreBusy" | "loadCoreBusy" | "serverCoreSteal" | "serverCpuShare" | "serverCoreInterruptSeconds" | "requestsPerCpuSecond">;
 
 const WRK_SCRIPT = `-- written by scripts/bench/load.ts: the summary as one JSON line
 done = function(summary, latency, requests)
@@ -118,12 +123,15 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const wall = (performance.now() - started) / 1000;
   const serverCpu = processTreeCpuSeconds(o.serverPid) - serverBefore;
   const share = cpuShare(before, cpuTimes());
+  const interrupts = share[o.serverCpu]?.interruptSeconds ?? 0;
+  const cost = serverCpu + interrupts;
   return {
     ...r,
     serverCoreBusy: share[o.serverCpu]?.busy ?? NaN,
     loadCoreBusy: share[o.cpu]?.busy ?? NaN,
     serverCoreSteal: share[o.serverCpu]?.steal ?? NaN,
-    serverCpuShare: serverCpu / wall,
-    requestsPerCpuSecond: serverCpu > 0 ? r.requests / serverCpu : NaN,
+    serverCpuShare: cost / wall,
+    serverCoreInterruptSeconds: interrupts,
+    requestsPerCpuSecond: cost > 0 ? r.requests / cost : NaN,
   };
 }

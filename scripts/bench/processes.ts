@@ -145,6 +145,8 @@ export interface CpuTimes {
   busy: number;
   total: number;
   steal: number;
+  /** Interrupt and softirq time: on loopback, much of the TCP work of what a process sends. */
+  interrupts: number;
 }
 
 /** Jiffies per core from /proc/stat: busy excludes idle and iowait. */
@@ -157,17 +159,17 @@ export function cpuTimes(): CpuTimes[] {
     // user nice system idle iowait irq softirq steal (guest time is already in user)
     const total = f.slice(0, 8).reduce((a, b) => a + b, 0);
     const idle = (f[3] ?? 0) + (f[4] ?? 0);
-    out[Number(m[1])] = { busy: total - idle, total, steal: f[7] ?? 0 };
+    out[Number(m[1])] = { busy: total - idle, total, steal: f[7] ?? 0, interrupts: (f[5] ?? 0) + (f[6] ?? 0) };
   }
   return out;
 }
 
-/** Share of each core that was busy (and stolen by the hypervisor) between two samples. */
-export function cpuShare(before: CpuTimes[], after: CpuTimes[]): { busy: number; steal: number }[] {
+/** Share of each core that was busy (and stolen by the hypervisor) between two samples, and its interrupt seconds. */
+export function cpuShare(before: CpuTimes[], after: CpuTimes[]): { busy: number; steal: number; interruptSeconds: number }[] {
   return after.map((a, i) => {
     const b = before[i]!;
     const total = a.total - b.total || 1;
-    return { busy: (a.busy - b.busy) / total, steal: (a.steal - b.steal) / total };
+    return { busy: (a.busy - b.busy) / total, steal: (a.steal - b.steal) / total, interruptSeconds: (a.interrupts - b.interrupts) / TICKS_PER_SECOND };
   });
 }
 

@@ -20,7 +20,7 @@ import { generateRecord, generateStore, NEWEST } from "./generate-store.js";
 import { httpGet, sha256 } from "./http-get.js";
 import type { Tool } from "./load.js";
 import { ensureDebianPackage, nginxVersion, startNginx, type RunningNginx } from "./nginx.js";
-import { installCleanup, memoryOf, removeOnExit, runBounded, spawnPinned, stop, type Pinned } from "./processes.js";
+import { installCleanup, memoryOf, processTreeCpuSeconds, removeOnExit, runBounded, spawnPinned, stop, type Pinned } from "./processes.js";
 import {
   checkTargets,
   NGINX_LABEL,
@@ -89,6 +89,7 @@ interface Publisher {
   startupSeconds: number;
   articles: number;
   rssAtReady: number;
+  startupCpuSeconds: number;
 }
 
 async function writeConfig(dir: string, feedSize: number): Promise<string> {
@@ -107,9 +108,10 @@ async function startPublisher(name: string, itemsDir: string, configPath: string
   const startupSeconds = (ready.at - p.spawnedAt) / 1000;
   const articles = Number(/(\d+) articles/.exec(p.output())?.[1] ?? NaN);
   const mem = memoryOf(p.child.pid!);
-  log(`${name}: ${articles} articles, ${ready.match[1]} after ${startupSeconds.toFixed(2)} s, RSS ${((mem?.rss ?? NaN) / MiB).toFixed(0)} MiB`);
+  const startupCpuSeconds = processTreeCpuSeconds(p.child.pid!);
+  log(`${name}: ${articles} articles, ${ready.match[1]} after ${startupSeconds.toFixed(2)} s (${startupCpuSeconds.toFixed(2)} CPU s), RSS ${((mem?.rss ?? NaN) / MiB).toFixed(0)} MiB`);
   watchExit(name, p);
-  return { name, url: ready.match[1]!, process: p, startupSeconds, articles, rssAtReady: mem?.peakRss ?? NaN };
+  return { name, url: ready.match[1]!, process: p, startupSeconds, startupCpuSeconds, articles, rssAtReady: mem?.peakRss ?? NaN };
 }
 
 /** A server that dies mid-run is named, with how it ended and what it last printed. */
@@ -224,8 +226,8 @@ async function main(): Promise<void> {
     serverCpu: SERVER_CPU,
     loadCpu: LOAD_CPU,
     workDir: base,
-    // Other sessions may share this machine: start rounds when it is nearly idle, waiting at most 3 minutes in all.
-    quiet: { threshold: 0.1, maxWaitMs: 15_000, budgetMs: (quick ? 60 : 180) * 1000 },
+    // Other sessions may share this machine: start rounds when it is nearly idle, waiting at most 2 minutes in all.
+    quiet: { threshold: 0.1, maxWaitMs: 10_000, budgetMs: (quick ? 45 : 120) * 1000 },
   };
 
   // Stores: article i is the same in every size, so the newest 50 are the same everywhere.
@@ -247,6 +249,7 @@ async function main(): Promise<void> {
     generateSeconds: storeDirs.get(size)!.seconds,
     articles: p.articles,
     startupSeconds: p.startupSeconds,
+    startupCpuSeconds: p.startupCpuSeconds,
     rssAtReadyMiB: p.rssAtReady / MiB,
     peakRssMiB: (memoryOf(p.process.child.pid!)?.peakRss ?? NaN) / MiB,
   });

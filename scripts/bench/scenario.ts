@@ -150,7 +150,7 @@ export async function measureScenario(scenario: Scenario, timing: Timing, log: (
       rounds[i]!.push(r);
       log(
         `  ${scenario.id} round ${round + 1}/${timing.rounds} ${target.label}: ${Math.round(r.rps)} req/s, ${Math.round(r.requestsPerCpuSecond)} req/CPU-s, ` +
-          `p99 ${r.latencyMs.p99.toFixed(1)} ms, ${quiet.waitedMs > 500 ? `waited ${(quiet.waitedMs / 1000).toFixed(1)} s for quiet (background ${(quiet.backgroundBusy * 100).toFixed(0)}%), ` : ""}server process ${(r.serverCpuShare * 100).toFixed(0)}% of core ${timing.serverCpu} (core busy ${(r.serverCoreBusy * 100).toFixed(0)}%)${r.errors ? `, ${r.errors} errors` : ""}`,
+          `p99 ${r.latencyMs.p99.toFixed(1)} ms, ${quiet.waitedMs > 500 ? `waited ${(quiet.waitedMs / 1000).toFixed(1)} s for quiet (background ${(quiet.backgroundBusy * 100).toFixed(0)}%), ` : ""}server ${(r.serverCpuShare * 100).toFixed(0)}% of core ${timing.serverCpu} (core busy ${(r.serverCoreBusy * 100).toFixed(0)}%)${r.errors ? `, ${r.errors} errors` : ""}`,
       );
     }
   }
