@@ -35,32 +35,35 @@ export interface LoadResult {
   latencyMs: { p50: number; p99: number; max: number };
   /** Connect/read/write/timeout errors and unexpected statuses (4xx/5xx). */
   errors: number;
+  /** The load tool's own CPU time ÷ its run time (wrk only; NaN for autocannon). */
+  loadToolCpuShare: number;
   /** Busy share of the server's core and of the load tool's core during the run. */
   serverCoreBusy: number;
   loadCoreBusy: number;
   /** Share of the server's core taken by the hypervisor (a noisy neighbour). */
   serverCoreSteal: number;
-  /** CPU time spent for the server (process + its core's interrupts) ÷ wall time: below ~0.9 it did not get (or need) its whole core. */
+  /** CPU time of the server's processes ÷ wall time: below ~0.85 it did not get (or need) its whole core. */
   serverCpuShare: number;
-  /** Interrupt and softirq seconds on the server's core during the run (loopback TCP work, not in the process's own time). */
-  serverCoreInterruptSeconds: number;
   /**
-   * Requests per CPU-second spent for the server: its process time plus its
-   * core's interrupt time. Its cost per request, whatever else ran on its core.
+   * Interrupt and softirq seconds on the server's core during the run, for
+   * reference only: here the softirq work done in a process's context is
+   * already in its own CPU time (process + this exceeded the wall time).
    */
+  serverCoreInterruptSeconds: number;
+  /** Requests per CPU-second of the server's processes: its cost per request, whatever else ran on its core. */
   requestsPerCpuSecond: number;
 }
 
 type ToolResult = Omit<LoadResult, "serverCoreBusy" | "loadCoreBusy" | "serverCoreSteal" | "serverCpuShare" | "serverCoreInterruptSeconds" | "requestsPerCpuSecond">;
 
-const WRK_SCRIPT = `-- written by scripts/bench/load.ts: the summary as one JSON line
+const WRK_SCRIPT = `-- written by scripts/bench/load.ts: the summary as one JSON line (os.clock(): wrk's own CPU time)
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    'WRKJSON {"requests":%d,"duration_us":%d,"bytes":%d,"errors":%d,"p50_us":%d,"p99_us":%d,"max_us":%d}\\n',
+    'WRKJSON {"requests":%d,"duration_us":%d,"bytes":%d,"errors":%d,"p50_us":%d,"p99_us":%d,"max_us":%d,"cpu_s":%f}\\n',
     summary.requests, summary.duration, summary.bytes,
     e.connect + e.read + e.write + e.status + e.timeout,
-    latency:percentile(50), latency:percentile(99), latency.max))
+    latency:percentile(50), latency:percentile(99), latency.max, os.clock()))
 end
 `;
 
@@ -79,6 +82,7 @@ async function runWrk(o: LoadOptions): Promise<ToolResult> {
     bytesPerSecond: j.bytes! / seconds,
     latencyMs: { p50: j.p50_us! / 1000, p99: j.p99_us! / 1000, max: j.max_us! / 1000 },
     errors: j.errors!,
+    loadToolCpuShare: j.cpu_s! / seconds,
   };
 }
 
@@ -112,6 +116,7 @@ async function runAutocannon(o: LoadOptions): Promise<ToolResult> {
     bytesPerSecond: j.throughput.total / j.duration,
     latencyMs: { p50: j.latency.p50, p99: j.latency.p99, max: j.latency.max },
     errors: j.errors + j.timeouts + failedStatuses,
+    loadToolCpuShare: NaN,
   };
 }
 
@@ -123,15 +128,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const wall = (performance.now() - started) / 1000;
   const serverCpu = processTreeCpuSeconds(o.serverPid) - serverBefore;
   const share = cpuShare(before, cpuTimes());
-  const interrupts = share[o.serverCpu]?.interruptSeconds ?? 0;
-  const cost = serverCpu + interrupts;
   return {
     ...r,
     serverCoreBusy: share[o.serverCpu]?.busy ?? NaN,
     loadCoreBusy: share[o.cpu]?.busy ?? NaN,
     serverCoreSteal: share[o.serverCpu]?.steal ?? NaN,
-    serverCpuShare: cost / wall,
-    serverCoreInterruptSeconds: interrupts,
-    requestsPerCpuSecond: cost > 0 ? r.requests / cost : NaN,
+    serverCpuShare: serverCpu / wall,
+    serverCoreInterruptSeconds: share[o.serverCpu]?.interruptSeconds ?? NaN,
+    requestsPerCpuSecond: serverCpu > 0 ? r.requests / serverCpu : NaN,
   };
 }

@@ -1,5 +1,5 @@
 /** The benchmark's results: their shape, the issue's targets checked against them, and the Markdown tables. */
-import { pairedRatio, type ScenarioResult, type TargetResult } from "./scenario.js";
+import { contended, pairedRatio, type ScenarioResult, type TargetResult } from "./scenario.js";
 
 export interface Machine {
   cpus: number;
@@ -143,13 +143,13 @@ function table(head: string[], rows: string[][]): string {
 }
 
 /**
- * Marks: "*" the server's core was under 90% busy (the load tool was the
- * limit); "†" its core was busy but the server process got under 85% of it
- * (other work on the machine took the rest).
+ * Marks (on the medians): "†" other work took the server's or the load
+ * tool's core (even after re-runs); "*" the server's core was under 90% busy:
+ * the load tool was the limit.
  */
 function mark(t: TargetResult): string {
+  if (contended(t)) return "†";
   if (t.serverCoreBusy < 0.9) return "*";
-  if (t.serverCpuShare < 0.85) return "†";
   return "";
 }
 
@@ -187,14 +187,14 @@ export function renderMarkdown(r: Results): string {
   ]);
   out.push(
     "Throughput, 1k-article store: requests/s (median of the rounds), and wirefeed's ratio to each baseline as the median of per-round ratios, " +
-      "of requests/s (\"req/s\") and of requests per CPU-second spent for the server, its process plus its core's interrupt time (\"CPU\", the cost per request, which other load disturbs far less):",
+      "of requests/s (\"req/s\") and of requests per CPU-second of the server's processes (\"CPU\", the cost per request, which other load disturbs less):",
     "",
     table(["scenario", "body bytes", "wirefeed", "node:http", "nginx", "÷ node:http req/s", "÷ node:http CPU", "÷ nginx req/s", "÷ nginx CPU", "wirefeed p99 ms"], rows),
     "",
   );
   const all = [...r.scenarios, ...r.scaling.flatMap((x) => x.scenarios)].flatMap((s) => s.targets);
   if (all.some((t) => mark(t) === "*")) out.push("\\* the server's core was under 90% busy: the load tool was the limit, so req/s is a lower bound (the CPU ratio still holds).", "");
-  if (all.some((t) => mark(t) === "†")) out.push("† the server got under 85% of its core: other work on the machine took the rest, so req/s is low (the CPU ratio still holds).", "");
+  if (all.some((t) => mark(t) === "†")) out.push("† other work on the machine took part of the server's or the load tool's core (after re-runs), so req/s is low (the CPU ratio holds better).", "");
 
   const label = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
   const storeRows = r.stores.map((st) => {
@@ -266,10 +266,12 @@ export function renderDetail(r: Results): string {
         fmt(t.medianP99Ms, 1),
         `${fmt(t.serverCpuShare * 100)}%`,
         `${fmt(t.serverCoreBusy * 100)}%`,
+        `${fmt(t.loadToolCpuShare * 100)}%`,
         `${fmt(t.loadCoreBusy * 100)}%`,
         fmt(Math.max(...t.rounds.map((x) => x.serverCoreSteal)) * 100, 1),
+        fmt(t.rounds.reduce((a, x) => a + x.retries, 0)),
       ]);
     }
   }
-  return table(["scenario", "server", "req/s per round", "req/CPU-s", "p99 ms", "server's share of its core", "its core busy", "load core busy", "max steal %"], rows);
+  return table(["scenario", "server", "req/s per round", "req/CPU-s", "p99 ms", "server's share of its core", "its core busy", "load tool's share of its core", "load core busy", "max steal %", "rounds re-run (core taken)"], rows);
 }
