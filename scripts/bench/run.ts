@@ -103,7 +103,8 @@ async function startPublisher(name: string, itemsDir: string, configPath: string
   const env: NodeJS.ProcessEnv = { ...process.env, ITEMS_DIR: itemsDir, PORT: "0", HOST: "127.0.0.1", WIREFEED_CONFIG: configPath };
   delete env.SITE_URL;
   const flags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name.replace(/[^a-z0-9]+/gi, "-")}.cpuprofile`] : [];
-  const p = spawnPinned(SERVER_CPU, process.execPath, [...flags, "--import", "tsx", "src/runtime/node.ts"], { cwd: PROJECT, env });
+  // scripts/bench/publisher.ts runs src/runtime/node.ts as it is, under a name other sessions do not stop.
+  const p = spawnPinned(SERVER_CPU, process.execPath, [...flags, "--import", "tsx", "scripts/bench/publisher.ts"], { cwd: PROJECT, env });
   const ready = await p.waitFor(/ on (http:\/\/127\.0\.0\.1:\d+)\s*$/, 300_000);
   const startupSeconds = (ready.at - p.spawnedAt) / 1000;
   const articles = Number(/(\d+) articles/.exec(p.output())?.[1] ?? NaN);
@@ -114,10 +115,16 @@ async function startPublisher(name: string, itemsDir: string, configPath: string
   return { name, url: ready.match[1]!, process: p, startupSeconds, startupCpuSeconds, articles, rssAtReady: mem?.peakRss ?? NaN };
 }
 
-/** A server that dies mid-run is named, with how it ended and what it last printed. */
+/** A server that dies mid-run is named, with how it ended and what it last printed, and the run stops. */
 function watchExit(name: string, p: Pinned): void {
   p.child.once("exit", (code, signal) => {
-    if (!p.stopped) log(`bench: ${name} (pid ${p.child.pid}) exited unexpectedly: code ${code}, signal ${signal}\n${p.output().slice(-2000)}`);
+    if (p.stopped) return;
+    // The entry point exits 0 on SIGTERM/SIGINT: then something outside the benchmark stopped it.
+    const why = code === 0 ? " (a SIGTERM or SIGINT from outside the benchmark?)" : "";
+    log(`bench: ${name} (pid ${p.child.pid}) exited unexpectedly: code ${code}, signal ${signal}${why}\n${p.output().slice(-2000)}`);
+    // Numbers measured against a dead server would be meaningless: stop here (the exit handler cleans up).
+    log("bench failed: a server under test is gone; no results written");
+    process.exit(1);
   });
 }
 
