@@ -66,28 +66,35 @@ export function duplicateIdError(file: string, id: string, other: string): Recor
   return new RecordError(file, "id", `"${id}" is already used by ${other}`);
 }
 
+/** Keeps the first article of each id, in the order given, and reports each later one as an error. */
+export function firstOfEachId<T extends ArticleMeta>(articles: Iterable<T>, errors: RecordError[]): T[] {
+  const seen = new Map<string, string>();
+  const kept: T[] = [];
+  for (const article of articles) {
+    const other = seen.get(article.id);
+    if (other) {
+      errors.push(duplicateIdError(article.file, article.id, other));
+      continue;
+    }
+    seen.set(article.id, article.file);
+    kept.push(article);
+  }
+  return kept;
+}
+
 /** Parses every record: a broken one is reported and left out; the rest are kept. Pure. */
 export function parseRecords(records: readonly RawRecord[], site: SiteConfig): { articles: Article[]; errors: RecordError[] } {
   const articles: Article[] = [];
   const errors: RecordError[] = [];
-  const seenIds = new Map<string, string>();
   for (const record of records) {
     const result = parseRecord(record.file, record.bytes, site);
     if (!result.ok) {
       errors.push(...result.errors);
       continue;
     }
-    if (!("article" in result)) continue; // a draft
-    const { article } = result;
-    const other = seenIds.get(article.id);
-    if (other) {
-      errors.push(duplicateIdError(record.file, article.id, other));
-      continue;
-    }
-    seenIds.set(article.id, record.file);
-    articles.push(article);
+    if ("article" in result) articles.push(result.article); // else a draft
   }
-  return { articles, errors };
+  return { articles: firstOfEachId(articles, errors), errors };
 }
 
 export function buildCatalog(records: readonly RawRecord[], site: SiteConfig): Catalog {

@@ -3,7 +3,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article, ArticleMeta } from "../core/article.js";
-import { duplicateIdError, memoryCatalog, type Catalog } from "../core/catalog.js";
+import { firstOfEachId, memoryCatalog, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { parseRecord } from "../core/record.js";
@@ -114,19 +114,9 @@ export class LiveCatalog implements Publisher {
   }
 
   private rebuild(): void {
-    const seen = new Map<string, string>();
-    const articles: Article[] = [];
     const errors = [...this.problems.values()].flat();
-    for (const name of [...this.articles.keys()].sort()) {
-      const article = this.articles.get(name)!;
-      const other = seen.get(article.id);
-      if (other) {
-        errors.push(duplicateIdError(article.file, article.id, other));
-        continue;
-      }
-      seen.set(article.id, article.file);
-      articles.push(article);
-    }
+    const inNameOrder = [...this.articles.keys()].sort().map((name) => this.articles.get(name)!);
+    const articles = firstOfEachId(inNameOrder, errors);
     this.snapshot = memoryCatalog(articles, errors, [...this.tombstones.values()]);
   }
 
