@@ -180,7 +180,7 @@ async function writeToServed(publisher: Publisher, itemsDir: string, storeSize: 
   }
   const note =
     itemSeconds === undefined && feedSeconds === undefined
-      ? "the publisher does not pick up new records while running (no watch mode yet)"
+      ? "the publisher does not pick up new records while running: no watch mode yet"
       : "polled every 20 ms";
   return { storeSize, timeoutSeconds: options.watchTimeoutSeconds, ...(itemSeconds !== undefined ? { itemSeconds } : {}), ...(feedSeconds !== undefined ? { feedSeconds } : {}), note };
 }
