@@ -203,10 +203,18 @@ export function createApp(options: AppOptions): App {
     const coding = pickEncoding(headerOf("accept-encoding"), rep.codings);
     const variant = rep.madeVariant(coding);
     if (!variant) return undefined;
-    const { status, headers } = answer(headerOf, resource, rep, variant, coding, {});
-    const all: [string, string][] = [...Object.entries(headers), ...securityHeadersFor(csp, status, headers["Content-Type"])];
-    const sorted = all.map(([k, v]) => [k.toLowerCase(), v] as [string, string]).sort(([a], [b]) => (a < b ? -1 : 1));
-    return { status, headers: Object.fromEntries(sorted), body: status === 200 && method === "GET" ? variant.body : undefined };
+    const browserXml = !!resource.browserXml && prefersHtml(headerOf("accept") ?? null);
+    const status = isNotModifiedBy(headerOf, variant.etag, rep.lastModified) ? 304 : 200;
+    // The headers depend only on these (the resource is fixed per representation key): worked out once.
+    const key = `${coding}|${browserXml ? 1 : 0}|${status}`;
+    let headers = rep.answered.get(key);
+    if (!headers) {
+      const decided = answer(headerOf, resource, rep, variant, coding, {});
+      const all: [string, string][] = [...Object.entries(decided.headers), ...securityHeadersFor(csp, decided.status, decided.headers["Content-Type"])];
+      headers = Object.fromEntries(all.map(([k, v]) => [k.toLowerCase(), v] as [string, string]).sort(([a], [b]) => (a < b ? -1 : 1)));
+      rep.answered.set(key, headers);
+    }
+    return { status, headers, body: status === 200 && method === "GET" ? variant.body : undefined };
   };
 
   const app = new Hono();

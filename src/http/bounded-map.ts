@@ -1,16 +1,14 @@
-/** A Map that forgets its least recently used entries beyond `limit`: caches keyed by what clients ask for must not grow without bound. */
+/**
+ * A Map that forgets its oldest entries beyond `limit`: caches keyed by what
+ * clients ask for must not grow without bound. Reads do not reorder (first
+ * in, first out): a lookup on every request stays a plain Map read.
+ */
 export class BoundedMap<K, V> {
   private readonly map = new Map<K, V>();
   constructor(private readonly limit: number) {}
 
   get(key: K): V | undefined {
-    const value = this.map.get(key);
-    if (value !== undefined) {
-      // Re-insert: Map keeps insertion order, so the first key is always the least recently used.
-      this.map.delete(key);
-      this.map.set(key, value);
-    }
-    return value;
+    return this.map.get(key);
   }
 
   set(key: K, value: V): void {

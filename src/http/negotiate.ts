@@ -17,8 +17,23 @@ export function parseQualityList(header: string | null | undefined): { token: st
 
 export type ContentCoding = "br" | "gzip" | "identity";
 
+/** Clients send a handful of distinct Accept-Encoding values: each is parsed once (bounded). */
+const encodingChoices = new Map<string, ContentCoding>();
+
 /** Picks br over gzip over identity among what the client accepts (RFC 9110 §12.5.3). */
 export function pickEncoding(acceptEncoding: string | null | undefined, offered: readonly ContentCoding[]): ContentCoding {
+  if (offered.length === 1) return offered[0]!;
+  const key = `${offered.join(",")}|${acceptEncoding ?? ""}`;
+  let choice = encodingChoices.get(key);
+  if (choice === undefined) {
+    choice = chooseEncoding(acceptEncoding, offered);
+    if (encodingChoices.size >= 256) encodingChoices.clear();
+    encodingChoices.set(key, choice);
+  }
+  return choice;
+}
+
+function chooseEncoding(acceptEncoding: string | null | undefined, offered: readonly ContentCoding[]): ContentCoding {
   const list = parseQualityList(acceptEncoding);
   const q = (coding: string) => {
     const exact = list.find((e) => e.token === coding || (coding === "gzip" && e.token === "x-gzip"));

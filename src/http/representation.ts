@@ -63,10 +63,15 @@ export class Representation {
     return new Representation(rendered.contentType, rendered.lastModified, identity, compress);
   }
 
-  /** Codings worth offering for this body, best first. */
-  get codings(): ContentCoding[] {
-    return this.compress && this.identity.body.length >= MIN_COMPRESS_BYTES ? ["br", "gzip", "identity"] : ["identity"];
+  /** Codings worth offering for this body, best first (computed once: it is read on every request). */
+  get codings(): readonly ContentCoding[] {
+    return (this.offered ??= this.compress && this.identity.body.length >= MIN_COMPRESS_BYTES ? ["br", "gzip", "identity"] : ["identity"]);
   }
+
+  private offered: readonly ContentCoding[] | undefined;
+
+  /** Response headers already worked out, by whatever decides them (the Node fast path's key). */
+  readonly answered = new Map<string, Record<string, string>>();
 
   variant(coding: ContentCoding): Promise<Variant> {
     let hit = this.variants.get(coding);
