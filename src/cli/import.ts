@@ -1,6 +1,6 @@
 import { localDate } from "../core/dates.js";
 import { RecordError } from "../core/errors.js";
-import { decodeRecordBytes, parseRecord, SLUG } from "../core/record.js";
+import { decodeRecordBytes, SLUG } from "../core/record.js";
 import {
   dateInYear,
   latestDateNotAfter,
@@ -14,7 +14,7 @@ import { flagOption, stringOption, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CliIo } from "./io.js";
 import { CONFIG_HELP, CONFIG_OPTION, categoryList, existingDirectory, loadSite, readInput, recordLabel } from "./project.js";
-import { recordText } from "./record-file.js";
+import { recordText, writeValidRecord } from "./record-file.js";
 import { slugify } from "./slug.js";
 
 export const importStory: Command = {
@@ -121,13 +121,7 @@ Example:
       },
       story.paragraphs.map(plainTextToMarkdown).join("\n\n"),
     );
-    // What is written must pass `wirefeed validate`; checked before anything touches the folder.
-    const check = parseRecord(target, text, site);
-    if (!check.ok) {
-      for (const error of check.errors) io.err(error.message);
-      return EXIT.findings;
-    }
-    await store.write(name, new TextEncoder().encode(text));
+    if (!(await writeValidRecord(io, store, name, target, text, site))) return EXIT.findings;
     io.out(target);
     if (exists) io.err(`import: replaced ${target} (--force)`);
     return EXIT.ok;

@@ -1,12 +1,12 @@
 import { localDate } from "../core/dates.js";
-import { decodeRecordBytes, parseRecord, SLUG, slugOfFile } from "../core/record.js";
+import { decodeRecordBytes, SLUG, slugOfFile } from "../core/record.js";
 import { collapseWhitespace, stripForbiddenXmlChars } from "../core/text.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { flagOption, stringOption } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError } from "./io.js";
 import { CONFIG_HELP, CONFIG_OPTION, categoryList, existingDirectory, loadSite, readInput, recordLabel } from "./project.js";
-import { isoInZone, recordText } from "./record-file.js";
+import { isoInZone, recordText, writeValidRecord } from "./record-file.js";
 import { freeSlug, slugify } from "./slug.js";
 
 /** What a fresh draft says until the reporter writes the story; it keeps the record valid. */
@@ -95,13 +95,7 @@ Example:
     );
     const name = `${slug}.md`;
     const label = recordLabel(dirArg, name);
-    // The file must pass `wirefeed validate`: check before anything is written.
-    const check = parseRecord(label, text, site);
-    if (!check.ok) {
-      for (const error of check.errors) io.err(error.message);
-      return EXIT.findings;
-    }
-    await store.write(name, new TextEncoder().encode(text));
+    if (!(await writeValidRecord(io, store, name, label, text, site))) return EXIT.findings;
     io.out(label);
     if (!publish) {
       io.err(`new: wrote a draft${bodyArg === undefined ? " with a placeholder body" : ""}; remove "draft: true" from ${label} to publish`);

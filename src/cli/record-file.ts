@@ -1,4 +1,8 @@
+import type { SiteConfig } from "../core/config.js";
 import { zoneOffsetMinutes } from "../core/dates.js";
+import { parseRecord } from "../core/record.js";
+import type { WritableRecordStore } from "../storage/store.js";
+import type { CliIo } from "./io.js";
 
 export { recordText } from "../core/record-writer.js";
 
@@ -10,4 +14,19 @@ export function isoInZone(instant: Date, timeZone: string): string {
   const wall = new Date(instant.getTime() + offset * 60_000).toISOString().slice(0, 19);
   const abs = Math.abs(offset);
   return `${wall}${offset < 0 ? "-" : "+"}${pad(abs / 60)}:${pad(abs % 60)}`;
+}
+
+/**
+ * Writes a record the CLI made, only if it passes `wirefeed validate`: it is
+ * checked before anything touches the folder. False (and every problem
+ * printed) when it does not.
+ */
+export async function writeValidRecord(io: CliIo, store: WritableRecordStore, name: string, label: string, text: string, site: SiteConfig): Promise<boolean> {
+  const check = parseRecord(label, text, site);
+  if (!check.ok) {
+    for (const error of check.errors) io.err(error.message);
+    return false;
+  }
+  await store.write(name, new TextEncoder().encode(text));
+  return true;
 }

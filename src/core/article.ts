@@ -48,23 +48,6 @@ export interface Article extends ArticleMeta {
   enclosures: Enclosure[];
 }
 
-/** The listing part of an article: what stays in memory for every article of a large store. */
-export function metaOf(a: ArticleMeta): ArticleMeta {
-  return {
-    slug: a.slug,
-    file: a.file,
-    id: a.id,
-    title: a.title,
-    published: a.published,
-    ...(a.updated ? { updated: a.updated } : {}),
-    categories: a.categories,
-    authors: a.authors,
-    language: a.language,
-    url: a.url,
-    ...(a.rev ? { rev: a.rev } : {}),
-  };
-}
-
 /** The instant an article last changed: `updated` when corrected, else `published`. */
 export function lastChange(article: ArticleMeta): Date {
   return article.updated ?? article.published;

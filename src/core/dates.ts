@@ -99,7 +99,3 @@ export function localDate(date: Date, timeZone: string): string {
   return local.toISOString().slice(0, 10);
 }
 
-/** RFC 9110 HTTP-date (IMF-fixdate). */
-export function httpDate(date: Date): string {
-  return date.toUTCString();
-}

@@ -65,6 +65,3 @@ export function scopesOf(entries: readonly ArticleMeta[], kind: Exclude<ScopeKin
     .map(([slug, label]) => ({ kind, slug, label, path: scopePath(kind, slug) }));
 }
 
-export function findScope(entries: readonly ArticleMeta[], kind: Exclude<ScopeKind, "site">, slug: string): Scope | undefined {
-  return scopesOf(entries, kind).find((s) => s.slug === slug);
-}

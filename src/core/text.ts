@@ -20,13 +20,6 @@ export function stripForbiddenXmlChars(text: string): string {
   return text.replace(FORBIDDEN_XML_CHARS, "");
 }
 
-export function hasForbiddenXmlChars(text: string): boolean {
-  FORBIDDEN_XML_CHARS.lastIndex = 0;
-  const found = FORBIDDEN_XML_CHARS.test(text);
-  FORBIDDEN_XML_CHARS.lastIndex = 0;
-  return found;
-}
-
 const HTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
   "<": "&lt;",

@@ -38,6 +38,3 @@ export function isNotModifiedBy(headerOf: HeaderOf, etag: string, lastModified: 
   return false;
 }
 
-export function isNotModified(headers: Headers, etag: string, lastModified: Date | undefined): boolean {
-  return isNotModifiedBy((n) => headers.get(n), etag, lastModified);
-}

@@ -60,15 +60,11 @@ export interface Resource {
 
 export class BadRequest extends Error {}
 
-/** An entry's content identity: the store's digest when it has one, else fields that any change of the record would move. */
-function revOf(e: ArticleMeta): string | undefined {
-  return e.rev;
-}
-
 /** Deps over a list of entries; undefined (whole-catalog) when an entry has no digest. */
 function depsOf(prefix: string, shown: readonly ArticleMeta[]): (() => string) | undefined {
-  if (shown.some((e) => revOf(e) === undefined)) return undefined;
-  return () => `${prefix}|${shown.map(revOf).join(",")}`;
+  // An entry's content identity is the store's digest of its record; without one, reuse is not safe.
+  if (shown.some((e) => e.rev === undefined)) return undefined;
+  return () => `${prefix}|${shown.map((e) => e.rev).join(",")}`;
 }
 
 /** Entries of each scope, computed once per catalog (one pass over the entries). */

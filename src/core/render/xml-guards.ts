@@ -3,8 +3,8 @@
  * quirk, so that what a strict parser reads back is exactly our text:
  *
  * - text nodes: xml-js first turns every "&amp;" back into "&" and then
- *   escapes, so a literal "&amp;" would come out as "&". Escaping "&" first
- *   makes its un-escape step land back on our text.
+ *   escapes, so a literal "&amp;" would come out as "&". Plain text therefore
+ *   goes in with no "&" at all (see RSS plain text below, used by both XML formats).
  * - CDATA: xml-js splits only the FIRST "]]>" (String#replace with a string);
  *   a second one would end the section early. We split all but the first.
  * - attributes: xml-js escapes only '"' and `feed` only "&", so a "<" would
@@ -28,10 +28,6 @@ import { stripForbiddenXmlChars } from "../text.js";
 const LT_PLACEHOLDER = "\uFFFF";
 const AMP_PLACEHOLDER = "\u0001";
 const GT_PLACEHOLDER = "\u0002";
-
-export function textNode(text: string): string {
-  return stripForbiddenXmlChars(text).replace(/&/g, "&amp;");
-}
 
 export function cdata(text: string): string {
   const clean = stripForbiddenXmlChars(text);
