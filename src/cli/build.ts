@@ -9,21 +9,27 @@ import { flagOption, stringOption } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError } from "./io.js";
 import { CommandError, CONFIG_HELP, CONFIG_OPTION, existingDirectory, loadSite } from "./project.js";
-import { EXPORTED_HEADERS, writeStaticSite, type StaticFile } from "./static-site.js";
+import { MAX_HEADER_LINE, MAX_HEADER_RULES } from "./headers-file.js";
+import { EXPORTED_HEADERS, headerRulesOf, LAYOUTS, NOT_FOUND_PAGE, writeStaticSite, type Layout, type StaticFile } from "./static-site.js";
 
 export const build: Command = {
   name: "build",
-  synopsis: "[--out dist]",
+  synopsis: "[--out dist] [--layout flat|dirs]",
   summary: "write every feed and page to a folder for static hosting",
   help: `Usage: wirefeed build [options]
 
 Renders every URL of the site through the server's own app and writes the
-bytes it answers (uncompressed) to a folder, with a _headers file (Netlify /
-Cloudflare Pages format) giving each path's Content-Type and Cache-Control:
+bytes it answers (uncompressed) to a folder, with the server's HTML 404 page
+as 404.html and a _headers file (Cloudflare Pages / Netlify format) giving
+each path the headers the server sends (Content-Type, Cache-Control, CORS,
+Link, security headers), in one rule per kind of URL:
 
   /              → index.html
   /rss.xml, /atom.xml, /feed.json, /style.css → same names
-  /items/<slug>  → items/<slug>.html (hosts serve it at /items/<slug>)
+  /items/<slug>  → items/<slug>.html         (--layout flat, the default:
+                                              Cloudflare Pages, Netlify)
+                 → items/<slug>/index.html   (--layout dirs: any plain file
+                                              server, S3, GitHub Pages)
 
 The folder is built beside the target and renamed into place, replacing an
 earlier build whole. A folder that is neither empty nor an earlier build is
@@ -33,6 +39,7 @@ leaves them out, and listed on stderr.
 Options:
   --out <dir>         output folder (default: dist)
   --dir <dir>         records folder (default: items)
+  --layout <layout>   flat (default) or dirs, as above
   --site-url <url>    public base URL of the built site (default: $SITE_URL,
                       else the config's baseUrl); every link is built from it
   --strict            write nothing, exit 1, when any record fails validation
@@ -49,6 +56,7 @@ Example:
     out: { type: "string" },
     dir: { type: "string" },
     "site-url": { type: "string" },
+    layout: { type: "string" },
     strict: { type: "boolean" },
   },
   async run(args, io) {
@@ -63,6 +71,8 @@ Example:
         throw new UsageError((error as Error).message);
       }
     }
+    const layout = stringOption(args, "layout") ?? "flat";
+    if (!(LAYOUTS as readonly string[]).includes(layout)) throw new UsageError(`--layout must be ${LAYOUTS.join(" or ")}, not ${JSON.stringify(layout)}`);
     const dirArg = stringOption(args, "dir") ?? "items";
     const site = await loadSite(io, args, siteUrl);
     const dir = await existingDirectory(io, dirArg, "--dir");
@@ -77,9 +87,9 @@ Example:
     // The server's own app, so every file is byte for byte what the server answers at its path.
     const app = createApp({ site, catalog: () => catalog, log: (message, error) => io.err(`build: ${message} ${String(error ?? "")}`) });
     const files: StaticFile[] = [];
-    for (const path of listPaths(site, catalog)) {
-      const res = await app.request(path, { headers: { "Accept-Encoding": "identity" } });
-      if (res.status !== 200) throw new CommandError(`build: ${path} answered ${res.status}; nothing written`);
+    const fetchFile = async (path: string, status: number, headers: Record<string, string> = {}) => {
+      const res = await app.request(path, { headers: { "Accept-Encoding": "identity", ...headers } });
+      if (res.status !== status) throw new CommandError(`build: ${path} answered ${res.status}; nothing written`);
       files.push({
         path,
         bytes: new Uint8Array(await res.arrayBuffer()),
@@ -87,8 +97,15 @@ Example:
         cacheControl: res.headers.get("cache-control") ?? "",
         extraHeaders: Object.fromEntries(EXPORTED_HEADERS.flatMap((h) => (res.headers.has(h) ? [[h, res.headers.get(h)!]] : []))),
       });
-    }
-    await writeStaticSite(resolve(io.cwd, outArg), outArg, files);
+    };
+    for (const path of listPaths(site, catalog)) await fetchFile(path, 200);
+    // The page a browser gets for an unknown URL; static hosts serve 404.html for a missing path.
+    await fetchFile(NOT_FOUND_PAGE, 404, { Accept: "text/html" });
+    const rules = headerRulesOf(files);
+    if (rules.length > MAX_HEADER_RULES) io.err(`build: warning: _headers has ${rules.length} rules; Cloudflare Pages reads only the first ${MAX_HEADER_RULES}`);
+    const long = rules.flatMap((r) => r.headers.filter(([n, v]) => n.length + v.length + 4 > MAX_HEADER_LINE).map(([n]) => `${r.pattern} ${n}`));
+    if (long.length > 0) io.err(`build: warning: _headers lines over ${MAX_HEADER_LINE} characters, which Cloudflare Pages ignores: ${long.join(", ")}`);
+    await writeStaticSite(resolve(io.cwd, outArg), outArg, files, layout as Layout);
     io.out(`build: wrote ${files.length} files (${catalog.entries.length} article${catalog.entries.length === 1 ? "" : "s"}) and _headers to ${outArg} for ${site.baseUrl}`);
     return EXIT.ok;
   },

@@ -1,5 +1,6 @@
 import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
+import { headerRules, renderHeaderRules, type HeaderRule } from "./headers-file.js";
 import { CommandError } from "./project.js";
 
 /** One URL path as a file of the static site. */
@@ -13,20 +14,43 @@ export interface StaticFile {
   extraHeaders?: Record<string, string>;
 }
 
-/** Response headers besides Content-Type and Cache-Control that a static host should repeat. */
-export const EXPORTED_HEADERS = ["Access-Control-Allow-Origin", "Access-Control-Expose-Headers", "Link"] as const;
+/**
+ * Response headers besides Content-Type and Cache-Control that a static host
+ * should repeat: CORS on feeds, Link on pages, and the security headers
+ * (src/http/security-headers.ts) as the app set them on each response.
+ */
+export const EXPORTED_HEADERS = [
+  "Access-Control-Allow-Origin",
+  "Access-Control-Expose-Headers",
+  "Link",
+  "X-Content-Type-Options",
+  "Content-Security-Policy",
+  "Referrer-Policy",
+] as const;
+
+/** The server's HTML 404 page, where Cloudflare Pages, Netlify and GitHub Pages look for it (S3: set it as the error document). */
+export const NOT_FOUND_PAGE = "/404.html";
 
 /** First line of every _headers we write: how a later build knows the folder is its own to replace. */
 export const HEADERS_MARK = "# Written by wirefeed build.";
 
 /**
+ * How extensionless pages ("/items/foo", "/feeds") become files:
+ * - "flat": items/foo.html, which Cloudflare Pages and Netlify serve at
+ *   "/items/foo" itself (their pretty URLs), with no redirect;
+ * - "dirs": items/foo/index.html, for servers that only map a folder to its
+ *   index.html ("python3 -m http.server", S3 website hosting, nginx's
+ *   defaults): "/items/foo" is answered with a redirect to "/items/foo/".
+ */
+export const LAYOUTS = ["flat", "dirs"] as const;
+export type Layout = (typeof LAYOUTS)[number];
+
+/**
  * Where a URL path lives in the output folder. "/" → "index.html"; a path
  * with an extension keeps it ("/rss.xml"); an extensionless page gets ".html"
- * ("/items/foo" → "items/foo.html"), which Netlify, Cloudflare Pages and
- * GitHub Pages serve at "/items/foo" itself. "items/foo/index.html" would be
- * answered with a redirect to "/items/foo/", away from the URL the feeds link to.
+ * or its own folder, by layout (see LAYOUTS).
  */
-export function fileForPath(path: string): string {
+export function fileForPath(path: string, layout: Layout = "flat"): string {
   const segments = path.split("/").slice(1);
   if (!path.startsWith("/") || segments.slice(0, -1).some((s) => s === "" || s === "." || s === "..") || /[\\\0]/.test(path)) {
     throw new Error(`not a site path: ${JSON.stringify(path)}`);
@@ -41,38 +65,34 @@ export function fileForPath(path: string): string {
   const last = segments[segments.length - 1]!;
   if (last === "") return `${segments.join("/")}index.html`;
   if (last === "." || last === "..") throw new Error(`not a site path: ${JSON.stringify(path)}`);
-  return last.includes(".") ? segments.join("/") : `${segments.join("/")}.html`;
+  if (last.includes(".")) return segments.join("/");
+  return layout === "dirs" ? `${segments.join("/")}/index.html` : `${segments.join("/")}.html`;
+}
+
+/** A file's headers as the server sends them, in the order _headers lists them. */
+export function headersOfFile(f: StaticFile): [string, string][] {
+  return [["Content-Type", f.contentType], ["Cache-Control", f.cacheControl], ...Object.entries(f.extraHeaders ?? {})];
 }
 
 /**
- * The _headers file (Netlify / Cloudflare Pages format): each path's
- * Content-Type and Cache-Control as the server sends them. Paths under one
- * folder ("/items/…") that share their headers get one "/items/*" rule:
- * Cloudflare Pages reads at most 100 rules, and a site has more articles.
+ * The _headers file (Cloudflare Pages / Netlify format): each path's headers
+ * as the server sends them, one rule per kind of URL (see headerRules), so
+ * it stays under Cloudflare Pages' 100-rule limit however many articles and
+ * scopes the site has.
  */
 export function headersFile(files: readonly StaticFile[]): string {
-  const rules = new Map<string, StaticFile>();
-  const byFolder = new Map<string, StaticFile[]>();
-  for (const f of files) {
-    const folder = f.path.slice(0, f.path.lastIndexOf("/") + 1);
-    if (folder === "/") continue;
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), f]);
-  }
-  const same = (a: StaticFile, b: StaticFile) =>
-    a.contentType === b.contentType && a.cacheControl === b.cacheControl && JSON.stringify(a.extraHeaders ?? {}) === JSON.stringify(b.extraHeaders ?? {});
-  for (const f of files) {
-    const folder = f.path.slice(0, f.path.lastIndexOf("/") + 1);
-    const siblings = byFolder.get(folder);
-    const shared = siblings && siblings.every((s) => same(s, siblings[0]!));
-    const pattern = shared ? `${folder}*` : f.path;
-    if (!rules.has(pattern)) rules.set(pattern, f);
-  }
-  const lines = [HEADERS_MARK, "# Content-Type and Cache-Control of every path, as the wirefeed server sends them."];
-  for (const [pattern, f] of rules) {
-    lines.push(pattern, `  Content-Type: ${f.contentType}`, `  Cache-Control: ${f.cacheControl}`);
-    for (const [name, value] of Object.entries(f.extraHeaders ?? {})) lines.push(`  ${name}: ${value}`);
-  }
-  return `${lines.join("\n")}\n`;
+  return renderHeaderRules(
+    [
+      HEADERS_MARK.slice(2),
+      "The headers of every path, as the wirefeed server sends them. A :slug or :page in a",
+      "value is filled in from the request's path (Cloudflare Pages placeholders).",
+    ],
+    headerRulesOf(files),
+  );
+}
+
+export function headerRulesOf(files: readonly StaticFile[]): HeaderRule[] {
+  return headerRules(files.map((f) => ({ path: f.path, headers: headersOfFile(f) })));
 }
 
 async function isOurs(dir: string): Promise<boolean> {
@@ -88,7 +108,7 @@ async function isOurs(dir: string): Promise<boolean> {
  * a mix, and files of articles since removed do not linger. Only an empty
  * folder or an earlier wirefeed build is replaced (never, say, the project).
  */
-export async function writeStaticSite(out: string, label: string, files: readonly StaticFile[]): Promise<void> {
+export async function writeStaticSite(out: string, label: string, files: readonly StaticFile[], layout: Layout = "flat"): Promise<void> {
   const existing = await stat(out).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
     throw error;
@@ -103,7 +123,7 @@ export async function writeStaticSite(out: string, label: string, files: readonl
     // mkdtemp makes it private (0700); a web server reading the output runs as another user.
     await chmod(staging, 0o755);
     for (const f of files) {
-      const target = join(staging, fileForPath(f.path));
+      const target = join(staging, fileForPath(f.path, layout));
       await mkdir(dirname(target), { recursive: true });
       // "wx": two paths mapped to one file would be a bug, not something to paper over.
       await writeFile(target, f.bytes, { flag: "wx" });

@@ -16,7 +16,7 @@ export const FEED_MEDIA_TYPES: Record<FeedFormat, string> = {
   json: "application/feed+json",
 };
 
-const FORMAT_LABELS: Record<FeedFormat, string> = { rss: "RSS", atom: "Atom", json: "JSON Feed" };
+export const FORMAT_LABELS: Record<FeedFormat, string> = { rss: "RSS", atom: "Atom", json: "JSON Feed" };
 
 /** The three feeds of a scope, for autodiscovery <link>s, HTTP Link headers and listings. */
 export function feedLinksOf(site: SiteConfig, scope: Scope): FeedLink[] {

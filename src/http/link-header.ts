@@ -1,4 +1,4 @@
-import type { FeedLink } from "../core/feed-directory.js";
+import { FORMAT_LABELS, type FeedLink } from "../core/feed-directory.js";
 
 /** A Link title parameter: quoted when printable ASCII, else RFC 8187 `title*` (header values are bytes). */
 function titleParam(title: string): string {
@@ -7,9 +7,15 @@ function titleParam(title: string): string {
   return `title*=UTF-8''${encoded}`;
 }
 
-/** RFC 8288 Link header advertising a page's feeds, for clients that read headers, not HTML. */
+/**
+ * RFC 8288 Link header advertising a page's feeds, for clients that read
+ * headers, not HTML. Titled by format only ("RSS"): the page's own <link>s
+ * carry the scope's name. So the header of every page of one kind differs only
+ * in the scope's path, which a static host's header rule can fill in (one
+ * `_headers` rule for all categories, not one per category).
+ */
 export function alternatesLink(feeds: readonly FeedLink[]): string {
-  return feeds.map((f) => `<${f.href}>; rel="alternate"; type="${f.type}"; ${titleParam(f.label)}`).join(", ");
+  return feeds.map((f) => `<${f.href}>; rel="alternate"; type="${f.type}"; ${titleParam(FORMAT_LABELS[f.format])}`).join(", ");
 }
 
 /** WebSub discovery in HTTP (W3C WebSub §4): the hub and the topic's own URL. */
