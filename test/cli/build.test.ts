@@ -1,13 +1,15 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { fileForPath, headersFile, HEADERS_MARK, type StaticFile } from "../../src/cli/static-site.js";
+import { fileForPath, headersFile, HEADERS_MARK, type Layout, type StaticFile } from "../../src/cli/static-site.js";
 import { buildCatalog } from "../../src/core/catalog.js";
 import { parseSiteConfig } from "../../src/core/config.js";
 import { createApp } from "../../src/http/app.js";
 import { listPaths } from "../../src/http/site-resources.js";
 import { nodeCompressor } from "../../src/runtime/node-compress.js";
 import { record } from "../support/fixtures.js";
+import { effectiveHeaders, matchingRules, parseHeadersFile, type ParsedRule } from "./headers-rules.js";
+import { HAVE_PYTHON, plainServer } from "./plain-server.js";
 import { project, SITE_CONFIG, wirefeed } from "./support.js";
 
 const RECORDS = {
@@ -33,23 +35,43 @@ function serverApp(cwd: string, config: Record<string, unknown> = {}) {
   return { site, catalog, app: createApp({ site, catalog: () => catalog, compress: nodeCompressor, log: () => {} }) };
 }
 
-/** _headers rules: pattern → headers, in file order. */
-function parseHeaders(text: string): { pattern: string; headers: Record<string, string> }[] {
-  const rules: { pattern: string; headers: Record<string, string> }[] = [];
-  for (const line of text.split("\n")) {
-    if (line === "" || line.startsWith("#")) continue;
-    if (!line.startsWith(" ")) rules.push({ pattern: line, headers: {} });
-    else {
-      const [name, ...value] = line.trim().split(": ");
-      rules.at(-1)!.headers[name!.toLowerCase()] = value.join(": ");
-    }
-  }
-  return rules;
+/** What a static host must send as the server does: every header the server's answer has, of these. */
+const MIRRORED = [
+  "content-type",
+  "cache-control",
+  "link",
+  "access-control-allow-origin",
+  "access-control-expose-headers",
+  "x-content-type-options",
+  "content-security-policy",
+  "referrer-policy",
+];
+
+function mirrored(res: Response): Record<string, string> {
+  return Object.fromEntries(MIRRORED.flatMap((h) => (res.headers.has(h) ? [[h, res.headers.get(h)!]] : [])));
 }
 
-/** Netlify / Cloudflare matching: exact, or a trailing "*" matching the rest. */
-function rulesFor(path: string, rules: ReturnType<typeof parseHeaders>) {
-  return rules.filter((r) => (r.pattern.endsWith("*") ? path.startsWith(r.pattern.slice(0, -1)) : r.pattern === path));
+/** For every path: the file holds the server's bytes, and _headers gives exactly the server's headers. */
+async function expectServedAsTheServerDoes(out: string, app: ReturnType<typeof serverApp>["app"], paths: readonly string[], rules: ParsedRule[], layout: Layout = "flat") {
+  for (const path of paths) {
+    const res = await app.request(path, { headers: { "Accept-Encoding": "identity" } });
+    expect([path, res.status]).toEqual([path, 200]);
+    const served = Buffer.from(await res.arrayBuffer());
+    expect([path, Buffer.compare(readFileSync(join(out, fileForPath(path, layout))), served)]).toEqual([path, 0]);
+    expect([path, matchingRules(rules, path).length]).toEqual([path, 1]);
+    expect([path, effectiveHeaders(rules, path)]).toEqual([path, mirrored(res)]);
+  }
+}
+
+/** Every absolute URL of the site named in the built files (feeds, pages, OPML), entities decoded. */
+function linksIn(out: string, origin: string): string[] {
+  const urls = new Set<string>();
+  const pattern = new RegExp(`${origin.replace(/[.]/g, "\\.")}/[^\\s"'<>]*`, "g");
+  for (const file of filesUnder(out)) {
+    if (file === "_headers") continue;
+    for (const found of readFileSync(join(out, file), "utf8").match(pattern) ?? []) urls.add(found.replaceAll("&amp;", "&"));
+  }
+  return [...urls].sort();
 }
 
 describe("wirefeed build", () => {
@@ -57,7 +79,7 @@ describe("wirefeed build", () => {
     const cwd = project(RECORDS);
     const result = await wirefeed(["build"], { cwd });
     expect(result.code).toBe(0);
-    expect(result.stdout).toEqual(["build: wrote 22 files (2 articles) and _headers to dist for https://news.example/"]);
+    expect(result.stdout).toEqual(["build: wrote 23 files (2 articles) and _headers to dist for https://news.example/"]);
     expect(result.stderr).toEqual(["build: skipped record: items/broken.md: title: is required"]);
 
     const { site, catalog, app } = serverApp(cwd);
@@ -65,23 +87,74 @@ describe("wirefeed build", () => {
     expect(paths).toHaveLength(22);
     expect(paths).toEqual(expect.arrayContaining(["/", "/rss.xml", "/categories/diplomacy/atom.xml", "/feeds.opml", "/items/newer", "/items/older"]));
     const out = join(cwd, "dist");
-    expect(filesUnder(out)).toEqual([...paths.map(fileForPath), "_headers"].sort());
-    const rules = parseHeaders(readFileSync(join(out, "_headers"), "utf8"));
-    for (const path of paths) {
-      const res = await app.request(path, { headers: { "Accept-Encoding": "identity" } });
-      expect(res.status).toBe(200);
-      const served = Buffer.from(await res.arrayBuffer());
-      expect([path, Buffer.compare(readFileSync(join(out, fileForPath(path))), served)]).toEqual([path, 0]);
-      const matching = rulesFor(path, rules);
-      expect([path, matching.length]).toEqual([path, 1]);
-      const exported = ["access-control-allow-origin", "access-control-expose-headers", "link"].filter((h) => res.headers.has(h));
-      expect(matching[0]!.headers).toEqual({
-        "content-type": res.headers.get("content-type"),
-        "cache-control": res.headers.get("cache-control"),
-        ...Object.fromEntries(exported.map((h) => [h, res.headers.get(h)])),
+    expect(filesUnder(out)).toEqual([...paths.map((p) => fileForPath(p)), "404.html", "_headers"].sort());
+    const rules = parseHeadersFile(readFileSync(join(out, "_headers"), "utf8"));
+    await expectServedAsTheServerDoes(out, app, paths, rules);
+  });
+
+  it("404.html is the server's HTML 404 page, with the server's headers for it", async () => {
+    const cwd = project(RECORDS);
+    expect((await wirefeed(["build"], { cwd })).code).toBe(0);
+    const { app } = serverApp(cwd);
+    const res = await app.request("/no/such/page", { headers: { Accept: "text/html" } });
+    expect(res.status).toBe(404);
+    const page = await res.text();
+    expect(page).toContain("<h1>Not found</h1>");
+    expect(readFileSync(join(cwd, "dist", "404.html"), "utf8")).toBe(page);
+    const rules = parseHeadersFile(readFileSync(join(cwd, "dist", "_headers"), "utf8"));
+    expect(effectiveHeaders(rules, "/404.html")).toEqual(mirrored(res));
+    expect(effectiveHeaders(rules, "/404.html")["content-security-policy"]).toContain("default-src 'none'");
+  });
+
+  it("_headers carries the server's security headers: nosniff on every file, CSP and Referrer-Policy on pages", async () => {
+    const cwd = project(RECORDS);
+    expect((await wirefeed(["build"], { cwd })).code).toBe(0);
+    const rules = parseHeadersFile(readFileSync(join(cwd, "dist", "_headers"), "utf8"));
+    const { app } = serverApp(cwd);
+    const page = await app.request("/items/newer");
+    expect(effectiveHeaders(rules, "/items/newer")).toMatchObject({
+      "x-content-type-options": "nosniff",
+      "content-security-policy": page.headers.get("content-security-policy"),
+      "referrer-policy": page.headers.get("referrer-policy"),
+    });
+    const feed = effectiveHeaders(rules, "/atom.xml");
+    expect(feed["x-content-type-options"]).toBe("nosniff");
+    expect(feed["content-security-policy"]).toBeUndefined();
+  });
+
+  it("a site of 500 articles in 100 categories: _headers stays within Cloudflare Pages' 100 rules, and every file still gets the server's headers", async () => {
+    const records: Record<string, string> = {};
+    const authors = ["Kim Min-ji", "Lee Sun-woo", "هدى الصالح", "Hamad Al-Ali", "Sato Yui"];
+    for (let i = 0; i < 500; i++) {
+      const day = String(1 + (i % 28)).padStart(2, "0");
+      const categories = [i % 10 === 0 ? `日本 ${i % 100}` : `Desk ${i % 100}`, ...(i < 240 ? [`Wire ${i % 3}`] : [])];
+      records[`story-${i}.md`] = record({
+        title: `Story ${i}`,
+        published: `2024-${String(1 + (i % 12)).padStart(2, "0")}-${day}T${String(i % 24).padStart(2, "0")}:00:00Z`,
+        categories,
+        authors: [authors[i % authors.length]],
+        ...(i % 7 === 0 ? { language: "ar" } : {}),
       });
     }
-  });
+    const config = { feedSize: 10, archivePageSize: 10, websubHub: "https://hub.example/" };
+    const cwd = project(records, config);
+    const result = await wirefeed(["build"], { cwd });
+    expect(result.stderr).toEqual([]);
+    expect(result.code).toBe(0);
+    const { site, catalog, app } = serverApp(cwd, config);
+    expect(catalog.entries).toHaveLength(500);
+    const paths = listPaths(site, catalog);
+    // 100 desks, 3 wires with archive pages, authors, languages: thousands of paths.
+    expect(paths.filter((p) => p.startsWith("/categories/") && p.endsWith("/"))).toHaveLength(103);
+    expect(paths.some((p) => /^\/categories\/wire-0\/archive\/\d+\/atom\.xml$/.test(p))).toBe(true);
+    expect(paths.some((p) => p.startsWith("/categories/%E6%97%A5%E6%9C%AC"))).toBe(true);
+    const text = readFileSync(join(cwd, "dist", "_headers"), "utf8");
+    const rules = parseHeadersFile(text);
+    expect(rules.length).toBeLessThanOrEqual(100);
+    await expectServedAsTheServerDoes(join(cwd, "dist"), app, paths, rules);
+    // A category feed's WebSub self link names that feed, filled in from the request path.
+    expect(effectiveHeaders(rules, "/categories/desk-7/rss.xml").link).toBe('<https://hub.example/>; rel="hub", <https://news.example/categories/desk-7/rss.xml>; rel="self"');
+  }, 120_000);
 
   it("--site-url (or SITE_URL) sets every link, as it does for the server", async () => {
     const cwd = project(RECORDS);
@@ -130,6 +203,51 @@ describe("wirefeed build", () => {
     expect((await wirefeed(["build", "--strict"], { cwd })).code).toBe(0);
   });
 
+  it.skipIf(!HAVE_PYTHON)("--layout dirs: under a plain file server (python3 -m http.server) every link in the feeds and pages answers", async () => {
+    const cwd = project(RECORDS);
+    const out = join(cwd, "site");
+    mkdirSync(out);
+    const server = await plainServer(out);
+    try {
+      const built = await wirefeed(["build", "--out", "site", "--layout", "dirs", "--site-url", `${server.origin}/`], { cwd });
+      expect(built.code).toBe(0);
+      const { site, catalog, app } = serverApp(cwd, { baseUrl: `${server.origin}/` });
+      const paths = listPaths(site, catalog);
+      expect(filesUnder(out)).toEqual([...paths.map((p) => fileForPath(p, "dirs")), "404.html", "_headers"].sort());
+      expect(filesUnder(out)).toContain("items/newer/index.html");
+      await expectServedAsTheServerDoes(out, app, paths, parseHeadersFile(readFileSync(join(out, "_headers"), "utf8")), "dirs");
+      const links = linksIn(out, server.origin);
+      // The links the feeds give for each article are among them, as the server's own.
+      expect(links).toEqual(expect.arrayContaining([`${server.origin}/items/newer`, `${server.origin}/items/older`, `${server.origin}/feeds`]));
+      const answers = await Promise.all(links.map(async (url) => [url, (await fetch(url)).status] as const));
+      expect(answers.filter(([, status]) => status !== 200)).toEqual([]);
+      expect(answers.length).toBeGreaterThan(20);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it.skipIf(!HAVE_PYTHON)("the default (flat) layout is for hosts with pretty URLs: a plain file server answers its article links 404", async () => {
+    const cwd = project(RECORDS);
+    const out = join(cwd, "site");
+    mkdirSync(out);
+    const server = await plainServer(out);
+    try {
+      expect((await wirefeed(["build", "--out", "site", "--site-url", `${server.origin}/`], { cwd })).code).toBe(0);
+      expect((await fetch(`${server.origin}/items/newer.html`)).status).toBe(200);
+      expect((await fetch(`${server.origin}/items/newer`)).status).toBe(404);
+    } finally {
+      await server.close();
+    }
+  }, 60_000);
+
+  it("--layout takes flat or dirs only", async () => {
+    const cwd = project(RECORDS);
+    const result = await wirefeed(["build", "--layout", "pretty"], { cwd });
+    expect(result.code).toBe(2);
+    expect(result.stderr[0]).toBe('wirefeed build: --layout must be flat or dirs, not "pretty"');
+  });
+
   it("usage errors: a stray argument, a missing --dir", async () => {
     const cwd = project(RECORDS);
     expect((await wirefeed(["build", "dist"], { cwd })).stderr[0]).toBe("wirefeed build: takes no arguments (did you mean --out dist?)");
@@ -139,28 +257,63 @@ describe("wirefeed build", () => {
 
 describe("static site layout", () => {
   it("maps paths to files", () => {
-    expect(["/", "/rss.xml", "/feed.json", "/style.css", "/items/a-b", "/items/"].map(fileForPath)).toEqual([
+    const paths = ["/", "/rss.xml", "/feed.json", "/style.css", "/items/a-b", "/items/", "/feeds", "/categories/x/", "/404.html"];
+    expect(paths.map((p) => fileForPath(p))).toEqual([
       "index.html",
       "rss.xml",
       "feed.json",
       "style.css",
       "items/a-b.html",
       "items/index.html",
+      "feeds.html",
+      "categories/x/index.html",
+      "404.html",
+    ]);
+    expect(paths.map((p) => fileForPath(p, "dirs"))).toEqual([
+      "index.html",
+      "rss.xml",
+      "feed.json",
+      "style.css",
+      "items/a-b/index.html",
+      "items/index.html",
+      "feeds/index.html",
+      "categories/x/index.html",
+      "404.html",
     ]);
     for (const bad of ["", "items/a", "/../x", "/items/..", "/a//b", "/a\\b"]) expect(() => fileForPath(bad)).toThrow(/not a site path/);
   });
 
-  it("_headers: one rule per top-level path; a folder gets a * rule only while its pages share headers", () => {
-    const file = (path: string, contentType = "text/html; charset=utf-8"): StaticFile => ({
+  it("_headers: one rule per kind of URL while its paths' headers fit it; a path of its own otherwise", () => {
+    const file = (path: string, contentType = "text/html; charset=utf-8", extraHeaders: Record<string, string> = {}): StaticFile => ({
       path,
       bytes: new Uint8Array(),
       contentType,
       cacheControl: "public, max-age=300",
+      extraHeaders,
     });
-    const shared = parseHeaders(headersFile([file("/"), file("/items/a"), file("/items/b")]));
+    const shared = parseHeadersFile(headersFile([file("/"), file("/items/a"), file("/items/b")]));
     expect(shared.map((r) => r.pattern)).toEqual(["/", "/items/*"]);
-    const mixed = parseHeaders(headersFile([file("/items/a"), file("/items/b.json", "application/json")]));
+    const mixed = parseHeadersFile(headersFile([file("/items/a"), file("/items/b.json", "application/json")]));
     expect(mixed.map((r) => r.pattern)).toEqual(["/items/a", "/items/b.json"]);
+    // A value naming the page's own scope or archive page becomes the placeholder's...
+    const scoped = [
+      file("/categories/a/", "text/html; charset=utf-8", { Link: "<https://x.example/categories/a/rss.xml>; rel=\"alternate\"" }),
+      file("/categories/b/", "text/html; charset=utf-8", { Link: "<https://x.example/categories/b/rss.xml>; rel=\"alternate\"" }),
+      file("/authors/a/archive/1/rss.xml", "application/rss+xml", { Link: "<https://x.example/authors/a/archive/1/rss.xml>" }),
+      file("/authors/b/archive/2/rss.xml", "application/rss+xml", { Link: "<https://x.example/authors/b/archive/2/rss.xml>" }),
+    ];
+    const rules = parseHeadersFile(headersFile(scoped));
+    expect(rules.map((r) => r.pattern)).toEqual(["/categories/:slug/", "/authors/:slug/archive/:page/rss.xml"]);
+    expect(effectiveHeaders(rules, "/categories/b/").link).toBe("<https://x.example/categories/b/rss.xml>; rel=\"alternate\"");
+    expect(effectiveHeaders(rules, "/authors/b/archive/2/rss.xml").link).toBe("<https://x.example/authors/b/archive/2/rss.xml>");
+    // ...but a value that differs otherwise (here a title) keeps each path's own rule.
+    const titled = parseHeadersFile(
+      headersFile([
+        file("/categories/a/", "text/html; charset=utf-8", { Link: "<https://x.example/categories/a/rss.xml>; title=\"A\"" }),
+        file("/categories/b/", "text/html; charset=utf-8", { Link: "<https://x.example/categories/b/rss.xml>; title=\"B\"" }),
+      ]),
+    );
+    expect(titled.map((r) => r.pattern)).toEqual(["/categories/a/", "/categories/b/"]);
   });
 });
 
