@@ -28,8 +28,8 @@ Link, security headers), in one rule per kind of URL:
   /rss.xml, /atom.xml, /feed.json, /style.css → same names
   /items/<slug>  → items/<slug>.html         (--layout flat, the default:
                                               Cloudflare Pages, Netlify)
-                 → items/<slug>/index.html   (--layout dirs: any plain file
-                                              server, S3, GitHub Pages)
+                 → items/<slug>/index.html   (--layout dirs: plain file
+                                              servers, S3 website hosting)
 
 The folder is built beside the target and renamed into place, replacing an
 earlier build whole. A folder that is neither empty nor an earlier build is

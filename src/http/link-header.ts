@@ -9,13 +9,14 @@ function titleParam(title: string): string {
 
 /**
  * RFC 8288 Link header advertising a page's feeds, for clients that read
- * headers, not HTML. Titled by format only ("RSS"): the page's own <link>s
- * carry the scope's name. So the header of every page of one kind differs only
- * in the scope's path, which a static host's header rule can fill in (one
+ * headers, not HTML. `byFormat` titles them by format only ("RSS"), for the
+ * pages of a category, author or language: their own <link>s carry the
+ * scope's name, and so the header of every such page differs only in the
+ * scope's path, which a static host's header rule can fill in (one
  * `_headers` rule for all categories, not one per category).
  */
-export function alternatesLink(feeds: readonly FeedLink[]): string {
-  return feeds.map((f) => `<${f.href}>; rel="alternate"; type="${f.type}"; ${titleParam(FORMAT_LABELS[f.format])}`).join(", ");
+export function alternatesLink(feeds: readonly FeedLink[], byFormat = false): string {
+  return feeds.map((f) => `<${f.href}>; rel="alternate"; type="${f.type}"; ${titleParam(byFormat ? FORMAT_LABELS[f.format] : f.label)}`).join(", ");
 }
 
 /** WebSub discovery in HTTP (W3C WebSub §4): the hub and the topic's own URL. */

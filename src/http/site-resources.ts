@@ -166,7 +166,7 @@ function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries:
     key: scope.path,
     ...(deps ? { deps } : {}),
     cors: false,
-    link: alternatesLink(feedLinksOf(site, scope)),
+    link: alternatesLink(feedLinksOf(site, scope), scope.kind !== "site"),
     render: async () => {
       const shown = await loadAll(catalog, shownEntries);
       return { contentType: MEDIA_TYPES.html, body: renderListPage(site, scope, heading, description, shown), lastModified: newestChange(shown) };
