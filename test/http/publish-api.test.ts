@@ -105,6 +105,6 @@ describe("publish API", () => {
     const { app } = await setup();
     const res = await app.request("/api/items/x", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(405);
-    expect(res.headers.get("allow")).toBe("PUT, DELETE");
+    expect(res.headers.get("allow")).toBe("GET, HEAD, PUT, DELETE");
   });
 });
