@@ -110,6 +110,15 @@ describe("wirefeed new", () => {
     expect(itemsOf(cwd)).toEqual({});
   });
 
+  it("--slug may have 128 characters, the limit for every record; 235 is a usage error (it once failed writing the file)", async () => {
+    const cwd = project();
+    const ok = await wirefeed(["new", "T", "--slug", "a".repeat(128)], { cwd, now: NOW });
+    expect([ok.code, ok.stdout]).toEqual([0, [`items/${"a".repeat(128)}.md`]]);
+    const long = await wirefeed(["new", "T", "--slug", "b".repeat(235)], { cwd, now: NOW });
+    expect(long).toEqual({ code: 2, stdout: [], stderr: ["wirefeed new: --slug is 235 characters long; the limit is 128", 'Run "wirefeed new --help" for usage.'] });
+    expect(Object.keys(itemsOf(cwd))).toEqual([`${"a".repeat(128)}.md`]);
+  });
+
   it("a record the parser would refuse (a body of control characters only): exit 1, nothing written", async () => {
     const cwd = project();
     const result = await wirefeed(["new", "T", "--body", "\u0001\u0002"], { cwd, now: NOW });
