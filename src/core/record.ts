@@ -143,6 +143,17 @@ class FieldReader {
   }
 }
 
+/**
+ * A field name as a message shows it: as written when it is a plain word,
+ * JSON-quoted otherwise (a newline in a quoted YAML key must not break the
+ * one-line message), and cut after 24 characters when over MAX_KEY_LENGTH.
+ */
+function keyName(key: string): string {
+  const shown = key.length > MAX_KEY_LENGTH ? key.slice(0, 24) : key;
+  const written = /^[\p{L}\p{N}_-]+$/u.test(shown) ? shown : JSON.stringify(shown);
+  return key.length > MAX_KEY_LENGTH ? `${written}…` : written;
+}
+
 /** Keys of `obj` that are not `known`; over-long ones are left out (reported once, by their length). */
 function unknownKeys(obj: Record<string, unknown>, known: readonly string[]): string[] {
   return Object.keys(obj).filter((key) => key.length <= MAX_KEY_LENGTH && !known.includes(key));
@@ -176,7 +187,7 @@ function keysLongerThan(root: unknown, max: number): { path: (string | number)[]
 
 /** ["authors", 0] → "authors[0].": the prefix of a field under `path`. */
 function fieldName(path: readonly (string | number)[]): string {
-  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${p}`)).join("").replace(/^\./, "") + (path.length ? "." : "");
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${keyName(p)}`)).join("").replace(/^\./, "") + (path.length ? "." : "");
 }
 
 function resolveUrl(value: string, base: string): string | undefined {
@@ -197,7 +208,7 @@ function readPerson(r: FieldReader, value: unknown, field: string, base: string)
     return r.fail(field, "must be a name or {name, email?, url?}");
   }
   const obj = value as Record<string, unknown>;
-  for (const key of unknownKeys(obj, ["name", "email", "url"])) r.fail(`${field}.${key}`, "unknown field");
+  for (const key of unknownKeys(obj, ["name", "email", "url"])) r.fail(`${field}.${keyName(key)}`, "unknown field", [...fieldPath(field), key]);
   const name = r.text(obj.name, `${field}.name`);
   let email: string | undefined;
   if (obj.email !== undefined) {
@@ -241,7 +252,7 @@ function readLength(r: FieldReader, value: unknown, field: string): number | und
 function readImage(r: FieldReader, value: unknown, base: string): ArticleImage | undefined {
   const obj: Record<string, unknown> = typeof value === "string" ? { url: value } : (value as Record<string, unknown>);
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) return r.fail("image", "must be a URL or {url, type?, length?, alt?}");
-  for (const key of unknownKeys(obj, ["url", "type", "length", "alt"])) r.fail(`image.${key}`, "unknown field");
+  for (const key of unknownKeys(obj, ["url", "type", "length", "alt"])) r.fail(`image.${keyName(key)}`, "unknown field", ["image", key]);
   const raw = r.text(obj.url, "image.url");
   if (raw === undefined) return undefined;
   const url = resolveUrl(raw, base);
@@ -260,7 +271,7 @@ function readEnclosure(r: FieldReader, value: unknown, i: number, base: string):
   const field = `enclosures[${i}]`;
   if (typeof value !== "object" || value === null || Array.isArray(value)) return r.fail(field, "must be {url, type, length}");
   const obj = value as Record<string, unknown>;
-  for (const key of unknownKeys(obj, ["url", "type", "length"])) r.fail(`${field}.${key}`, "unknown field", ["enclosures", i]);
+  for (const key of unknownKeys(obj, ["url", "type", "length"])) r.fail(`${field}.${keyName(key)}`, "unknown field", ["enclosures", i]);
   const raw = typeof obj.url === "string" ? obj.url : undefined;
   const url = raw === undefined ? undefined : resolveUrl(raw, base);
   if (!url) r.fail(`${field}.url`, raw === undefined ? "is required" : `${quoteForMessage(raw)} is not an http(s) URL`, ["enclosures", i]);
@@ -326,11 +337,12 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
   if (badSlug) r.report("slug", `${badSlug} (file name <slug>.md)`);
   const longKeys = keysLongerThan(raw, MAX_KEY_LENGTH);
   for (const { path, key } of longKeys) {
-    r.fail(`${fieldName(path)}${key.slice(0, 24)}…`, `field name is ${key.length} characters long; the limit is ${MAX_KEY_LENGTH}`, [...path, key].slice(0, 3));
+    r.fail(`${fieldName(path)}${keyName(key)}`, `field name is ${key.length} characters long; the limit is ${MAX_KEY_LENGTH}`, [...path, key].slice(0, 3));
   }
   for (const key of Object.keys(raw)) {
+    if (key.length > MAX_KEY_LENGTH || (FIELDS as readonly string[]).includes(key)) continue;
     if (r.full) r.fail(key, "unknown field");
-    else if (key.length <= MAX_KEY_LENGTH && !(FIELDS as readonly string[]).includes(key)) r.fail(key, `unknown field${suggestion(key)}`);
+    else r.fail(keyName(key), `unknown field${suggestion(key)}`, [key]);
   }
   if (raw.draft !== undefined && typeof raw.draft !== "boolean") r.fail("draft", "must be true or false");
 
