@@ -119,6 +119,13 @@ describe("wirefeed new", () => {
     expect(Object.keys(itemsOf(cwd))).toEqual([`${"a".repeat(128)}.md`]);
   });
 
+  it("a body that makes the record larger than 1 MiB: exit 1, nothing written (the record would be refused at load)", async () => {
+    const cwd = project();
+    const result = await wirefeed(["new", "T", "--body", "x".repeat(1024 * 1024), "--publish"], { cwd, now: NOW });
+    expect(result).toEqual({ code: 1, stdout: [], stderr: ["items/t.md: (file): is larger than the limit of 1048576 bytes"] });
+    expect(itemsOf(cwd)).toEqual({});
+  });
+
   it("a record the parser would refuse (a body of control characters only): exit 1, nothing written", async () => {
     const cwd = project();
     const result = await wirefeed(["new", "T", "--body", "\u0001\u0002"], { cwd, now: NOW });
