@@ -189,6 +189,18 @@ describe("bounds on what a record may make the parser do", () => {
     expect(errors[50]!.message).toBe("items/x.md: (record): 99950 more problems not listed");
   });
 
+  it("lists of up to 100 authors, categories and enclosures; one more is refused (each category is a scope with its own feeds)", () => {
+    const cats = (n: number) => Array.from({ length: n }, (_, i) => `Cat ${i}`);
+    const ok = parseRecord("items/x.md", record({ ...VALID, categories: cats(100) }), site);
+    expect(ok.ok && "article" in ok && ok.article.categories.length).toBe(100);
+    const errors = errorsOf("items/x.md", record({ ...VALID, categories: cats(101), authors: cats(20_000), enclosures: Array(101).fill({ url: "/a.mp3", type: "audio/mpeg", length: 1 }) }));
+    expect(errors.map(String)).toEqual([
+      "RecordError: items/x.md:5: authors: has 20000 entries; the limit is 100",
+      "RecordError: items/x.md:4: categories: has 101 entries; the limit is 100",
+      "RecordError: items/x.md:6: enclosures: has 101 entries; the limit is 100",
+    ]);
+  });
+
   it("a field name with a newline or quote is JSON-quoted, so the message stays one line", () => {
     const errors = errorsOf("items/x.md", '---\ntitle: ok\npublished: 2022-06-29\n"a\\nb": 1\n---\nbody\n');
     expect(errors.map(String)).toEqual(['RecordError: items/x.md: "a\\nb": unknown field']);

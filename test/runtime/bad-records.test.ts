@@ -36,6 +36,7 @@ const BAD: [string, string | Buffer, RegExp][] = [
   [`${"a".repeat(200)}.md`, good("a", "Long slug"), /a{200}\.md: slug: is 200 characters long; the limit is 128/],
   ["year-0022.md", record({ title: "Year 22", published: "0022-06-29" }), /year-0022\.md:3: published: "0022-06-29" is in the year 22: years must be 1900–9999/],
   ["year-10000.md", record({ title: "Year 10000", published: "9999-12-31T23:59:59-23:59" }), /year-10000\.md:3: published: .* is in the year 10000 in UTC/],
+  ["many-categories.md", record({ title: "Many", published: "2022-06-29", categories: Array.from({ length: 20_000 }, (_, i) => `C${i}`) }), /many-categories\.md:4: categories: has 20000 entries; the limit is 100/],
   ["deep-yaml.md", `---\ntitle: t\npublished: 2022-06-29\nc: ${"[".repeat(300_000)}\n---\nbody\n`, /deep-yaml\.md: front matter: is not valid YAML: nested too deeply/],
 ];
 
