@@ -74,7 +74,7 @@ async function throughStore<T>(work: () => Promise<T>): Promise<Outcome<T>> {
 function recordBytes(contentType: string | undefined, body: Uint8Array): Outcome<Uint8Array> {
   const [type = "", ...params] = (contentType ?? "").toLowerCase().split(";").map((p) => p.trim());
   const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/^"|"$/g, "");
-  if (charset !== undefined && charset !== "utf-8") return { ok: false, response: json(415, { error: `charset "${charset}": send UTF-8` }) };
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") return { ok: false, response: json(415, { error: `charset "${charset}": send UTF-8` }) };
   if (type === "text/markdown") return { ok: true, value: body };
   // No Content-Type: JSON, as the API took it before text/markdown was offered.
   if (type !== "" && type !== "application/json") {
