@@ -1,6 +1,6 @@
 import { localDate } from "../core/dates.js";
 import { RecordError } from "../core/errors.js";
-import { decodeRecordBytes, SLUG } from "../core/record.js";
+import { decodeRecordBytes, slugProblem } from "../core/record.js";
 import {
   dateInYear,
   latestDateNotAfter,
@@ -68,9 +68,8 @@ Example:
     const input = args.positionals[0]!;
     const choice = yearChoice(args);
     const slugArg = stringOption(args, "slug");
-    if (slugArg !== undefined && !SLUG.test(slugArg)) {
-      throw new UsageError(`--slug "${slugArg}" must be lower-case letters, digits and single hyphens`);
-    }
+    const slugIssue = slugArg === undefined ? undefined : slugProblem(slugArg);
+    if (slugIssue) throw new UsageError(`--slug ${slugIssue}`);
     const categories = categoryList(args);
     const dirArg = stringOption(args, "dir") ?? "items";
     const site = await loadSite(io, args);

@@ -1,5 +1,5 @@
 import { localDate } from "../core/dates.js";
-import { decodeRecordBytes, SLUG, slugOfFile } from "../core/record.js";
+import { decodeRecordBytes, slugOfFile, slugProblem } from "../core/record.js";
 import { collapseWhitespace, stripForbiddenXmlChars } from "../core/text.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { flagOption, stringOption } from "./args.js";
@@ -52,9 +52,8 @@ Example:
     const title = collapseWhitespace(stripForbiddenXmlChars(args.positionals[0]!));
     if (title === "") throw new UsageError("the title is empty");
     const slugArg = stringOption(args, "slug");
-    if (slugArg !== undefined && !SLUG.test(slugArg)) {
-      throw new UsageError(`--slug "${slugArg}" must be lower-case letters, digits and single hyphens`);
-    }
+    const slugIssue = slugArg === undefined ? undefined : slugProblem(slugArg);
+    if (slugIssue) throw new UsageError(`--slug ${slugIssue}`);
     const bodyArg = stringOption(args, "body");
     const publish = flagOption(args, "publish");
     if (publish && bodyArg === undefined) throw new UsageError("--publish needs --body: a placeholder must not go live");

@@ -17,16 +17,18 @@ export function isoInZone(instant: Date, timeZone: string): string {
 }
 
 /**
- * Writes a record the CLI made, only if it passes `wirefeed validate`: it is
- * checked before anything touches the folder. False (and every problem
+ * Writes a record the CLI made, only if it passes `wirefeed validate`: its
+ * bytes are checked before anything touches the folder. False (and every problem
  * printed) when it does not.
  */
 export async function writeValidRecord(io: CliIo, store: WritableRecordStore, name: string, label: string, text: string, site: SiteConfig): Promise<boolean> {
-  const check = parseRecord(label, text, site);
+  // The bytes that will be written, so the size limit is checked too.
+  const bytes = new TextEncoder().encode(text);
+  const check = parseRecord(label, bytes, site);
   if (!check.ok) {
     for (const error of check.errors) io.err(error.message);
     return false;
   }
-  await store.write(name, new TextEncoder().encode(text));
+  await store.write(name, bytes);
   return true;
 }

@@ -5,7 +5,11 @@
  * (the caller falls back to a date-based slug when nothing is left).
  */
 
-/** Long enough for a headline's gist, short enough for a URL someone reads aloud. */
+/**
+ * Slugs made from a title or headline stop here: long enough for a
+ * headline's gist, short enough for a URL someone reads aloud. (Any record
+ * slug may have up to MAX_SLUG_LENGTH of core/slug.ts, 128; --slug may use it.)
+ */
 export const MAX_SLUG_LENGTH = 80;
 
 const SPELLED: Record<string, string> = {

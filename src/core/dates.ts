@@ -2,13 +2,29 @@
  * ISO 8601 date-times as article records carry them. Strict on purpose: a
  * typo in a date must be an error, not a silently shifted article.
  */
+import { quoteForMessage } from "./text.js";
 
 const DATE_TIME =
   /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d{1,9}))?)?([Zz]|[+-]\d{2}:?\d{2})$/;
 const DATE_ONLY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * The years a record's dates may fall in, as instants in UTC and as calendar
+ * dates in the site's time zone. Below: no wire story is that old, and
+ * Date.UTC would read a two-digit year such as 0022 as 1922. Above: RSS,
+ * Atom and tag: ids all write four-digit years; 10000 is "+010000".
+ */
+export const YEARS = { min: 1900, max: 9999 } as const;
+
+/** Date.UTC, but years 0–99 stay those years (Date.UTC maps them to 1900–1999). */
+function utc(y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0): number {
+  const date = new Date(Date.UTC(2000, mo, d, h, mi, s, ms));
+  date.setUTCFullYear(y, mo, d);
+  return date.getTime();
+}
+
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return new Date(utc(year, month, 0)).getUTCDate();
 }
 
 function validDay(y: number, m: number, d: number): boolean {
@@ -58,39 +74,59 @@ export function isValidTimeZone(timeZone: string): boolean {
 
 /** Local wall-clock time in `timeZone` → UTC millis (exact for every zone, DST included). */
 function localToUtc(timeZone: string, y: number, mo: number, d: number, h = 0, mi = 0): number {
-  const wall = Date.UTC(y, mo - 1, d, h, mi);
+  const wall = utc(y, mo - 1, d, h, mi);
   let guess = wall - zoneOffsetMinutes(timeZone, wall) * 60000;
   // A second pass settles instants next to an offset change.
   guess = wall - zoneOffsetMinutes(timeZone, guess) * 60000;
   return guess;
 }
 
-/** Returns a Date, or a message saying what is wrong with the text. */
+/**
+ * Returns a Date, or a message saying what is wrong with the text. The date
+ * must fall in YEARS both in UTC (after applying its offset) and as the
+ * site's zone sees it (the calendar date in the tag: id).
+ */
 export function parseRecordDate(text: string, timeZone: string): Date | string {
+  const parsed = parseDateText(text, timeZone);
+  if (typeof parsed === "string") return parsed;
+  const outside = (year: number) => year < YEARS.min || year > YEARS.max;
+  const utcYear = parsed.getUTCFullYear();
+  if (outside(utcYear)) return `${quoteForMessage(text)} is in the year ${utcYear} in UTC: years must be ${YEARS.min}–${YEARS.max}`;
+  const local = localDate(parsed, timeZone);
+  const localYear = Number(local.slice(0, local.indexOf("-", 1)));
+  if (outside(localYear)) {
+    return `${quoteForMessage(text)} is in the year ${localYear} in the site's time zone (${timeZone}): years must be ${YEARS.min}–${YEARS.max}`;
+  }
+  return parsed;
+}
+
+function parseDateText(text: string, timeZone: string): Date | string {
   const dateOnly = DATE_ONLY.exec(text);
   if (dateOnly) {
     const [y, m, d] = dateOnly.slice(1, 4).map(Number) as [number, number, number];
-    if (!validDay(y, m, d)) return `"${text}" is not a calendar date`;
+    if (!validDay(y, m, d)) return `${quoteForMessage(text)} is not a calendar date`;
+    if (y < YEARS.min) return `${quoteForMessage(text)} is in the year ${y}: years must be ${YEARS.min}–${YEARS.max}`;
     return new Date(localToUtc(timeZone, y, m, d));
   }
   const match = DATE_TIME.exec(text);
   if (!match) {
-    return `"${text}" is not an ISO 8601 date-time with offset (e.g. 2022-06-29T09:30:00+09:00) or a date (2022-06-29)`;
+    return `${quoteForMessage(text)} is not an ISO 8601 date-time with offset (e.g. 2022-06-29T09:30:00+09:00) or a date (2022-06-29)`;
   }
   const [y, mo, d, h, mi] = match.slice(1, 6).map(Number) as [number, number, number, number, number];
   const s = match[6] ? Number(match[6]) : 0;
-  if (!validDay(y, mo, d) || h > 23 || mi > 59 || s > 59) return `"${text}" is not a valid date-time`;
+  if (!validDay(y, mo, d) || h > 23 || mi > 59 || s > 59) return `${quoteForMessage(text)} is not a valid date-time`;
+  if (y < YEARS.min) return `${quoteForMessage(text)} is in the year ${y}: years must be ${YEARS.min}–${YEARS.max}`;
   const zone = match[8]!;
   let offset = 0;
   if (zone !== "Z" && zone !== "z") {
     const digits = zone.slice(1).replace(":", "");
     const oh = Number(digits.slice(0, 2));
     const om = Number(digits.slice(2));
-    if (oh > 23 || om > 59) return `"${text}" has an invalid UTC offset`;
+    if (oh > 23 || om > 59) return `${quoteForMessage(text)} has an invalid UTC offset`;
     offset = (zone[0] === "-" ? -1 : 1) * (oh * 60 + om);
   }
   const millis = match[7] ? Math.floor(Number(`0.${match[7]}`) * 1000) : 0;
-  return new Date(Date.UTC(y, mo - 1, d, h, mi, s, millis) - offset * 60000);
+  return new Date(utc(y, mo - 1, d, h, mi, s, millis) - offset * 60000);
 }
 
 /** The calendar date (YYYY-MM-DD) of an instant as seen in `timeZone`. */

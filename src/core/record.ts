@@ -6,11 +6,31 @@ import { RecordError } from "./errors.js";
 import { isLanguageTag } from "./language.js";
 import { lineOfPath } from "./yaml-lines.js";
 import { mediaTypeFromUrl, normaliseMediaType } from "./media-types.js";
-import { collapseWhitespace, stripForbiddenXmlChars } from "./text.js";
+import { slugProblem } from "./slug.js";
+import { collapseWhitespace, quoteForMessage, stripForbiddenXmlChars } from "./text.js";
 
-export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+export { MAX_SLUG_LENGTH, SLUG, slugProblem } from "./slug.js";
 /** Larger records are refused: a news article is a few KB; a huge file is a mistake or an attack. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
+/**
+ * The longest field name (a key of the front matter, at any level). Every
+ * known field is a dozen characters at most, so a longer key is a mistake;
+ * the bound keeps error messages, and the work of finding a key's line, small.
+ */
+export const MAX_KEY_LENGTH = 64;
+/**
+ * Problems reported per record. Past this, one more line says how many were
+ * left out: 100,000 unknown fields are one mistake, not 100,000 messages,
+ * and each reported problem costs a search for its line.
+ */
+export const MAX_REPORTED_PROBLEMS = 50;
+/**
+ * The most entries of a list field (authors, categories, enclosures). Each
+ * category is a scope with its own pages and feeds, and every feed item
+ * repeats them all: one record of 20,000 categories made an 11 MB OPML and
+ * 20,000 feeds of 850 KB each. A wire story has a handful.
+ */
+export const MAX_LIST_ENTRIES = 100;
 
 const FIELDS = [
   "title",
@@ -81,6 +101,9 @@ function fieldPath(field: string): (string | number)[] {
 
 class FieldReader {
   readonly errors: RecordError[] = [];
+  /** Problems found past MAX_REPORTED_PROBLEMS: counted, not reported. */
+  private unreported = 0;
+  private lines: string[] | undefined;
   constructor(
     private readonly file: string,
     private readonly yaml: string,
@@ -89,13 +112,31 @@ class FieldReader {
   ) {}
 
   lineOf(path: (string | number)[]): number | undefined {
-    const line = lineOfPath(this.yaml, path);
+    const line = lineOfPath((this.lines ??= this.yaml.split("\n")), path);
     return line === undefined ? undefined : line + this.lineOffset;
   }
 
+  /** True once MAX_REPORTED_PROBLEMS are reported: callers may skip working out more. */
+  get full(): boolean {
+    return this.errors.length >= MAX_REPORTED_PROBLEMS;
+  }
+
   fail(field: string, problem: string, path: (string | number)[] = fieldPath(field)): undefined {
-    this.errors.push(new RecordError(this.file, field, problem, this.lineOf(path)));
+    if (this.full) this.unreported++;
+    else this.errors.push(new RecordError(this.file, field, problem, this.lineOf(path)));
     return undefined;
+  }
+
+  /** A problem whose line is known (or that has none). */
+  report(field: string, problem: string, line?: number): void {
+    if (this.full) this.unreported++;
+    else this.errors.push(new RecordError(this.file, field, problem, line));
+  }
+
+  /** Every reported problem, and one saying how many more there were. */
+  all(): RecordError[] {
+    if (this.unreported === 0) return this.errors;
+    return [...this.errors, new RecordError(this.file, "(record)", `${this.unreported} more problem${this.unreported === 1 ? "" : "s"} not listed`)];
   }
 
   text(value: unknown, field: string, opts: { multiline?: boolean } = {}): string | undefined {
@@ -107,6 +148,53 @@ class FieldReader {
     if (result === "") return this.fail(field, "must not be empty");
     return result;
   }
+}
+
+/**
+ * A field name as a message shows it: as written when it is a plain word,
+ * JSON-quoted otherwise (a newline in a quoted YAML key must not break the
+ * one-line message), and cut after 24 characters when over MAX_KEY_LENGTH.
+ */
+function keyName(key: string): string {
+  const shown = key.length > MAX_KEY_LENGTH ? key.slice(0, 24) : key;
+  const written = /^[\p{L}\p{N}_-]+$/u.test(shown) ? shown : JSON.stringify(shown);
+  return key.length > MAX_KEY_LENGTH ? `${written}…` : written;
+}
+
+/** Keys of `obj` that are not `known`; over-long ones are left out (reported once, by their length). */
+function unknownKeys(obj: Record<string, unknown>, known: readonly string[]): string[] {
+  return Object.keys(obj).filter((key) => key.length <= MAX_KEY_LENGTH && !known.includes(key));
+}
+
+/**
+ * Mapping keys longer than `max`, with where they are, down to the depth
+ * the parser reads (authors[0].name is three levels; anything deeper is
+ * refused as a wrong type of its parent). Its own stack, not recursion, and
+ * at most MAX_REPORTED_PROBLEMS finds.
+ */
+function keysLongerThan(root: unknown, max: number): { path: (string | number)[]; key: string }[] {
+  const found: { path: (string | number)[]; key: string }[] = [];
+  const stack: { value: unknown; path: (string | number)[] }[] = [{ value: root, path: [] }];
+  const seen = new Set<unknown>();
+  while (stack.length > 0 && found.length < MAX_REPORTED_PROBLEMS) {
+    const { value, path } = stack.pop()!;
+    if (typeof value !== "object" || value === null || seen.has(value) || path.length > 3) continue;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push({ value: v, path: [...path, i] }));
+      continue;
+    }
+    for (const [key, v] of Object.entries(value)) {
+      if (key.length > max) found.push({ path, key });
+      else stack.push({ value: v, path: [...path, key] });
+    }
+  }
+  return found;
+}
+
+/** ["authors", 0] → "authors[0].": the prefix of a field under `path`. */
+function fieldName(path: readonly (string | number)[]): string {
+  return path.map((p) => (typeof p === "number" ? `[${p}]` : `.${keyName(p)}`)).join("").replace(/^\./, "") + (path.length ? "." : "");
 }
 
 function resolveUrl(value: string, base: string): string | undefined {
@@ -127,28 +215,38 @@ function readPerson(r: FieldReader, value: unknown, field: string, base: string)
     return r.fail(field, "must be a name or {name, email?, url?}");
   }
   const obj = value as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
-    if (!["name", "email", "url"].includes(key)) r.fail(`${field}.${key}`, "unknown field");
-  }
+  for (const key of unknownKeys(obj, ["name", "email", "url"])) r.fail(`${field}.${keyName(key)}`, "unknown field", [...fieldPath(field), key]);
   const name = r.text(obj.name, `${field}.name`);
   let email: string | undefined;
   if (obj.email !== undefined) {
     email = r.text(obj.email, `${field}.email`);
-    if (email && !/^[^\s@<>()",;]+@[^\s@<>()",;]+\.[^\s@<>()",;]+$/.test(email)) {
-      email = r.fail(`${field}.email`, `"${email}" is not an email address`);
+    if (email && !isEmailAddress(email)) {
+      email = r.fail(`${field}.email`, `${quoteForMessage(email)} is not an email address`);
     }
   }
   let url: string | undefined;
   if (obj.url !== undefined) {
     const raw = r.text(obj.url, `${field}.url`);
-    url = raw === undefined ? undefined : resolveUrl(raw, base) ?? r.fail(`${field}.url`, `"${raw}" is not an http(s) URL`);
+    url = raw === undefined ? undefined : resolveUrl(raw, base) ?? r.fail(`${field}.url`, `${quoteForMessage(raw)} is not an http(s) URL`);
   }
   if (!name) return undefined;
   return { name, ...(email ? { email } : {}), ...(url ? { url } : {}) };
 }
 
+/**
+ * local@domain.tld without white space or the characters that would need
+ * quoting in a mail header. Two linear checks rather than one regex whose
+ * "+\\.…+" backtracks quadratically on a long run of dots.
+ */
+function isEmailAddress(text: string): boolean {
+  if (!/^[^\s@<>()",;]+@[^\s@<>()",;]+$/.test(text)) return false;
+  const domain = text.slice(text.indexOf("@") + 1);
+  return domain.slice(1, -1).includes(".");
+}
+
 function readList(r: FieldReader, value: unknown, field: string): unknown[] | undefined {
   if (!Array.isArray(value)) return r.fail(field, "must be a list");
+  if (value.length > MAX_LIST_ENTRIES) return r.fail(field, `has ${value.length} entries; the limit is ${MAX_LIST_ENTRIES}`);
   return value;
 }
 
@@ -162,18 +260,16 @@ function readLength(r: FieldReader, value: unknown, field: string): number | und
 function readImage(r: FieldReader, value: unknown, base: string): ArticleImage | undefined {
   const obj: Record<string, unknown> = typeof value === "string" ? { url: value } : (value as Record<string, unknown>);
   if (typeof obj !== "object" || obj === null || Array.isArray(obj)) return r.fail("image", "must be a URL or {url, type?, length?, alt?}");
-  for (const key of Object.keys(obj)) {
-    if (!["url", "type", "length", "alt"].includes(key)) r.fail(`image.${key}`, "unknown field");
-  }
+  for (const key of unknownKeys(obj, ["url", "type", "length", "alt"])) r.fail(`image.${keyName(key)}`, "unknown field", ["image", key]);
   const raw = r.text(obj.url, "image.url");
   if (raw === undefined) return undefined;
   const url = resolveUrl(raw, base);
-  if (!url) return r.fail("image.url", `"${raw}" is not an http(s) URL`);
+  if (!url) return r.fail("image.url", `${quoteForMessage(raw)} is not an http(s) URL`);
   const type = obj.type === undefined ? mediaTypeFromUrl(url) : normaliseMediaType(String(obj.type));
   if (!type) {
-    return r.fail("image.type", obj.type === undefined ? "cannot be inferred from the URL; give it" : `"${String(obj.type)}" is not a media type`);
+    return r.fail("image.type", obj.type === undefined ? "cannot be inferred from the URL; give it" : `${quoteForMessage(String(obj.type))} is not a media type`);
   }
-  if (!type.startsWith("image/")) return r.fail("image.type", `"${type}" is not an image type`);
+  if (!type.startsWith("image/")) return r.fail("image.type", `${quoteForMessage(type)} is not an image type`);
   const length = obj.length === undefined ? undefined : readLength(r, obj.length, "image.length");
   const alt = obj.alt === undefined ? undefined : r.text(obj.alt, "image.alt");
   return { url, type, ...(length !== undefined ? { length } : {}), ...(alt ? { alt } : {}) };
@@ -183,14 +279,12 @@ function readEnclosure(r: FieldReader, value: unknown, i: number, base: string):
   const field = `enclosures[${i}]`;
   if (typeof value !== "object" || value === null || Array.isArray(value)) return r.fail(field, "must be {url, type, length}");
   const obj = value as Record<string, unknown>;
-  for (const key of Object.keys(obj)) {
-    if (!["url", "type", "length"].includes(key)) r.fail(`${field}.${key}`, "unknown field", ["enclosures", i]);
-  }
+  for (const key of unknownKeys(obj, ["url", "type", "length"])) r.fail(`${field}.${keyName(key)}`, "unknown field", ["enclosures", i]);
   const raw = typeof obj.url === "string" ? obj.url : undefined;
   const url = raw === undefined ? undefined : resolveUrl(raw, base);
-  if (!url) r.fail(`${field}.url`, raw === undefined ? "is required" : `"${raw}" is not an http(s) URL`, ["enclosures", i]);
+  if (!url) r.fail(`${field}.url`, raw === undefined ? "is required" : `${quoteForMessage(raw)} is not an http(s) URL`, ["enclosures", i]);
   const type = typeof obj.type === "string" ? normaliseMediaType(obj.type) : undefined;
-  if (!type) r.fail(`${field}.type`, obj.type === undefined ? "is required" : `"${String(obj.type)}" is not a media type`, ["enclosures", i]);
+  if (!type) r.fail(`${field}.type`, obj.type === undefined ? "is required" : `${quoteForMessage(String(obj.type))} is not a media type`, ["enclosures", i]);
   const length = obj.length === undefined
     ? r.fail(`${field}.length`, "is required (size in bytes)", ["enclosures", i])
     : readLength(r, obj.length, `${field}.length`);
@@ -236,6 +330,8 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
     // CORE_SCHEMA (YAML 1.2): dates stay strings, so "2022-06-29" is validated here, not silently converted.
     data = yaml.load(yaml_, { schema: yaml.CORE_SCHEMA, filename: file, json: false });
   } catch (error) {
+    // js-yaml reads nesting by recursion: "[[[[…" a few thousand deep runs out of stack.
+    if (error instanceof RangeError) throw new RecordError(file, "front matter", "is not valid YAML: nested too deeply");
     const e = error as { reason?: string; message: string; mark?: { line: number } };
     throw new RecordError(file, "front matter", `is not valid YAML: ${e.reason ?? e.message.split("\n")[0]}`, e.mark ? e.mark.line + 2 : undefined);
   }
@@ -245,11 +341,16 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
   const raw = data as Record<string, unknown>;
   const r = new FieldReader(file, yaml_, 1);
 
-  if (!SLUG.test(slug)) {
-    r.errors.push(new RecordError(file, "slug", `"${slug}" must be lower-case letters, digits and single hyphens (file name <slug>.md)`));
+  const badSlug = slugProblem(slug);
+  if (badSlug) r.report("slug", `${badSlug} (file name <slug>.md)`);
+  const longKeys = keysLongerThan(raw, MAX_KEY_LENGTH);
+  for (const { path, key } of longKeys) {
+    r.fail(`${fieldName(path)}${keyName(key)}`, `field name is ${key.length} characters long; the limit is ${MAX_KEY_LENGTH}`, [...path, key].slice(0, 3));
   }
   for (const key of Object.keys(raw)) {
-    if (!(FIELDS as readonly string[]).includes(key)) r.fail(key, `unknown field${suggestion(key)}`);
+    if (key.length > MAX_KEY_LENGTH || (FIELDS as readonly string[]).includes(key)) continue;
+    if (r.full) r.fail(key, "unknown field");
+    else r.fail(keyName(key), `unknown field${suggestion(key)}`, [key]);
   }
   if (raw.draft !== undefined && typeof raw.draft !== "boolean") r.fail("draft", "must be true or false");
 
@@ -278,7 +379,7 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
   let language = site.language;
   if (raw.language !== undefined) {
     const lang = r.text(raw.language, "language");
-    if (lang && !isLanguageTag(lang)) r.fail("language", `"${lang}" is not a BCP 47 language tag`);
+    if (lang && !isLanguageTag(lang)) r.fail("language", `${quoteForMessage(lang)} is not a BCP 47 language tag`);
     else if (lang) language = lang;
   }
   const image = raw.image === undefined ? undefined : readImage(r, raw.image, site.baseUrl);
@@ -289,15 +390,15 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
   if (raw.id !== undefined) {
     id = r.text(raw.id, "id");
     // The id must read identically in RSS guid, Atom id and JSON id, so only canonical absolute URIs pass.
-    if (id && !isCanonicalUri(id)) id = r.fail("id", `"${id}" must be an absolute URI in canonical form (e.g. tag:example.com,2022-06-29:slug)`);
+    if (id && !isCanonicalUri(id)) id = r.fail("id", `${quoteForMessage(id)} must be an absolute URI in canonical form (e.g. tag:example.com,2022-06-29:slug)`);
   } else if (published) {
     id = `tag:${site.idDomain},${localDate(published, site.timeZone)}:${slug}`;
   }
 
   const markdown = stripForbiddenXmlChars(body).trim();
-  if (markdown === "") r.errors.push(new RecordError(file, "body", "is empty: an article needs text after the front matter", bodyLine));
+  if (markdown === "") r.report("body", "is empty: an article needs text after the front matter", bodyLine);
 
-  if (r.errors.length > 0) return { ok: false, errors: r.errors };
+  if (r.errors.length > 0) return { ok: false, errors: r.all() };
   if (raw.draft === true) return { ok: true, draft: true, slug };
   return {
     ok: true,

@@ -57,3 +57,15 @@ export function decodeEntities(text: string): string {
 export function collapseWhitespace(text: string): string {
   return text.replace(/\s+/g, " ").trim();
 }
+
+/**
+ * Text as an error message quotes it: JSON-quoted (a newline or control
+ * character cannot break the one-line message) and cut after `max`
+ * characters, so a message names a 1 MiB value without repeating it.
+ */
+export function quoteForMessage(text: string, max = 80): string {
+  if (text.length <= max) return JSON.stringify(text);
+  // Not between the two halves of a surrogate pair.
+  const cut = /[\uD800-\uDBFF]/.test(text[max - 1]!) ? max - 1 : max;
+  return `${JSON.stringify(text.slice(0, cut))}… (${text.length} characters)`;
+}

@@ -11,10 +11,11 @@ export type LimitedBody =
 function refuse(status: 400 | 413, message: string): { ok: false; response: Response } {
   return {
     ok: false,
-    response: new Response(`${message}\n`, {
+    // JSON, as every other answer of the write API.
+    response: new Response(`${JSON.stringify({ error: message })}\n`, {
       status,
       // The client should not retry the same body; and a 413 may close the connection mid-upload.
-      headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", Connection: "close" },
+      headers: { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", Connection: "close" },
     }),
   };
 }

@@ -1,15 +1,21 @@
 import { Hono } from "hono";
 import type { SiteConfig } from "../core/config.js";
-import { parseRecord, SLUG } from "../core/record.js";
+import { RecordError } from "../core/errors.js";
+import { MAX_RECORD_BYTES, parseRecord, slugProblem } from "../core/record.js";
 import { recordText } from "../core/record-writer.js";
+import { isSlug } from "../core/slug.js";
 import { readLimitedBody } from "./body-limit.js";
 
-/** Where the publish API writes: a store plus whatever must follow a change (catalog refresh, WebSub ping). */
+/** Where the publish API reads and writes: a store plus whatever must follow a change (catalog refresh, WebSub ping). */
 export interface Publisher {
   /** Writes the record whole (never a torn file); resolves whether it replaced an existing one. */
   put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }>;
   /** Removes the record and leaves a tombstone; resolves false when there was none. */
   remove(slug: string): Promise<boolean>;
+  /** The record's bytes as stored (at most MAX_RECORD_BYTES + 1 of them), or undefined. */
+  read(slug: string): Promise<Uint8Array | undefined>;
+  /** The slugs of every stored record, in no particular order. */
+  list(): Promise<string[]>;
 }
 
 export interface PublishApiOptions {
@@ -20,34 +26,103 @@ export interface PublishApiOptions {
   maxBodyBytes?: number;
 }
 
+/** GET /api/items: records per page unless `limit` says otherwise, and the most `limit` may ask for. */
+export const LIST_PAGE = { default: 100, max: 1000 } as const;
+
 const JSON_TYPE = "application/json; charset=utf-8";
+const MARKDOWN_TYPE = "text/markdown; charset=utf-8";
 const encoder = new TextEncoder();
 
 function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
   return new Response(`${JSON.stringify(body)}\n`, { status, headers: { "Content-Type": JSON_TYPE, "Cache-Control": "no-store", ...headers } });
 }
 
-async function digest(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+const fieldErrors = (errors: readonly { field: string; problem: string }[]) =>
+  json(422, { errors: errors.map((e) => ({ field: e.field, message: e.problem })) });
+
+async function digest(bytes: Uint8Array): Promise<Uint8Array> {
+  // Stores hand over plain (not shared) buffers.
+  return new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
 }
 
 /** Compares digests of both strings byte by byte without an early exit: the time does not depend on where they differ. */
 async function sameToken(given: string, expected: string): Promise<boolean> {
-  const [a, b] = await Promise.all([digest(given), digest(expected)]);
+  const [a, b] = await Promise.all([digest(encoder.encode(given)), digest(encoder.encode(expected))]);
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a[i]! ^ b[i]!;
   return diff === 0;
 }
 
+type Outcome<T> = { ok: true; value: T } | { ok: false; response: Response };
+
 /**
- * PUT /api/items/<slug> (JSON: the record's fields plus `body` in Markdown)
- * and DELETE /api/items/<slug>, behind a bearer token.
- * 401 without or with a wrong token, 413 over the body limit, 422 with every
- * field error, 201 created / 200 replaced / 204 deleted.
+ * Every call into the store's write and remove goes through here: the one
+ * place where a failure of the store is to become an answer of its own (a
+ * full disk, say). Today every such failure is rethrown, so the app logs it
+ * and answers 500.
+ */
+async function throughStore<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+  return { ok: true, value: await work() };
+}
+
+/**
+ * The record a PUT asks for, as the bytes that will be stored: the body
+ * itself for text/markdown (the record file), or the file made from a JSON
+ * object's fields and `body`. Anything that cannot become a record is the
+ * answer to send instead.
+ */
+function recordBytes(contentType: string | undefined, body: Uint8Array): Outcome<Uint8Array> {
+  const [type = "", ...params] = (contentType ?? "").toLowerCase().split(";").map((p) => p.trim());
+  const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/^"|"$/g, "");
+  if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") return { ok: false, response: json(415, { error: `charset "${charset}": send UTF-8` }) };
+  if (type === "text/markdown") return { ok: true, value: body };
+  // No Content-Type: JSON, as the API took it before text/markdown was offered.
+  if (type !== "" && type !== "application/json") {
+    return { ok: false, response: json(415, { error: "send application/json (the fields and body) or text/markdown (the record file)" }) };
+  }
+  let input: unknown;
+  try {
+    input = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch {
+    return { ok: false, response: json(400, { error: "the body must be a JSON object (UTF-8)" }) };
+  }
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, response: json(400, { error: "the body must be a JSON object" }) };
+  const { body: markdown, ...fields } = input as Record<string, unknown>;
+  if (typeof markdown !== "string") return { ok: false, response: fieldErrors([{ field: "body", problem: "is required: the article text in Markdown" }]) };
+  try {
+    return { ok: true, value: encoder.encode(recordText(fields, markdown)) };
+  } catch (error) {
+    if (error instanceof RecordError) return { ok: false, response: fieldErrors([error]) };
+    throw error;
+  }
+}
+
+/** `?after=<slug>&limit=<n>` of GET /api/items, or the 400 that says what is wrong. */
+function listQuery(url: URL): Outcome<{ after?: string; limit: number }> {
+  const after = url.searchParams.get("after") ?? undefined;
+  const limitText = url.searchParams.get("limit");
+  const limit = limitText === null ? LIST_PAGE.default : /^\d{1,4}$/.test(limitText) ? Number(limitText) : NaN;
+  if (!(limit >= 1 && limit <= LIST_PAGE.max)) return { ok: false, response: json(400, { error: `limit must be a whole number from 1 to ${LIST_PAGE.max}` }) };
+  if (after !== undefined && !isSlug(after)) return { ok: false, response: json(400, { error: "after must be a slug (the last one of the previous page)" }) };
+  return { ok: true, value: { ...(after !== undefined ? { after } : {}), limit } };
+}
+
+/**
+ * The write API, behind a bearer token (401 without or with a wrong one):
+ * - PUT /api/items/<slug>: JSON (the record's fields plus `body` in
+ *   Markdown) or text/markdown (the record file itself). What is validated
+ *   is exactly the bytes that will be stored. 201 created / 200 replaced,
+ *   413 over the body limit, 415 another type, 422 with every field error.
+ * - DELETE /api/items/<slug>: 204, or 404.
+ * - GET /api/items/<slug>: the record as stored (text/markdown), or 404.
+ * - GET /api/items?after=<slug>&limit=<n>: slugs in name order, a page at a
+ *   time, with the next page's URL (`next`, and a Link header).
+ * Every answer but 204 and a record's bytes is JSON.
  */
 export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   const limit = options.maxBodyBytes ?? 1024 * 1024;
   const api = new Hono();
+  const apiUrl = (path: string) => new URL(`api/${path}`, site.baseUrl).href;
 
   api.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
@@ -58,24 +133,46 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     await next();
   });
 
+  api.get("/items", async (c) => {
+    const query = listQuery(new URL(c.req.url));
+    if (!query.ok) return query.response;
+    const { after, limit: size } = query.value;
+    const slugs = (await options.publisher.list()).filter(isSlug).sort();
+    const start = after === undefined ? 0 : slugs.findIndex((s) => s > after);
+    const page = start === -1 ? [] : slugs.slice(start, start + size);
+    const more = start !== -1 && start + size < slugs.length;
+    const next = more ? apiUrl(`items?after=${page.at(-1)!}&limit=${size}`) : null;
+    return json(200, { items: page.map((slug) => ({ slug, href: apiUrl(`items/${slug}`) })), next }, next ? { Link: `<${next}>; rel="next"` } : {});
+  });
+
+  api.get("/items/:slug", async (c) => {
+    const slug = c.req.param("slug");
+    const bytes = isSlug(slug) ? await options.publisher.read(slug) : undefined;
+    if (!bytes) return json(404, { error: "no such record" });
+    // The store hands over at most one byte past the limit: not the record, so not sent as if it were.
+    if (bytes.length > MAX_RECORD_BYTES) return json(409, { error: `the stored record is larger than the limit of ${MAX_RECORD_BYTES} bytes and is not served; replace it with PUT` });
+    const etag = `"${btoa(String.fromCharCode(...(await digest(bytes)))).replace(/=+$/, "")}"`;
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { "Content-Type": MARKDOWN_TYPE, "Cache-Control": "no-store", ETag: etag } });
+  });
+
   api.put("/items/:slug", async (c) => {
     const slug = c.req.param("slug");
-    if (!SLUG.test(slug)) return json(422, { errors: [{ field: "slug", message: `"${slug}" must be lower-case letters, digits and single hyphens` }] });
+    const badSlug = slugProblem(slug);
+    if (badSlug) return fieldErrors([{ field: "slug", problem: badSlug }]);
     const body = await readLimitedBody(c.req.raw, limit);
     if (!body.ok) return body.response;
-    let input: unknown;
-    try {
-      input = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body.bytes));
-    } catch {
-      return json(400, { error: "the body must be a JSON object (UTF-8)" });
+    const record = recordBytes(c.req.header("content-type"), body.bytes);
+    if (!record.ok) return record.response;
+    const bytes = record.value;
+    if (bytes.length > MAX_RECORD_BYTES) {
+      return fieldErrors([{ field: "(record)", problem: `would be ${bytes.length} bytes as stored (front matter and body); the limit is ${MAX_RECORD_BYTES}` }]);
     }
-    if (typeof input !== "object" || input === null || Array.isArray(input)) return json(400, { error: "the body must be a JSON object" });
-    const { body: markdown, ...fields } = input as Record<string, unknown>;
-    if (typeof markdown !== "string") return json(422, { errors: [{ field: "body", message: "is required: the article text in Markdown" }] });
-    const text = recordText(fields, markdown);
-    const result = parseRecord(`${slug}.md`, text, site);
-    if (!result.ok) return json(422, { errors: result.errors.map((e) => ({ field: e.field, message: e.problem })) });
-    const { created } = await options.publisher.put(slug, encoder.encode(text));
+    // The very bytes that will be stored, parsed as the server will read them.
+    const result = parseRecord(`${slug}.md`, bytes, site);
+    if (!result.ok) return fieldErrors(result.errors);
+    const stored = await throughStore(() => options.publisher.put(slug, bytes));
+    if (!stored.ok) return stored.response;
+    const { created } = stored.value;
     const url = new URL(`items/${slug}`, site.baseUrl).href;
     const id = "article" in result ? result.article.id : undefined;
     return json(created ? 201 : 200, { slug, url, ...(id ? { id } : { draft: true }) }, created ? { Location: url } : {});
@@ -83,11 +180,15 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
 
   api.delete("/items/:slug", async (c) => {
     const slug = c.req.param("slug");
-    if (!SLUG.test(slug) || !(await options.publisher.remove(slug))) return json(404, { error: "no such article" });
+    if (!isSlug(slug)) return json(404, { error: "no such article" });
+    const removed = await throughStore(() => options.publisher.remove(slug));
+    if (!removed.ok) return removed.response;
+    if (!removed.value) return json(404, { error: "no such article" });
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
   });
 
-  api.all("/items/:slug", () => json(405, { error: "use PUT or DELETE" }, { Allow: "PUT, DELETE" }));
+  api.all("/items", () => json(405, { error: "use GET" }, { Allow: "GET, HEAD" }));
+  api.all("/items/:slug", () => json(405, { error: "use GET, PUT or DELETE" }, { Allow: "GET, HEAD, PUT, DELETE" }));
   api.all("*", () => json(404, { error: "not found" }));
   return api;
 }

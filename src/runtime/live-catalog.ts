@@ -6,7 +6,7 @@ import type { Article, ArticleMeta } from "../core/article.js";
 import { firstOfEachId, memoryCatalog, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
-import { parseRecord } from "../core/record.js";
+import { parseRecord, slugOfFile } from "../core/record.js";
 import { parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
 import type { Logger } from "../http/app.js";
 import type { Publisher } from "../http/publish-api.js";
@@ -209,6 +209,14 @@ export class LiveCatalog implements Publisher {
   /** Resolves when queued reloads are done (tests, shutdown). */
   async idle(): Promise<void> {
     await Promise.all(this.queues.values());
+  }
+
+  read(slug: string): Promise<Uint8Array | undefined> {
+    return this.store.read(`${slug}.md`);
+  }
+
+  async list(): Promise<string[]> {
+    return (await this.store.list()).map(slugOfFile);
   }
 
   async put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }> {

@@ -1,7 +1,7 @@
 import type { ArticleMeta } from "../core/article.js";
 import type { Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
-import { parseRecord } from "../core/record.js";
+import { parseRecord, slugOfFile } from "../core/record.js";
 import { feedsShowing } from "../core/topics.js";
 import type { Publisher } from "../http/publish-api.js";
 import type { WebSubNotifier } from "../http/websub.js";
@@ -25,6 +25,8 @@ export function storePublisher(store: WritableRecordStore, catalog: Catalog, sit
       notify(catalog.find(slug), result.ok && "article" in result ? result.article : undefined);
       return { created };
     },
+    read: (slug) => store.read(`${slug}.md`),
+    list: async () => (await store.list()).map(slugOfFile),
     async remove(slug) {
       const removed = await store.remove(`${slug}.md`);
       if (removed) notify(catalog.find(slug), undefined);

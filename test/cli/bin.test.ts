@@ -35,6 +35,20 @@ describe("bin/wirefeed.js", () => {
     expect(result.stdout).toBe(`${dir}/no-title.md: title: is required\n`);
   });
 
+  it("validate names the file, line and field of a 40,000-character field name (it once exited 1 naming nothing), and the other records' problems too", async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, "long-key.md"), `---\ntitle: t\npublished: 2022-06-29\n${"k".repeat(40_000)}: 1\n---\nbody\n`);
+    writeFileSync(join(dir, "old.md"), record({ title: "Old", published: "0022-06-29" }));
+    writeFileSync(join(dir, "fine.md"), record({ title: "Fine", published: "2022-06-29" }));
+    const result = await bin(["validate", dir]);
+    expect(result.code).toBe(1);
+    expect(result.stdout.split("\n").filter(Boolean).sort()).toEqual([
+      `${dir}/long-key.md:4: ${"k".repeat(24)}…: field name is 40000 characters long; the limit is 64`,
+      `${dir}/old.md:3: published: "0022-06-29" is in the year 22: years must be 1900–9999`,
+    ]);
+    expect(result.stderr).toBe(`validate: 3 records in ${dir}; 2 problems in 2 files\n`);
+  });
+
   it("a bad flag: usage error, exit 2", async () => {
     const result = await bin(["validate", "--frobnicate"]);
     expect(result.code).toBe(2);

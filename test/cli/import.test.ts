@@ -201,4 +201,11 @@ describe("wirefeed import: refusals", () => {
     }
     expect(itemsOf(cwd)).toEqual({});
   });
+
+  it("--slug over 128 characters, the limit for every record: usage error, nothing written", async () => {
+    const cwd = withStory(SEED);
+    const result = await wirefeed(["import", "story.txt", "--year", "2022", "--slug", "s".repeat(240)], { cwd, now: NOV_27 });
+    expect(result).toEqual({ code: 2, stdout: [], stderr: ["wirefeed import: --slug is 240 characters long; the limit is 128", 'Run "wirefeed import --help" for usage.'] });
+    expect(itemsOf(cwd)).toEqual({});
+  });
 });

@@ -110,6 +110,22 @@ describe("wirefeed new", () => {
     expect(itemsOf(cwd)).toEqual({});
   });
 
+  it("--slug may have 128 characters, the limit for every record; 235 is a usage error (it once failed writing the file)", async () => {
+    const cwd = project();
+    const ok = await wirefeed(["new", "T", "--slug", "a".repeat(128)], { cwd, now: NOW });
+    expect([ok.code, ok.stdout]).toEqual([0, [`items/${"a".repeat(128)}.md`]]);
+    const long = await wirefeed(["new", "T", "--slug", "b".repeat(235)], { cwd, now: NOW });
+    expect(long).toEqual({ code: 2, stdout: [], stderr: ["wirefeed new: --slug is 235 characters long; the limit is 128", 'Run "wirefeed new --help" for usage.'] });
+    expect(Object.keys(itemsOf(cwd))).toEqual([`${"a".repeat(128)}.md`]);
+  });
+
+  it("a body that makes the record larger than 1 MiB: exit 1, nothing written (the record would be refused at load)", async () => {
+    const cwd = project();
+    const result = await wirefeed(["new", "T", "--body", "x".repeat(1024 * 1024), "--publish"], { cwd, now: NOW });
+    expect(result).toEqual({ code: 1, stdout: [], stderr: ["items/t.md: (file): is larger than the limit of 1048576 bytes"] });
+    expect(itemsOf(cwd)).toEqual({});
+  });
+
   it("a record the parser would refuse (a body of control characters only): exit 1, nothing written", async () => {
     const cwd = project();
     const result = await wirefeed(["new", "T", "--body", "\u0001\u0002"], { cwd, now: NOW });

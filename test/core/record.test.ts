@@ -168,3 +168,64 @@ describe("line numbers", () => {
     expect(result.errors.map((e) => `${e.field}@${e.line}`).sort()).toEqual(["categories[1]@6", "enclosures[0].length@10"]);
   });
 });
+
+describe("bounds on what a record may make the parser do", () => {
+  it("field names over 64 characters, at the top and nested, name their line; a 40,000-character one is no crash", () => {
+    const long = "k".repeat(40_000);
+    const text = `---\ntitle: ok\npublished: 2022-06-29\n${long}: 1\nauthors:\n  - name: Kim\n    "${"n".repeat(65)}": x\n${"a".repeat(64)}: 2\n---\nbody\n`;
+    const errors = errorsOf("items/x.md", text);
+    expect(errors.map((e) => [e.field, e.line, e.problem])).toEqual([
+      [`${"k".repeat(24)}…`, 4, "field name is 40000 characters long; the limit is 64"],
+      [`authors[0].${"n".repeat(24)}…`, 7, "field name is 65 characters long; the limit is 64"],
+      ["a".repeat(64), 8, "unknown field"],
+    ]);
+  });
+
+  it("100,000 unknown fields: 50 problems and one line counting the rest", () => {
+    const keys = Array.from({ length: 100_000 }, (_, i) => `k${i}: 1`).join("\n");
+    const errors = errorsOf("items/x.md", `---\ntitle: ok\npublished: 2022-06-29\n${keys}\n---\nbody\n`);
+    expect(errors).toHaveLength(51);
+    expect(errors[0]!.message).toBe('items/x.md:4: k0: unknown field (did you mean "id"?)');
+    expect(errors[50]!.message).toBe("items/x.md: (record): 99950 more problems not listed");
+  });
+
+  it("lists of up to 100 authors, categories and enclosures; one more is refused (each category is a scope with its own feeds)", () => {
+    const cats = (n: number) => Array.from({ length: n }, (_, i) => `Cat ${i}`);
+    const ok = parseRecord("items/x.md", record({ ...VALID, categories: cats(100) }), site);
+    expect(ok.ok && "article" in ok && ok.article.categories.length).toBe(100);
+    const errors = errorsOf("items/x.md", record({ ...VALID, categories: cats(101), authors: cats(20_000), enclosures: Array(101).fill({ url: "/a.mp3", type: "audio/mpeg", length: 1 }) }));
+    expect(errors.map(String)).toEqual([
+      "RecordError: items/x.md:5: authors: has 20000 entries; the limit is 100",
+      "RecordError: items/x.md:4: categories: has 101 entries; the limit is 100",
+      "RecordError: items/x.md:6: enclosures: has 101 entries; the limit is 100",
+    ]);
+  });
+
+  it("a field name with a newline or quote is JSON-quoted, so the message stays one line", () => {
+    const errors = errorsOf("items/x.md", '---\ntitle: ok\npublished: 2022-06-29\n"a\\nb": 1\n---\nbody\n');
+    expect(errors.map(String)).toEqual(['RecordError: items/x.md: "a\\nb": unknown field']);
+  });
+
+  it("long values are quoted cut at 80 characters, with their length", () => {
+    const errors = errorsOf("items/x.md", record({ ...VALID, language: "x".repeat(500_000), authors: [{ name: "K", email: `a@${".".repeat(100_000)}@` }] }));
+    expect(errors.map((e) => e.message)).toEqual([
+      `items/x.md:5: authors[0].email: "a@${".".repeat(78)}"… (100003 characters) is not an email address`,
+      `items/x.md:4: language: "${"x".repeat(80)}"… (500000 characters) is not a BCP 47 language tag`,
+    ]);
+  });
+
+  it.each([
+    ["0022-06-29", '"0022-06-29" is in the year 22: years must be 1900–9999'],
+    ["1899-12-31", '"1899-12-31" is in the year 1899: years must be 1900–9999'],
+    ["1900-01-01", '"1900-01-01" is in the year 1899 in UTC: years must be 1900–9999'],
+    ["9999-12-31T23:59:59-23:59", '"9999-12-31T23:59:59-23:59" is in the year 10000 in UTC: years must be 1900–9999'],
+    ["9999-12-31T20:00:00Z", `"9999-12-31T20:00:00Z" is in the year 10000 in the site's time zone (Asia/Tokyo): years must be 1900–9999`],
+  ])("published %s is refused", (date, problem) => {
+    expect(errorsOf("items/x.md", record({ ...VALID, published: date })).map((e) => e.problem)).toEqual([problem]);
+  });
+
+  it.each(["1900-01-02", "1900-01-01T09:00:00+09:00", "9999-12-31", "9999-12-31T14:59:59Z"])("published %s, at the edges, is kept", (date) => {
+    const result = parseRecord("items/x.md", record({ ...VALID, published: date }), site);
+    expect(result.ok ? "ok" : result.errors.map(String)).toBe("ok");
+  });
+});

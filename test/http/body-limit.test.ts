@@ -29,7 +29,8 @@ describe("readLimitedBody", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.response.status).toBe(413);
-    expect(await result.response.text()).toBe("Content Too Large: the limit is 1000 bytes\n");
+    expect(result.response.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await result.response.json()).toEqual({ error: "Content Too Large: the limit is 1000 bytes" });
     expect(stats.pulled).toBe(0);
   });
 

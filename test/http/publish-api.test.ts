@@ -105,6 +105,167 @@ describe("publish API", () => {
     const { app } = await setup();
     const res = await app.request("/api/items/x", { method: "POST", headers: { Authorization: `Bearer ${TOKEN}` } });
     expect(res.status).toBe(405);
-    expect(res.headers.get("allow")).toBe("PUT, DELETE");
+    expect(res.headers.get("allow")).toBe("GET, HEAD, PUT, DELETE");
+  });
+});
+
+describe("publish API: hostile input is refused with 422 naming the field, never a 500", () => {
+  it("a 40,000-character field name (the line finder once built a RegExp of it: 500)", async () => {
+    const { put, dir } = await setup();
+    const res = await put("long-key", { ...STORY, ["k".repeat(40_000)]: 1 });
+    expect(res.status).toBe(422);
+    expect((await res.json()).errors).toEqual([{ field: `${"k".repeat(24)}…`, message: "field name is 40000 characters long; the limit is 64" }]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("slugs up to 128 characters; longer is 422 (235+ once failed with ENAMETOOLONG: 500)", async () => {
+    const { put, app } = await setup();
+    expect((await put("a".repeat(128), STORY)).status).toBe(201);
+    expect((await app.request(`/items/${"a".repeat(128)}`)).status).toBe(200);
+    for (const length of [129, 235, 300]) {
+      const res = await put("a".repeat(length), STORY);
+      expect(res.status, String(length)).toBe(422);
+      expect((await res.json()).errors).toEqual([{ field: "slug", message: `is ${length} characters long; the limit is 128` }]);
+    }
+  });
+
+  it("JSON nested 100,000 deep (once a stack overflow in the YAML dump: 500)", async () => {
+    const { put, dir } = await setup();
+    const deep = `${"[".repeat(100_000)}${"]".repeat(100_000)}`;
+    const res = await put("deep", `{"title":"t","published":"2022-06-29","categories":${deep},"body":"b"}`);
+    expect(res.status).toBe(422);
+    expect((await res.json()).errors).toEqual([{ field: "categories[0][0][0][0]", message: "nests lists or mappings deeper than 4 levels" }]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("one rule for lone surrogates and control characters: removed from every field and the body (the body once kept U+FFFD)", async () => {
+    const { put, app, dir } = await setup();
+    const hostile = "A\uD800B\u0007C\uDFFFD\uFFFE";
+    const res = await put("surrogates", { ...STORY, title: `Title ${hostile}`, summary: hostile, authors: [{ name: `Kim ${hostile}` }], categories: [hostile], body: `Body ${hostile}` });
+    expect(res.status).toBe(201);
+    const stored = readFileSync(join(dir, "surrogates.md"), "utf8");
+    expect(stored).not.toMatch(/[\uFFFD\u0007]|\\u|\\x/);
+    const item = JSON.parse(await (await app.request("/feed.json")).text()).items[0];
+    expect([item.title, item.summary, item.authors[0].name, item.tags[0]]).toEqual(["Title ABCD", "ABCD", "Kim ABCD", "ABCD"]);
+    expect(item.content_html).toBe("<p>Body ABCD</p>");
+  });
+
+  it.each([
+    ["0022-06-29", "is in the year 22: years must be 1900–9999"],
+    ["1899-12-31T23:59:59Z", "is in the year 1899: years must be 1900–9999"],
+    ["1900-01-01T00:30:00+01:00", "is in the year 1899 in UTC: years must be 1900–9999"],
+    ["9999-12-31T23:59:59-23:59", "is in the year 10000 in UTC: years must be 1900–9999"],
+    ["9999-12-31T20:00:00Z", "is in the year 10000 in the site's time zone (Asia/Tokyo): years must be 1900–9999"],
+  ])("published %s: 422 (0022 was read as 1922; 10000 made a +010000 tag: id)", async (date, message) => {
+    const { put } = await setup();
+    const res = await put("dated", { ...STORY, published: date });
+    expect(res.status).toBe(422);
+    expect((await res.json()).errors).toEqual([{ field: "published", message: `"${date}" ${message}` }]);
+  });
+
+  it("what is validated is the stored bytes: a body under the limit whose YAML doubles every ' is 422, and nothing is stored", async () => {
+    const { put, dir } = await setup(2 * 1024 * 1024);
+    // 600,000 quotes: 600 KB of JSON, 1.2 MB of YAML ('' for each ').
+    const res = await put("quotes", { ...STORY, summary: "'".repeat(600_000) });
+    expect(res.status).toBe(422);
+    const { errors } = await res.json();
+    expect(errors).toEqual([{ field: "(record)", message: expect.stringMatching(/^would be 12\d{5} bytes as stored \(front matter and body\); the limit is 1048576$/) }]);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("413 over the body limit is JSON, like every other answer of the API", async () => {
+    const { put } = await setup(1000);
+    const res = await put("big", { ...STORY, body: "x".repeat(2000) });
+    expect(res.status).toBe(413);
+    expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    expect(await res.json()).toEqual({ error: "Content Too Large: the limit is 1000 bytes" });
+  });
+});
+
+describe("publish API: text/markdown and reading back", () => {
+  const auth = { Authorization: `Bearer ${TOKEN}` };
+  const FILE = "---\ntitle: From a file\npublished: 2022-07-01T09:00:00+09:00\ncategories: [Energy]\n---\n\nWritten in an editor.\n";
+
+  it("PUT text/markdown stores the record file itself; GET gives back exactly those bytes", async () => {
+    const { app, dir } = await setup();
+    const res = await app.request("/api/items/from-file", { method: "PUT", headers: { ...auth, "Content-Type": "text/markdown; charset=utf-8" }, body: FILE });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({ slug: "from-file", url: "https://news.example/items/from-file", id: "tag:news.example,2022-07-01:from-file" });
+    expect(readFileSync(join(dir, "from-file.md"), "utf8")).toBe(FILE);
+    const got = await app.request("/api/items/from-file", { headers: auth });
+    expect(got.status).toBe(200);
+    expect(got.headers.get("content-type")).toBe("text/markdown; charset=utf-8");
+    expect(got.headers.get("cache-control")).toBe("no-store");
+    expect(got.headers.get("etag")).toMatch(/^"[A-Za-z0-9+/]{43}"$/);
+    expect(await got.text()).toBe(FILE);
+    expect((await app.request("/api/items/from-file", { method: "HEAD", headers: auth })).status).toBe(200);
+  });
+
+  it("a JSON PUT is read back as the record file it became", async () => {
+    const { app, put, dir } = await setup();
+    await put("cabinet", STORY);
+    const got = await app.request("/api/items/cabinet", { headers: auth });
+    expect(await got.text()).toBe(readFileSync(join(dir, "cabinet.md"), "utf8"));
+  });
+
+  it("a text/markdown record with errors: 422 listing them; another type: 415; another charset: 415", async () => {
+    const { app, dir } = await setup();
+    const bad = await app.request("/api/items/bad", { method: "PUT", headers: { ...auth, "Content-Type": "text/markdown" }, body: "---\ntitle: x\ncolour: red\n---\nbody\n" });
+    expect(bad.status).toBe(422);
+    expect((await bad.json()).errors.map((e: { field: string }) => e.field).sort()).toEqual(["colour", "published"]);
+    const form = await app.request("/api/items/x", { method: "PUT", headers: { ...auth, "Content-Type": "application/x-www-form-urlencoded" }, body: "a=b" });
+    expect(form.status).toBe(415);
+    expect((await form.json()).error).toMatch(/application\/json .* or text\/markdown/);
+    const latin1 = await app.request("/api/items/x", { method: "PUT", headers: { ...auth, "Content-Type": "text/markdown; charset=iso-8859-1" }, body: FILE });
+    expect(latin1.status).toBe(415);
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
+  it("GET of a record that does not exist, or of no slug: 404 in JSON; the token is required", async () => {
+    const { app } = await setup();
+    for (const path of ["/api/items/nothing", `/api/items/${"a".repeat(129)}`, "/api/items/Bad_Slug"]) {
+      const res = await app.request(path, { headers: auth });
+      expect(res.status, path).toBe(404);
+      expect(await res.json()).toEqual({ error: "no such record" });
+    }
+    expect((await app.request("/api/items/x")).status).toBe(401);
+    expect((await app.request("/api/items")).status).toBe(401);
+  });
+
+  it("GET /api/items: every record in name order, a page at a time, with the next page's URL", async () => {
+    const { app, put } = await setup();
+    const slugs = Array.from({ length: 7 }, (_, i) => `story-${i}`);
+    for (const slug of [...slugs].reverse()) expect((await put(slug, STORY)).status).toBe(201);
+    const seen: string[] = [];
+    let url: string | null = "https://news.example/api/items?limit=3";
+    let pages = 0;
+    while (url) {
+      const res = await app.request(url.replace("https://news.example", ""), { headers: auth });
+      expect(res.status).toBe(200);
+      const page: { items: { slug: string; href: string }[]; next: string | null } = await res.json();
+      for (const item of page.items) expect(item.href).toBe(`https://news.example/api/items/${item.slug}`);
+      seen.push(...page.items.map((i) => i.slug));
+      expect(res.headers.get("link")).toBe(page.next ? `<${page.next}>; rel="next"` : null);
+      url = page.next;
+      pages++;
+    }
+    expect(seen).toEqual(slugs);
+    expect(pages).toBe(3);
+    // The default page holds them all; a deleted record is gone from the list.
+    await app.request("/api/items/story-3", { method: "DELETE", headers: auth });
+    const all = await (await app.request("/api/items", { headers: auth })).json();
+    expect(all).toEqual({ items: slugs.filter((s) => s !== "story-3").map((slug) => ({ slug, href: `https://news.example/api/items/${slug}` })), next: null });
+  });
+
+  it("GET /api/items with a bad limit or cursor: 400 saying so; other methods: 405", async () => {
+    const { app } = await setup();
+    for (const query of ["limit=0", "limit=1001", "limit=x", "limit=-1", "after=Not_A_Slug"]) {
+      const res = await app.request(`/api/items?${query}`, { headers: auth });
+      expect(res.status, query).toBe(400);
+      expect((await res.json()).error).toMatch(/limit|after/);
+    }
+    const post = await app.request("/api/items", { method: "POST", headers: auth });
+    expect(post.status).toBe(405);
+    expect(post.headers.get("allow")).toBe("GET, HEAD");
   });
 });

@@ -31,6 +31,13 @@ const BAD: [string, string | Buffer, RegExp][] = [
   ["bad-enclosure.md", record({ title: "E", published: "2022-06-29", enclosures: [{ url: "javascript:x", type: "audio/mpeg" }] }), /bad-enclosure\.md:4: enclosures\[0\]\.url: "javascript:x" is not an http\(s\) URL/],
   ["no-body.md", "---\ntitle: t\npublished: 2022-06-29\n---\n\n", /no-body\.md:5: body: is empty/],
   ["Bad_Name.md", good("x", "Bad name"), /Bad_Name\.md: slug: "Bad_Name" must be lower-case/],
+  // A 40,000-character field name once stopped the server: the line finder built a RegExp of it that V8 refuses.
+  ["long-key.md", `---\ntitle: t\npublished: 2022-06-29\n${"k".repeat(40_000)}: 1\n---\nbody\n`, /long-key\.md:4: k{24}…: field name is 40000 characters long; the limit is 64/],
+  [`${"a".repeat(200)}.md`, good("a", "Long slug"), /a{200}\.md: slug: is 200 characters long; the limit is 128/],
+  ["year-0022.md", record({ title: "Year 22", published: "0022-06-29" }), /year-0022\.md:3: published: "0022-06-29" is in the year 22: years must be 1900–9999/],
+  ["year-10000.md", record({ title: "Year 10000", published: "9999-12-31T23:59:59-23:59" }), /year-10000\.md:3: published: .* is in the year 10000 in UTC/],
+  ["many-categories.md", record({ title: "Many", published: "2022-06-29", categories: Array.from({ length: 20_000 }, (_, i) => `C${i}`) }), /many-categories\.md:4: categories: has 20000 entries; the limit is 100/],
+  ["deep-yaml.md", `---\ntitle: t\npublished: 2022-06-29\nc: ${"[".repeat(300_000)}\n---\nbody\n`, /deep-yaml\.md: front matter: is not valid YAML: nested too deeply/],
 ];
 
 let server: RunningServer;

@@ -56,3 +56,45 @@ describe("publish API on the Worker", () => {
     expect(atom).toMatch(/<at:deleted-entry ref="tag:wirefeed\.example,2022-07-02:scoop" when="\d{4}-\d\d-\d\dT[^"]+"\/>/);
   });
 });
+
+describe("publish API on the Worker: limits, text/markdown, reading back", () => {
+  const put = (slug: string, body: string, type = "application/json") =>
+    call(`/api/items/${slug}`, { method: "PUT", headers: { ...auth, "Content-Type": type }, body });
+
+  it("413 is JSON; a body whose YAML outgrows 1 MiB is 422 and nothing is stored", async () => {
+    const big = await put("big", JSON.stringify({ ...STORY, body: "x".repeat(1_100_000) }));
+    expect([big.status, big.headers.get("content-type")]).toEqual([413, "application/json; charset=utf-8"]);
+    expect(await big.json()).toEqual({ error: "Content Too Large: the limit is 1048576 bytes" });
+    const quotes = await put("quotes", JSON.stringify({ ...STORY, summary: "'".repeat(600_000) }));
+    expect(quotes.status).toBe(422);
+    expect(((await quotes.json()) as { errors: { field: string }[] }).errors.map((e) => e.field)).toEqual(["(record)"]);
+    expect((await call("/api/items/quotes", { headers: auth })).status).toBe(404);
+  });
+
+  it("long slugs, deep JSON, long field names, years outside 1900–9999: 422 naming the field", async () => {
+    const fields = async (res: Response) => ((await res.json()) as { errors: { field: string }[] }).errors.map((e) => e.field);
+    const slug = await put("a".repeat(235), JSON.stringify(STORY));
+    expect([slug.status, await fields(slug)]).toEqual([422, ["slug"]]);
+    const deep = await put("deep", `{"title":"t","published":"2022-06-29","body":"b","authors":${"[".repeat(100_000)}${"]".repeat(100_000)}}`);
+    expect([deep.status, await fields(deep)]).toEqual([422, ["authors[0][0][0][0]"]]);
+    const key = await put("key", JSON.stringify({ ...STORY, ["k".repeat(40_000)]: 1 }));
+    expect([key.status, await fields(key)]).toEqual([422, [`${"k".repeat(24)}…`]]);
+    const year = await put("year", JSON.stringify({ ...STORY, published: "9999-12-31T23:59:59-23:59" }));
+    expect([year.status, await fields(year)]).toEqual([422, ["published"]]);
+  });
+
+  it("PUT text/markdown; GET gives the stored bytes; GET /api/items pages through every record", async () => {
+    const file = "---\ntitle: Edge file\npublished: 2022-07-03T08:00:00+09:00\n---\n\nFrom an editor.\n";
+    expect((await put("edge-file", file, "text/markdown")).status).toBe(201);
+    expect(await (await call("/items/edge-file")).text()).toContain("Edge file");
+    const got = await call("/api/items/edge-file", { headers: auth });
+    expect([got.status, got.headers.get("content-type"), await got.text()]).toEqual([200, "text/markdown; charset=utf-8", file]);
+    expect((await put("scoop", JSON.stringify(STORY))).status).toBe(201);
+    const first = (await (await call("/api/items?limit=1", { headers: auth })).json()) as { items: { slug: string }[]; next: string };
+    expect(first.items.map((i) => i.slug)).toEqual(["edge-file"]);
+    expect(first.next).toBe("https://wire.example/api/items?after=edge-file&limit=1");
+    const second = (await (await call(new URL(first.next).pathname + new URL(first.next).search, { headers: auth })).json()) as { items: { slug: string }[]; next: string | null };
+    expect(second).toEqual({ items: [{ slug: "scoop", href: "https://wire.example/api/items/scoop" }], next: null });
+    expect((await call("/api/items")).status).toBe(401);
+  });
+});
