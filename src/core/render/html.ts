@@ -1,5 +1,6 @@
 import type { Article } from "../article.js";
 import type { SiteConfig } from "../config.js";
+import { withCredit } from "../credit.js";
 import { zoneOffsetMinutes } from "../dates.js";
 import { feedLinksOf, type DirectoryEntry, type FeedLink } from "../feed-directory.js";
 import { scopePath, SITE_SCOPE, type Scope } from "../scopes.js";
@@ -78,20 +79,11 @@ function byline(article: Article): string {
   return article.authors.map((a) => escapeHtml(a.name)).join(", ");
 }
 
-/** Wire style: the dateline opens the first paragraph ("TOKYO (KUNA) — Japanese Prime Minister…"). */
-function withDateline(html: string, dateline: string): string {
-  if (!dateline) return html;
-  return html.startsWith("<p>") ? `<p>${dateline}${html.slice(3)}` : `<p>${dateline}</p>\n${html}`;
-}
-
 function scopeLink(site: SiteConfig, kind: "category" | "author", name: string): string {
   return `<a href="${escapeHtml(new URL(scopePath(kind, slugify(name)), site.baseUrl).href)}">${escapeHtml(name)}</a>`;
 }
 
 export function renderArticlePage(site: SiteConfig, article: Article): string {
-  const dateline = article.dateline
-    ? `<strong class="dateline">${escapeHtml(article.dateline)}${article.source ? ` (${escapeHtml(article.source)})` : ""} —</strong> `
-    : "";
   const categories = article.categories.length
     ? `<ul class="categories">${article.categories.map((c) => `<li>${scopeLink(site, "category", c)}</li>`).join("")}</ul>\n`
     : "";
@@ -101,7 +93,7 @@ export function renderArticlePage(site: SiteConfig, article: Article): string {
   const main = `<article lang="${escapeHtml(article.language)}" dir="${dir(article.language)}">
 <h1>${escapeHtml(article.title)}</h1>
 <p class="meta">By ${article.authors.map((a) => scopeLink(site, "author", a.name)).join(", ")} · Published ${time(article.published, site)}${article.updated ? ` · Updated ${time(article.updated, site)}` : ""}</p>
-${categories}${image}${withDateline(renderBody(article).html, dateline)}
+${categories}${image}${withCredit(renderBody(article).html, article)}
 ${article.desk ? `<p class="desk">(end) ${escapeHtml(article.desk)}</p>\n` : ""}</article>`;
   return page(site, {
     title: `${article.title} — ${site.title}`,
