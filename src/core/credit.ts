@@ -18,5 +18,6 @@ export function withCredit(html: string, article: Pick<Article, "dateline" | "so
   const credit = creditText(article);
   if (!credit) return html;
   const strong = `<strong class="dateline">${escapeHtml(credit)}</strong> `;
-  return html.startsWith("<p>") ? `<p>${strong}${html.slice(3)}` : `<p>${strong}</p>\n${html}`;
+  if (html.startsWith("<p>")) return `<p>${strong}${html.slice(3)}`;
+  return html ? `<p>${strong}</p>\n${html}` : `<p>${strong}</p>`;
 }
