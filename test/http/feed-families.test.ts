@@ -195,42 +195,47 @@ describe("RFC 5005 archives", () => {
     expect(new Set(seen)).toEqual(new Set(Array.from({ length: 7 }, (_, i) => `Article ${i + 1}`)));
   });
 
-  it("archive pages: fh:archive, current and prev-archive links, a year's immutable caching", async () => {
+  it("archive pages: fh:archive, current and prev-archive links, a day's caching (never immutable)", async () => {
+    // Seven articles a day apart, two per page: 2022 and January split into days; 7 January is still open.
     const paged = appOf(dailyCatalog(7));
-    const res = await paged.request("/archive/2/rss.xml");
-    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const res = await paged.request("/archive/2022-01-04/rss.xml");
+    expect(res.headers.get("cache-control")).toBe("public, max-age=86400");
     const xml = await res.text();
-    expect(checkRss(xml, "https://news.example/archive/2/rss.xml", Date.parse("2026-01-01"))).toEqual([]);
+    expect(checkRss(xml, "https://news.example/archive/2022-01-04/rss.xml", Date.parse("2026-01-01"))).toEqual([]);
     const channel = child(parseXml(xml), "channel");
     expect(children(channel, "fh:archive")).toHaveLength(1);
     const links = Object.fromEntries(children(channel, "atom:link").map((l) => [l.attrs.rel, l.attrs.href]));
     expect(links).toEqual({
-      self: "https://news.example/archive/2/rss.xml",
+      self: "https://news.example/archive/2022-01-04/rss.xml",
       current: "https://news.example/rss.xml",
-      "prev-archive": "https://news.example/archive/1/rss.xml",
+      "prev-archive": "https://news.example/archive/2022-01-03/rss.xml",
     });
-    expect(children(channel, "item").map((i) => child(i, "title").text)).toEqual(["Article 4", "Article 3"]);
-    expect((await paged.request("/archive/4/rss.xml")).status).toBe(404);
-    expect((await paged.request("/archive/0/rss.xml")).status).toBe(404);
+    expect(children(channel, "item").map((i) => child(i, "title").text)).toEqual(["Article 4"]);
+    // The open period, periods to come, old numbered pages and non-canonical keys are not archive documents.
+    for (const key of ["2022-01-07", "2022-01-08", "2022-01", "2022", "3", "2022-01-32", "2022-1-04", "2021-12-31", "2022-01-04T00"]) {
+      expect((await paged.request(`/archive/${key}/rss.xml`)).status, key).toBe(404);
+    }
   });
 
   it("adding an article never changes a closed archive page", async () => {
     const before = appOf(dailyCatalog(7));
     const after = appOf(dailyCatalog(8));
-    for (const page of [1, 2, 3]) {
+    for (let day = 1; day <= 6; day++) {
       for (const file of ["rss.xml", "atom.xml", "feed.json"]) {
-        const a = await before.request(`/archive/${page}/${file}`);
-        const b = await after.request(`/archive/${page}/${file}`);
-        expect(b.headers.get("etag"), `${page}/${file}`).toBe(a.headers.get("etag"));
+        const path = `/archive/2022-01-0${day}/${file}`;
+        const a = await before.request(path);
+        const b = await after.request(path);
+        expect(a.status, path).toBe(200);
+        expect(b.headers.get("etag"), path).toBe(a.headers.get("etag"));
       }
     }
-    expect((await after.request("/archive/4/atom.xml")).status).toBe(200);
+    expect((await after.request("/archive/2022-01-07/atom.xml")).status).toBe(200);
   });
 
   it("JSON Feed pages with next_url; a small store is fh:complete", async () => {
     const paged = appOf(dailyCatalog(7));
     const json = await (await paged.request("/feed.json")).json();
-    expect(json.next_url).toBe("https://news.example/archive/3/feed.json");
+    expect(json.next_url).toBe("https://news.example/archive/2022-01-06/feed.json");
     const small = await (await appOf(dailyCatalog(3)).request("/atom.xml")).text();
     expect(children(parseXml(small), "fh:complete")).toHaveLength(1);
     expect(children(parseXml(small), "link").some((l) => l.attrs.rel === "prev-archive")).toBe(false);
