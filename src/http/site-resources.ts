@@ -16,7 +16,7 @@ import { renderAtom } from "../core/render/atom.js";
 import { feedXsl } from "../core/render/feed-xsl.js";
 import { renderArticlePage, renderFeedsPage, renderListPage, STYLESHEET } from "../core/render/html.js";
 import { renderJson } from "../core/render/json.js";
-import { renderOpml } from "../core/render/opml.js";
+import { opmlFile, renderOpml } from "../core/render/opml.js";
 import { renderRss } from "../core/render/rss.js";
 import { SLUG } from "../core/record.js";
 import { inScope, kindOfSegment, scopesOf, SITE_SCOPE, type Scope, type ScopeKind } from "../core/scopes.js";
@@ -228,16 +228,22 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
     case "feed.xsl":
       return rest.length ? undefined : { key: "feed.xsl", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.xsl, body: feedXsl(site) }) };
     case "feeds.opml":
+    case "feeds.rss.opml":
+    case "feeds.atom.opml":
+    case "feeds.json.opml": {
       if (rest.length) return undefined;
+      // The main list has one format; each format also has a list of its own.
+      const format = FEED_FORMATS.find((f) => opmlFile(f) === first);
       return {
-        key: "feeds.opml",
+        key: first,
         cors: true,
         render: async () => ({
           contentType: MEDIA_TYPES.opml,
-          body: renderOpml(site, feedDirectory(site, catalog.entries), newestChange(catalog.entries)),
+          body: renderOpml(site, feedDirectory(site, catalog.entries), newestChange(catalog.entries), format),
           lastModified: newestChange(catalog.entries),
         }),
       };
+    }
     case "feeds":
       if (rest.length) return undefined;
       return {
@@ -262,7 +268,7 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
 
 /** Every URL path the site serves (for static export and link checks), site-relative with a leading "/". */
 export function listPaths(site: SiteConfig, catalog: Catalog): string[] {
-  const paths = ["/", "/style.css", "/feed.xsl", "/feeds", "/feeds.opml"];
+  const paths = ["/", "/style.css", "/feed.xsl", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
   const scopes: { scope: Scope; entries: readonly ArticleMeta[] }[] = [{ scope: SITE_SCOPE, entries: catalog.entries }];
   for (const kind of ["category", "author", "language"] as const) {
     for (const scope of scopesOf(catalog.entries, kind)) scopes.push({ scope, entries: scoped(catalog, kind, scope.slug)!.entries });

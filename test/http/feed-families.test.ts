@@ -243,15 +243,45 @@ describe("RFC 5005 archives", () => {
 });
 
 describe("OPML and the feeds page", () => {
-  it("/feeds.opml lists every feed, each of which is served", async () => {
+  it("/feeds.opml lists each scope once, as its Atom feed, each of which is served", async () => {
     const text = await (await get("/feeds.opml")).text();
     xmllint(text);
     const opml = parseOpml(text);
     expect(opml.head?.title).toBe("Test Wire: all feeds");
-    const urls = opml.body!.outlines!.flatMap((g) => g.outlines!.map((o) => o.xmlUrl!));
-    // site + 5 categories + 3 authors + 2 languages, in three formats
-    expect(urls).toHaveLength((1 + 5 + 3 + 2) * 3);
-    for (const url of urls) expect((await get(url.replace("https://news.example", ""))).status, url).toBe(200);
+    const outlines = opml.body!.outlines!;
+    // site + 5 categories + 3 authors + 2 languages: one outline each, no groups.
+    expect(outlines).toHaveLength(1 + 5 + 3 + 2);
+    expect(new Set(outlines.map((o) => o.title)).size).toBe(outlines.length);
+    for (const o of outlines) {
+      expect(o.outlines ?? []).toEqual([]);
+      expect(o.xmlUrl).toMatch(/\/atom\.xml$/);
+      expect((await get(o.xmlUrl!.replace("https://news.example", ""))).status, o.xmlUrl).toBe(200);
+    }
+  });
+
+  it.each([
+    ["rss", "rss.xml", "RSS 2.0"],
+    ["atom", "atom.xml", "Atom 1.0"],
+    ["json", "feed.json", "JSON Feed 1.1"],
+  ])("/feeds.%s.opml lists each scope once in that format", async (format, file, label) => {
+    const res = await get(`/feeds.${format}.opml`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/x-opml; charset=utf-8");
+    const text = await res.text();
+    xmllint(text);
+    const opml = parseOpml(text);
+    expect(opml.head?.title).toBe(`Test Wire: all feeds (${label})`);
+    const urls = opml.body!.outlines!.map((o) => o.xmlUrl!);
+    expect(urls).toHaveLength(1 + 5 + 3 + 2);
+    for (const url of urls) {
+      expect(url.endsWith(`/${file}`), url).toBe(true);
+      expect((await get(url.replace("https://news.example", ""))).status, url).toBe(200);
+    }
+  });
+
+  it("/feeds links the main OPML and each per-format OPML", async () => {
+    const html = await (await get("/feeds")).text();
+    for (const file of ["feeds.opml", "feeds.rss.opml", "feeds.atom.opml", "feeds.json.opml"]) expect(html).toContain(`href="https://news.example/${file}"`);
   });
 
   it("/feeds shows every feed URL to copy", async () => {

@@ -4,7 +4,8 @@
  * in every format, several authors, stable feed ids, and no internal 404.
  */
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -142,3 +143,43 @@ describe("internal links of the bundled site (item 7)", () => {
     expect(seen).toContain("/items/seoul-cyber-drill-nato");
   });
 });
+
+/** Whether a program is on PATH (CI installs newsboat: .ci/run). */
+function onPath(program: string): boolean {
+  try {
+    execFileSync("sh", ["-c", `command -v ${program}`], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe("OPML import into a real reader (item 5)", () => {
+  it.skipIf(!onPath("newsboat"))("newsboat -i of each OPML gives exactly one subscription per scope", async () => {
+    const scopes = parseOpmlScopes(await text(server, "/feeds.opml"));
+    // The bundled site: the site, 8 categories, 6 authors, 2 languages.
+    expect(scopes).toBe(17);
+    for (const [file, ending] of [["feeds.opml", "/atom.xml"], ["feeds.rss.opml", "/rss.xml"], ["feeds.atom.opml", "/atom.xml"], ["feeds.json.opml", "/feed.json"]] as const) {
+      const home = mkdtempSync(join(tmpdir(), "wirefeed-newsboat-"));
+      try {
+        writeFileSync(join(home, "list.opml"), await text(server, `/${file}`));
+        for (const f of ["config", "urls"]) writeFileSync(join(home, f), "");
+        execFileSync("newsboat", ["-C", join(home, "config"), "-u", join(home, "urls"), "-c", join(home, "cache.db"), "-i", join(home, "list.opml")], {
+          env: { ...process.env, HOME: home, XDG_CONFIG_HOME: home, XDG_DATA_HOME: home },
+          stdio: ["ignore", "pipe", "pipe"],
+          timeout: 30_000,
+        });
+        const urls = readFileSync(join(home, "urls"), "utf8").split("\n").filter((l) => l.trim() !== "").map((l) => l.split(" ")[0]!);
+        expect(urls, file).toHaveLength(scopes);
+        expect(new Set(urls).size, file).toBe(scopes);
+        for (const url of urls) expect(url.endsWith(ending), `${file}: ${url}`).toBe(true);
+      } finally {
+        rmSync(home, { recursive: true, force: true });
+      }
+    }
+  });
+});
+
+function parseOpmlScopes(opml: string): number {
+  return [...opml.matchAll(/<outline [^>]*xmlUrl=/g)].length;
+}

@@ -3,6 +3,8 @@ import type { SiteConfig } from "../config.js";
 import { withCredit } from "../credit.js";
 import { zoneOffsetMinutes } from "../dates.js";
 import { feedLinksOf, type DirectoryEntry, type FeedLink } from "../feed-directory.js";
+import { FEED_FORMATS, type FeedFormat } from "../feed-model.js";
+import { OPML_MAIN_FORMAT, opmlFile } from "./opml.js";
 import { scopePath, SITE_SCOPE, type Scope } from "../scopes.js";
 import { slugify } from "../slug.js";
 import { renderBody, summaryOf } from "../markdown.js";
@@ -136,9 +138,10 @@ export function renderFeedsPage(site: SiteConfig, directory: readonly DirectoryE
 <ul class="feed-urls">${d.feeds.map((f) => `<li>${FORMAT_NAMES[f.format]}: <input readonly value="${escapeHtml(f.href)}" aria-label="${escapeHtml(f.label)}"></li>`).join("")}</ul></li>`,
     )
     .join("\n");
-  const opml = escapeHtml(new URL("feeds.opml", site.baseUrl).href);
+  const opmlUrl = (format?: FeedFormat) => escapeHtml(new URL(opmlFile(format), site.baseUrl).href);
+  const perFormat = FEED_FORMATS.map((f) => `<a href="${opmlUrl(f)}">${FORMAT_NAMES[f]}</a>`).join(", ");
   const main = `<h1>All feeds</h1>
-<p>Copy a feed's address into your feed reader, or import <a href="${opml}">the whole list as OPML</a>.</p>
+<p>Copy a feed's address into your feed reader, or import <a href="${opmlUrl()}">the whole list as OPML</a> (one ${FORMAT_NAMES[OPML_MAIN_FORMAT]} feed each); lists in one format: ${perFormat}.</p>
 <ol class="directory">
 ${rows}
 </ol>`;
