@@ -65,7 +65,7 @@ function endOf(p: Period): number {
   return startOf(p) + UNIT_MS[Math.min(p.level, SECOND)]!;
 }
 
-export function periodKey(p: Period): string {
+function periodKey(p: Period): string {
   const [y = 0, mo = 1, d = 1, h = 0, mi = 0, s = 0] = p.fields;
   const parts = [pad(y, 4), `-${pad(mo)}`, `-${pad(d)}`, `T${pad(h)}`, pad(mi), pad(s)];
   return parts.slice(0, Math.min(p.level, SECOND) + 1).join("") + (p.level === PART ? `-p${p.part}` : "");
