@@ -119,6 +119,14 @@ describe("archive documents by calendar period", () => {
     expect(afterMar.titles).toHaveLength(before.titles.length - 2);
   });
 
+  it("correcting an older article changes only the document of its period", async () => {
+    const before = await snapshot();
+    // a20: 21 January, corrected in June.
+    const corrected = { title: "Article 20 (corrected)", published: publishedOf(20).toISOString(), updated: "2022-06-30T00:00:00Z", body: "Corrected." };
+    expect(await api("PUT", "a20", corrected)).toBe(200);
+    expect(changed(before, await snapshot())).toEqual(["2022-01-21"]);
+  });
+
   it("a back-dated publish changes only the document of its period", async () => {
     const before = await snapshot();
     expect(await api("PUT", "late-january", { title: "Late January", published: "2022-01-20T15:00:00Z", body: "Filed late." })).toBe(201);
