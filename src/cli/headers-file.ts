@@ -1,3 +1,4 @@
+import { looksLikeArchiveKey } from "../core/archive.js";
 import { kindOfSegment } from "../core/scopes.js";
 
 /** A file's URL path and the response headers a static host must send for it, as the server does. */
@@ -34,7 +35,7 @@ function shapeOf(path: string): { pattern: string; template: (value: string) => 
     swaps.push([`/${segments[1]}/${segments[2]}/`, `/${segments[1]}/:slug/`]);
   }
   const archive = segments.length - 3;
-  if (archive >= 1 && segments[archive] === "archive" && /^[1-9][0-9]*$/.test(segments[archive + 1]!)) {
+  if (archive >= 1 && segments[archive] === "archive" && looksLikeArchiveKey(segments[archive + 1]!)) {
     swaps.push([`/archive/${segments[archive + 1]}/`, "/archive/:page/"]);
   }
   const template = (value: string) => swaps.reduce((v, [from, to]) => v.split(from).join(to), value);

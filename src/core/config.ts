@@ -16,6 +16,9 @@ export interface SiteConfig {
   baseUrl: string;
   /** Authority of the `tag:` ids (RFC 4151): fixed, so ids survive a change of host or scheme. */
   idDomain: string;
+  /** Date part of the feeds' own `tag:` ids (RFC 4151: a day `idDomain` was yours), "YYYY", "YYYY-MM" or "YYYY-MM-DD". */
+  idDate: string;
+  /** `url`, when given, is absolute: a relative one in the file is resolved against `baseUrl` (so SITE_URL moves it too). */
   author: Person;
   language: string;
   timeZone: string;
@@ -53,6 +56,7 @@ const KNOWN_KEYS = new Set([
   "description",
   "baseUrl",
   "idDomain",
+  "idDate",
   "author",
   "language",
   "timeZone",
@@ -98,6 +102,28 @@ export function normaliseBaseUrl(value: string, source: string, field: string): 
   if (url.search || url.hash) throw new ConfigError(source, field, `"${value}" must not have a query or fragment`);
   if (!url.pathname.endsWith("/")) url.pathname += "/";
   return url.href;
+}
+
+/** Used when the config names no `idDate`: any fixed date keeps the ids stable; a true one is better. */
+const DEFAULT_ID_DATE = "2000";
+
+function isTagDate(value: string): boolean {
+  const m = /^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$/.exec(value);
+  if (!m) return false;
+  const [, y, mo = "01", d = "01"] = m;
+  const date = new Date(`${y}-${mo}-${d}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(`${y}-${mo}-${d}`);
+}
+
+/** An http(s) URL, relative ones taken against the site's base URL. */
+function resolveAgainst(value: string, baseUrl: string, source: string): string {
+  try {
+    const url = new URL(value, baseUrl);
+    if (url.protocol === "http:" || url.protocol === "https:") return url.href;
+  } catch {
+    // reported below
+  }
+  throw new ConfigError(source, "author.url", `"${value}" is not an http(s) URL`);
 }
 
 function normaliseHubUrl(value: string, source: string): string {
@@ -151,7 +177,14 @@ export function parseSiteConfig(raw: unknown, source: string, baseUrlOverride?: 
   if (!isLanguageTag(language)) throw new ConfigError(source, "language", `"${language}" is not a BCP 47 tag`);
   const timeZone = typeof obj.timeZone === "string" ? obj.timeZone : "UTC";
   if (!isValidTimeZone(timeZone)) throw new ConfigError(source, "timeZone", `"${timeZone}" is not an IANA time zone`);
-  const { name, email, url } = author as Person;
+  const { name, email, url: rawUrl } = author as Person;
+  let url: string | undefined;
+  if (rawUrl !== undefined) {
+    if (typeof rawUrl !== "string") throw new ConfigError(source, "author.url", "must be a URL (absolute, or relative to baseUrl)");
+    url = resolveAgainst(rawUrl, baseUrl, source);
+  }
+  const idDate = obj.idDate ?? DEFAULT_ID_DATE;
+  if (typeof idDate !== "string" || !isTagDate(idDate)) throw new ConfigError(source, "idDate", `must be a date "YYYY", "YYYY-MM" or "YYYY-MM-DD"`);
   const feedSize = positiveInt(obj, "feedSize", source, 50);
   const maxLimit = positiveInt(obj, "maxLimit", source, Math.max(200, feedSize));
   if (maxLimit < feedSize) throw new ConfigError(source, "maxLimit", `must be at least feedSize (${feedSize})`);
@@ -171,6 +204,7 @@ export function parseSiteConfig(raw: unknown, source: string, baseUrlOverride?: 
     description: requireString(obj, "description", source),
     baseUrl,
     idDomain: idDomain.toLowerCase(),
+    idDate,
     author: { name, ...(email ? { email } : {}), ...(url ? { url } : {}) },
     language,
     timeZone,

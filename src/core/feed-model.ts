@@ -107,11 +107,22 @@ export interface FeedModelOptions {
   deleted?: Tombstone[];
 }
 
+/**
+ * The stable id of a feed document (Atom's feed <id>): a `tag:` URI like the
+ * entries', so it survives a change of host or scheme. `path` is the
+ * document's path under the site ("", "categories/security/", "…archive/2022/").
+ */
+export function feedTagId(site: SiteConfig, path: string): string {
+  // Percent-encoded as in the URL, so a non-ASCII category gives a valid URI.
+  const encoded = new URL(path, "http://feed.invalid/").pathname;
+  return `tag:${site.idDomain},${site.idDate}:feed${encoded}`;
+}
+
 /** A feed of `articles` (newest first, already selected) for a scope. */
 export function feedModel(site: SiteConfig, scope: Scope, articles: Article[], options: FeedModelOptions = {}): FeedModel {
   const homeUrl = new URL(scope.path, site.baseUrl).href;
   return {
-    id: homeUrl,
+    id: feedTagId(site, scope.path + (options.documentPath ?? "")),
     title: scopeTitle(site, scope),
     description: scopeDescription(site, scope),
     language: scope.kind === "language" ? scope.label : site.language,

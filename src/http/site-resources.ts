@@ -1,5 +1,5 @@
 import { lastChange, type Article, type ArticleMeta } from "../core/article.js";
-import { archiveEntries, archiveHistory, closedPageCount, subscriptionHistory } from "../core/archive.js";
+import { archiveHistory, archiveOf, archivePath, subscriptionHistory } from "../core/archive.js";
 import type { Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { feedDirectory, feedLinksOf } from "../core/feed-directory.js";
@@ -16,7 +16,7 @@ import { renderAtom } from "../core/render/atom.js";
 import { feedXsl } from "../core/render/feed-xsl.js";
 import { renderArticlePage, renderFeedsPage, renderListPage, STYLESHEET } from "../core/render/html.js";
 import { renderJson } from "../core/render/json.js";
-import { renderOpml } from "../core/render/opml.js";
+import { opmlFile, renderOpml } from "../core/render/opml.js";
 import { renderRss } from "../core/render/rss.js";
 import { SLUG } from "../core/record.js";
 import { inScope, kindOfSegment, scopesOf, SITE_SCOPE, type Scope, type ScopeKind } from "../core/scopes.js";
@@ -34,8 +34,12 @@ export const MEDIA_TYPES = {
 } as const;
 
 const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJson } as const;
-/** A closed archive page never changes when articles are added: cache it for a year. */
-const ARCHIVE_CACHE_CONTROL = "public, max-age=31536000, immutable";
+/**
+ * A closed archive document changes only when an article of its period is
+ * deleted, corrected or back-dated: never `immutable`, so a deletion reaches
+ * caches within a day (then a revalidation, mostly a 304).
+ */
+const ARCHIVE_CACHE_CONTROL = "public, max-age=86400";
 
 /** What the app needs to answer a path with 200. */
 export interface Resource {
@@ -119,7 +123,9 @@ function feedResource(
     const size = limit ?? site.feedSize;
     const shownEntries = newestEntries(site, entries, size);
     const tombstoneIds = scope.kind === "site" ? catalog.tombstones.slice(0, size).map((t) => `${t.id}@${t.when.getTime()}`).join(",") : "";
-    const deps = depsOf(`total=${entries.length}|gone=${tombstoneIds}`, shownEntries);
+    // The prev-archive link names the newest closed period: part of what the feed shows.
+    const latest = archiveOf(entries, site.archivePageSize).latestKey() ?? "";
+    const deps = depsOf(`total=${entries.length}|gone=${tombstoneIds}|archive=${latest}`, shownEntries);
     return {
       key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
       ...(deps ? { deps } : {}),
@@ -128,7 +134,7 @@ function feedResource(
       ...(site.websubHub ? { link: websubLink(site.websubHub, new URL(scope.path + FEED_FILES[format], site.baseUrl).href) } : {}),
       render: async () => {
         const shown = shownEntries;
-        const history = subscriptionHistory(site, scope, entries.length, shown.length);
+        const history = subscriptionHistory(site, scope, archiveOf(entries, site.archivePageSize), entries.length, shown.length);
         // Withdrawals are announced in the site's own subscription feed (a tombstone keeps no categories).
         const deleted = scope.kind === "site" ? catalog.tombstones.slice(0, size) : [];
         const model = feedModel(site, scope, await loadAll(catalog, shown), { history, deleted });
@@ -136,23 +142,22 @@ function feedResource(
       },
     };
   }
-  // archive/<page>/<file>
-  const page = rest.length === 2 && rest[0] === "archive" && /^[1-9][0-9]{0,8}$/.test(rest[1]!) ? Number(rest[1]) : 0;
-  const closed = closedPageCount(entries.length, site.archivePageSize);
-  if (page < 1 || page > closed) return undefined;
-  const archived = archiveEntries(entries, site.archivePageSize, page);
-  const archiveDeps = depsOf(`page=${page}`, archived);
+  // archive/<period>/<file>
+  const doc = rest.length === 2 && rest[0] === "archive" ? archiveOf(entries, site.archivePageSize).document(rest[1]!) : undefined;
+  if (!doc) return undefined;
+  const archiveDeps = depsOf(`archive=${doc.key}|split=${doc.split}|prev=${doc.prevKey ?? ""}`, doc.entries);
   return {
-    key: `${scope.path}archive/${page}/${FEED_FILES[format]}`,
+    key: `${scope.path}archive/${doc.key}/${FEED_FILES[format]}`,
     ...(archiveDeps ? { deps: archiveDeps } : {}),
     cors: true,
     browserXml: format !== "json",
     cacheControl: ARCHIVE_CACHE_CONTROL,
     render: async () => {
-      const shown = archived;
-      const history = archiveHistory(site, scope, page);
-      const model = feedModel(site, scope, await loadAll(catalog, shown), { documentPath: `archive/${page}/`, history });
-      return { contentType: type, body: RENDERERS[format](model), lastModified: model.updated };
+      const history = archiveHistory(site, scope, doc.prevKey);
+      const model = feedModel(site, scope, await loadAll(catalog, doc.entries), { documentPath: archivePath(doc.key), history });
+      // An empty document (a split period, or a period with no articles) dates from its period's start.
+      const dated = doc.entries.length ? model : { ...model, updated: doc.start };
+      return { contentType: type, body: RENDERERS[format](dated), lastModified: dated.updated };
     },
   };
 }
@@ -223,16 +228,22 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
     case "feed.xsl":
       return rest.length ? undefined : { key: "feed.xsl", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.xsl, body: feedXsl(site) }) };
     case "feeds.opml":
+    case "feeds.rss.opml":
+    case "feeds.atom.opml":
+    case "feeds.json.opml": {
       if (rest.length) return undefined;
+      // The main list has one format; each format also has a list of its own.
+      const format = FEED_FORMATS.find((f) => opmlFile(f) === first);
       return {
-        key: "feeds.opml",
+        key: first,
         cors: true,
         render: async () => ({
           contentType: MEDIA_TYPES.opml,
-          body: renderOpml(site, feedDirectory(site, catalog.entries), newestChange(catalog.entries)),
+          body: renderOpml(site, feedDirectory(site, catalog.entries), newestChange(catalog.entries), format),
           lastModified: newestChange(catalog.entries),
         }),
       };
+    }
     case "feeds":
       if (rest.length) return undefined;
       return {
@@ -257,16 +268,17 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
 
 /** Every URL path the site serves (for static export and link checks), site-relative with a leading "/". */
 export function listPaths(site: SiteConfig, catalog: Catalog): string[] {
-  const paths = ["/", "/style.css", "/feed.xsl", "/feeds", "/feeds.opml"];
-  const scopes: { scope: Scope; count: number }[] = [{ scope: SITE_SCOPE, count: catalog.entries.length }];
+  const paths = ["/", "/style.css", "/feed.xsl", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
+  const scopes: { scope: Scope; entries: readonly ArticleMeta[] }[] = [{ scope: SITE_SCOPE, entries: catalog.entries }];
   for (const kind of ["category", "author", "language"] as const) {
-    for (const scope of scopesOf(catalog.entries, kind)) scopes.push({ scope, count: scoped(catalog, kind, scope.slug)!.entries.length });
+    for (const scope of scopesOf(catalog.entries, kind)) scopes.push({ scope, entries: scoped(catalog, kind, scope.slug)!.entries });
   }
-  for (const { scope, count } of scopes) {
+  for (const { scope, entries } of scopes) {
     if (scope.kind !== "site") paths.push(`/${scope.path}`);
+    const archiveKeys = archiveOf(entries, site.archivePageSize).keys();
     for (const format of FEED_FORMATS) {
       paths.push(`/${scope.path}${FEED_FILES[format]}`);
-      for (let page = 1; page <= closedPageCount(count, site.archivePageSize); page++) paths.push(`/${scope.path}archive/${page}/${FEED_FILES[format]}`);
+      for (const key of archiveKeys) paths.push(`/${scope.path}${archivePath(key)}${FEED_FILES[format]}`);
     }
   }
   for (const entry of catalog.entries) paths.push(`/items/${entry.slug}`);

@@ -66,6 +66,8 @@ describe("feeds in a browser", () => {
     }
     expect(dom).toContain(`href="${server.base}/items/japan-pm-seeks-nato-partnership-upgrade"`);
     expect(dom).not.toContain("<channel>");
+    // Several authors read as one line in both views (RSS: one dc:creator; Atom: every <author>).
+    expect(dom).toContain("Kim Min-ji, Lee Sun-woo");
   });
 
   it("the screenshot shows a styled page with a block of text per item", async () => {

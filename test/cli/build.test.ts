@@ -79,13 +79,13 @@ describe("wirefeed build", () => {
     const cwd = project(RECORDS);
     const result = await wirefeed(["build"], { cwd });
     expect(result.code).toBe(0);
-    expect(result.stdout).toEqual(["build: wrote 23 files (2 articles) and _headers to dist for https://news.example/"]);
+    expect(result.stdout).toEqual(["build: wrote 26 files (2 articles) and _headers to dist for https://news.example/"]);
     expect(result.stderr).toEqual(["build: skipped record: items/broken.md: title: is required"]);
 
     const { site, catalog, app } = serverApp(cwd);
     const paths = listPaths(site, catalog);
-    expect(paths).toHaveLength(22);
-    expect(paths).toEqual(expect.arrayContaining(["/", "/rss.xml", "/categories/diplomacy/atom.xml", "/feeds.opml", "/items/newer", "/items/older"]));
+    expect(paths).toHaveLength(25);
+    expect(paths).toEqual(expect.arrayContaining(["/", "/rss.xml", "/categories/diplomacy/atom.xml", "/feeds.opml", "/feeds.rss.opml", "/feeds.json.opml", "/items/newer", "/items/older"]));
     const out = join(cwd, "dist");
     expect(filesUnder(out)).toEqual([...paths.map((p) => fileForPath(p)), "404.html", "_headers"].sort());
     const rules = parseHeadersFile(readFileSync(join(out, "_headers"), "utf8"));
@@ -146,7 +146,7 @@ describe("wirefeed build", () => {
     const paths = listPaths(site, catalog);
     // 100 desks, 3 wires with archive pages, authors, languages: thousands of paths.
     expect(paths.filter((p) => p.startsWith("/categories/") && p.endsWith("/"))).toHaveLength(103);
-    expect(paths.some((p) => /^\/categories\/wire-0\/archive\/\d+\/atom\.xml$/.test(p))).toBe(true);
+    expect(paths.some((p) => /^\/categories\/wire-0\/archive\/\d{4}[^/]*\/atom\.xml$/.test(p))).toBe(true);
     expect(paths.some((p) => p.startsWith("/categories/%E6%97%A5%E6%9C%AC"))).toBe(true);
     const text = readFileSync(join(cwd, "dist", "_headers"), "utf8");
     const rules = parseHeadersFile(text);
@@ -299,13 +299,13 @@ describe("static site layout", () => {
     const scoped = [
       file("/categories/a/", "text/html; charset=utf-8", { Link: "<https://x.example/categories/a/rss.xml>; rel=\"alternate\"" }),
       file("/categories/b/", "text/html; charset=utf-8", { Link: "<https://x.example/categories/b/rss.xml>; rel=\"alternate\"" }),
-      file("/authors/a/archive/1/rss.xml", "application/rss+xml", { Link: "<https://x.example/authors/a/archive/1/rss.xml>" }),
-      file("/authors/b/archive/2/rss.xml", "application/rss+xml", { Link: "<https://x.example/authors/b/archive/2/rss.xml>" }),
+      file("/authors/a/archive/2022/rss.xml", "application/rss+xml", { Link: "<https://x.example/authors/a/archive/2022/rss.xml>" }),
+      file("/authors/b/archive/2023-01-02T10/rss.xml", "application/rss+xml", { Link: "<https://x.example/authors/b/archive/2023-01-02T10/rss.xml>" }),
     ];
     const rules = parseHeadersFile(headersFile(scoped));
     expect(rules.map((r) => r.pattern)).toEqual(["/categories/:slug/", "/authors/:slug/archive/:page/rss.xml"]);
     expect(effectiveHeaders(rules, "/categories/b/").link).toBe("<https://x.example/categories/b/rss.xml>; rel=\"alternate\"");
-    expect(effectiveHeaders(rules, "/authors/b/archive/2/rss.xml").link).toBe("<https://x.example/authors/b/archive/2/rss.xml>");
+    expect(effectiveHeaders(rules, "/authors/b/archive/2023-01-02T10/rss.xml").link).toBe("<https://x.example/authors/b/archive/2023-01-02T10/rss.xml>");
     // ...but a value that differs otherwise (here a title) keeps each path's own rule.
     const titled = parseHeadersFile(
       headersFile([

@@ -98,10 +98,8 @@ describe("feed pitfalls", () => {
     const item = rssItem(renderRss(feedOf(a)));
     expect(children(item, "author")).toEqual([]);
     const creators = children(item, "dc:creator");
-    expect(creators.map((c) => [c.uri, c.text])).toEqual([
-      ["http://purl.org/dc/elements/1.1/", "Kim"],
-      ["http://purl.org/dc/elements/1.1/", "Lee"],
-    ]);
+    // One element, one display string: newsboat and feedparser show one of several dc:creator.
+    expect(creators.map((c) => [c.uri, c.text])).toEqual([["http://purl.org/dc/elements/1.1/", "Kim, Lee"]]);
   });
 
   it("Atom categories always have term", () => {

@@ -18,6 +18,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Article } from "../../src/core/article.js";
 import { siteFeed } from "../../src/core/feed-model.js";
+import { withCredit } from "../../src/core/credit.js";
 import { renderBody } from "../../src/core/markdown.js";
 import { renderAtom } from "../../src/core/render/atom.js";
 import { renderJson } from "../../src/core/render/json.js";
@@ -73,7 +74,7 @@ describe("property: raw Article text through the renderers alone", () => {
         expect(child(item, "title").text).toBe(xmlText(raw.title));
         expect(htmlText(child(item, "description").text)).toBe(xmlText(raw.summary));
         expect(children(item, "category").map((c) => c.text)).toEqual(raw.categories.map(xmlText));
-        expect(children(item, "dc:creator").map((c) => c.text)).toEqual(raw.names.map(xmlText));
+        expect(children(item, "dc:creator").map((c) => c.text)).toEqual([raw.names.map(xmlText).join(", ")]);
 
         const entry = child(parseXml(atom), "entry");
         expect(htmlText(child(entry, "title").text)).toBe(xmlText(raw.title));
@@ -82,7 +83,7 @@ describe("property: raw Article text through the renderers alone", () => {
         expect(children(entry, "author").map((p) => child(p, "name").text)).toEqual(raw.names.map(xmlText));
 
         const json = JSON.parse(renderJson(model)).items[0];
-        expect([json.title, json.summary, json.content_html]).toEqual([raw.title, raw.summary, renderBody(a).html]);
+        expect([json.title, json.summary, json.content_html]).toEqual([raw.title, raw.summary, withCredit(renderBody(a).html, a)]);
         expect(json.tags ?? []).toEqual(raw.categories);
         expect(json.authors.map((p: { name: string }) => p.name)).toEqual(raw.names);
       }),

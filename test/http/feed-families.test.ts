@@ -195,42 +195,47 @@ describe("RFC 5005 archives", () => {
     expect(new Set(seen)).toEqual(new Set(Array.from({ length: 7 }, (_, i) => `Article ${i + 1}`)));
   });
 
-  it("archive pages: fh:archive, current and prev-archive links, a year's immutable caching", async () => {
+  it("archive pages: fh:archive, current and prev-archive links, a day's caching (never immutable)", async () => {
+    // Seven articles a day apart, two per page: 2022 and January split into days; 7 January is still open.
     const paged = appOf(dailyCatalog(7));
-    const res = await paged.request("/archive/2/rss.xml");
-    expect(res.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    const res = await paged.request("/archive/2022-01-04/rss.xml");
+    expect(res.headers.get("cache-control")).toBe("public, max-age=86400");
     const xml = await res.text();
-    expect(checkRss(xml, "https://news.example/archive/2/rss.xml", Date.parse("2026-01-01"))).toEqual([]);
+    expect(checkRss(xml, "https://news.example/archive/2022-01-04/rss.xml", Date.parse("2026-01-01"))).toEqual([]);
     const channel = child(parseXml(xml), "channel");
     expect(children(channel, "fh:archive")).toHaveLength(1);
     const links = Object.fromEntries(children(channel, "atom:link").map((l) => [l.attrs.rel, l.attrs.href]));
     expect(links).toEqual({
-      self: "https://news.example/archive/2/rss.xml",
+      self: "https://news.example/archive/2022-01-04/rss.xml",
       current: "https://news.example/rss.xml",
-      "prev-archive": "https://news.example/archive/1/rss.xml",
+      "prev-archive": "https://news.example/archive/2022-01-03/rss.xml",
     });
-    expect(children(channel, "item").map((i) => child(i, "title").text)).toEqual(["Article 4", "Article 3"]);
-    expect((await paged.request("/archive/4/rss.xml")).status).toBe(404);
-    expect((await paged.request("/archive/0/rss.xml")).status).toBe(404);
+    expect(children(channel, "item").map((i) => child(i, "title").text)).toEqual(["Article 4"]);
+    // The open period, periods to come, old numbered pages and non-canonical keys are not archive documents.
+    for (const key of ["2022-01-07", "2022-01-08", "2022-01", "2022", "3", "2022-01-32", "2022-1-04", "2021-12-31", "2022-01-04T00"]) {
+      expect((await paged.request(`/archive/${key}/rss.xml`)).status, key).toBe(404);
+    }
   });
 
   it("adding an article never changes a closed archive page", async () => {
     const before = appOf(dailyCatalog(7));
     const after = appOf(dailyCatalog(8));
-    for (const page of [1, 2, 3]) {
+    for (let day = 1; day <= 6; day++) {
       for (const file of ["rss.xml", "atom.xml", "feed.json"]) {
-        const a = await before.request(`/archive/${page}/${file}`);
-        const b = await after.request(`/archive/${page}/${file}`);
-        expect(b.headers.get("etag"), `${page}/${file}`).toBe(a.headers.get("etag"));
+        const path = `/archive/2022-01-0${day}/${file}`;
+        const a = await before.request(path);
+        const b = await after.request(path);
+        expect(a.status, path).toBe(200);
+        expect(b.headers.get("etag"), path).toBe(a.headers.get("etag"));
       }
     }
-    expect((await after.request("/archive/4/atom.xml")).status).toBe(200);
+    expect((await after.request("/archive/2022-01-07/atom.xml")).status).toBe(200);
   });
 
   it("JSON Feed pages with next_url; a small store is fh:complete", async () => {
     const paged = appOf(dailyCatalog(7));
     const json = await (await paged.request("/feed.json")).json();
-    expect(json.next_url).toBe("https://news.example/archive/3/feed.json");
+    expect(json.next_url).toBe("https://news.example/archive/2022-01-06/feed.json");
     const small = await (await appOf(dailyCatalog(3)).request("/atom.xml")).text();
     expect(children(parseXml(small), "fh:complete")).toHaveLength(1);
     expect(children(parseXml(small), "link").some((l) => l.attrs.rel === "prev-archive")).toBe(false);
@@ -238,15 +243,45 @@ describe("RFC 5005 archives", () => {
 });
 
 describe("OPML and the feeds page", () => {
-  it("/feeds.opml lists every feed, each of which is served", async () => {
+  it("/feeds.opml lists each scope once, as its Atom feed, each of which is served", async () => {
     const text = await (await get("/feeds.opml")).text();
     xmllint(text);
     const opml = parseOpml(text);
     expect(opml.head?.title).toBe("Test Wire: all feeds");
-    const urls = opml.body!.outlines!.flatMap((g) => g.outlines!.map((o) => o.xmlUrl!));
-    // site + 5 categories + 3 authors + 2 languages, in three formats
-    expect(urls).toHaveLength((1 + 5 + 3 + 2) * 3);
-    for (const url of urls) expect((await get(url.replace("https://news.example", ""))).status, url).toBe(200);
+    const outlines = opml.body!.outlines!;
+    // site + 5 categories + 3 authors + 2 languages: one outline each, no groups.
+    expect(outlines).toHaveLength(1 + 5 + 3 + 2);
+    expect(new Set(outlines.map((o) => o.title)).size).toBe(outlines.length);
+    for (const o of outlines) {
+      expect(o.outlines ?? []).toEqual([]);
+      expect(o.xmlUrl).toMatch(/\/atom\.xml$/);
+      expect((await get(o.xmlUrl!.replace("https://news.example", ""))).status, o.xmlUrl).toBe(200);
+    }
+  });
+
+  it.each([
+    ["rss", "rss.xml", "RSS 2.0"],
+    ["atom", "atom.xml", "Atom 1.0"],
+    ["json", "feed.json", "JSON Feed 1.1"],
+  ])("/feeds.%s.opml lists each scope once in that format", async (format, file, label) => {
+    const res = await get(`/feeds.${format}.opml`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/x-opml; charset=utf-8");
+    const text = await res.text();
+    xmllint(text);
+    const opml = parseOpml(text);
+    expect(opml.head?.title).toBe(`Test Wire: all feeds (${label})`);
+    const urls = opml.body!.outlines!.map((o) => o.xmlUrl!);
+    expect(urls).toHaveLength(1 + 5 + 3 + 2);
+    for (const url of urls) {
+      expect(url.endsWith(`/${file}`), url).toBe(true);
+      expect((await get(url.replace("https://news.example", ""))).status, url).toBe(200);
+    }
+  });
+
+  it("/feeds links the main OPML and each per-format OPML", async () => {
+    const html = await (await get("/feeds")).text();
+    for (const file of ["feeds.opml", "feeds.rss.opml", "feeds.atom.opml", "feeds.json.opml"]) expect(html).toContain(`href="https://news.example/${file}"`);
   });
 
   it("/feeds shows every feed URL to copy", async () => {

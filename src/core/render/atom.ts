@@ -1,7 +1,7 @@
 import type { Article } from "../article.js";
 import type { FeedModel } from "../feed-model.js";
 import { escapeHtml } from "../text.js";
-import { buildFeed } from "./build-feed.js";
+import { buildFeed, creditElements } from "./build-feed.js";
 import { declareNamespaces } from "./namespaces.js";
 import { ampEscapedAttribute, cdata, escapeXml, finishXml, rssPlainText } from "./xml-guards.js";
 
@@ -22,7 +22,8 @@ function entryExtras(article: Article, indent: string): string {
     ...article.enclosures.map((e) => link("enclosure", e.url, e.type, e.length)),
     ...(article.image ? [link("enclosure", article.image.url, article.image.type, article.image.length)] : []),
   ];
-  return media.map((m) => `\n${indent}${m}`).join("");
+  const credit = creditElements(article).map(([name, value]) => `<${name}>${rssPlainText(value)}</${name}>`);
+  return [...media, ...credit].map((m) => `\n${indent}${m}`).join("");
 }
 
 /** Feed-level RFC 5005 links and markers, written right after the self link. */
@@ -58,7 +59,8 @@ export function renderAtom(model: FeedModel): string {
   let xml = feed.atom1();
   const history = model.history;
   const needsFh = !!(history.complete || history.archive);
-  xml = declareNamespaces(xml, ROOT, [...(needsFh ? (["fh"] as const) : []), ...(model.deleted.length ? (["at"] as const) : [])]);
+  const credits = model.articles.some((a) => a.source || a.dateline) ? (["dc", "dcterms"] as const) : [];
+  xml = declareNamespaces(xml, ROOT, [...(needsFh ? (["fh"] as const) : []), ...(model.deleted.length ? (["at"] as const) : []), ...credits]);
   xml = xml.replace(ROOT, `${ROOT} xml:lang="${escapeXml(model.language)}"`);
   const self = `<link rel="self" href="${model.selfUrls.atom}"/>`;
   const selfAt = xml.indexOf(self);

@@ -1,11 +1,29 @@
 import { Feed, type Item } from "feed";
 import { lastChange, type Article } from "../article.js";
+import { withCredit } from "../credit.js";
 import type { FeedModel } from "../feed-model.js";
 import { renderBody, summaryOf } from "../markdown.js";
 import { escapeHtml } from "../text.js";
 import { cdata } from "./xml-guards.js";
 
 export const GENERATOR = "wirefeed";
+
+/**
+ * The wire credit, machine-readable, for RSS items and Atom entries:
+ * dc:source names the agency the story is derived from, dcterms:spatial its
+ * dateline place. Values are plain text (each format escapes them its way).
+ */
+export function creditElements(article: Article): ["dc:source" | "dcterms:spatial", string][] {
+  return [
+    ...(article.source ? [["dc:source", article.source] as ["dc:source", string]] : []),
+    ...(article.dateline ? [["dcterms:spatial", article.dateline] as ["dcterms:spatial", string]] : []),
+  ];
+}
+
+/** Several authors as one display string ("Kim Min-ji, Lee Sun-woo"), for formats that hold one value. */
+export function displayNames(people: readonly { name: string }[]): string {
+  return people.map((p) => p.name).join(", ");
+}
 
 /**
  * The `feed` library's input for one format. XML formats get guarded strings
@@ -50,7 +68,8 @@ export function buildFeed(
       published: article.published,
       // RSS description and Atom summary are HTML: escape the plain-text summary into it.
       description: html(target === "xml" ? escapeHtml(summaryOf(article)) : summaryOf(article)),
-      content: html(body.html),
+      // The agency credit opens the content as it opens the page (wire copy keeps its credit).
+      content: html(withCredit(body.html, article)),
       // RSS prints `name` as text, Atom needs `term` (an attribute): the XML formats set their own.
       category: article.categories.map((name) => ({ name })),
       ...itemExtras?.(article, i),

@@ -53,7 +53,7 @@ export function feedXsl(site: SiteConfig): string {
     <li>
       <xsl:if test="@xml:lang"><xsl:attribute name="lang"><xsl:value-of select="@xml:lang"/></xsl:attribute></xsl:if>
       <h2 dir="auto"><a href="{atom:link[not(@rel) or @rel='alternate']/@href}"><xsl:value-of select="atom:title" disable-output-escaping="yes"/></a></h2>
-      <p class="meta"><time><xsl:value-of select="atom:published"/></time> · <xsl:value-of select="atom:author/atom:name"/></p>
+      <p class="meta"><time><xsl:value-of select="atom:published"/></time> · <xsl:for-each select="atom:author"><xsl:if test="position() &gt; 1">, </xsl:if><xsl:value-of select="atom:name"/></xsl:for-each></p>
       <p dir="auto"><xsl:value-of select="atom:summary" disable-output-escaping="yes"/></p>
     </li>
   </xsl:template>

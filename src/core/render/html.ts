@@ -1,7 +1,10 @@
 import type { Article } from "../article.js";
 import type { SiteConfig } from "../config.js";
+import { withCredit } from "../credit.js";
 import { zoneOffsetMinutes } from "../dates.js";
 import { feedLinksOf, type DirectoryEntry, type FeedLink } from "../feed-directory.js";
+import { FEED_FORMATS, type FeedFormat } from "../feed-model.js";
+import { OPML_MAIN_FORMAT, opmlFile } from "./opml.js";
 import { scopePath, SITE_SCOPE, type Scope } from "../scopes.js";
 import { slugify } from "../slug.js";
 import { renderBody, summaryOf } from "../markdown.js";
@@ -78,20 +81,11 @@ function byline(article: Article): string {
   return article.authors.map((a) => escapeHtml(a.name)).join(", ");
 }
 
-/** Wire style: the dateline opens the first paragraph ("TOKYO (KUNA) — Japanese Prime Minister…"). */
-function withDateline(html: string, dateline: string): string {
-  if (!dateline) return html;
-  return html.startsWith("<p>") ? `<p>${dateline}${html.slice(3)}` : `<p>${dateline}</p>\n${html}`;
-}
-
 function scopeLink(site: SiteConfig, kind: "category" | "author", name: string): string {
   return `<a href="${escapeHtml(new URL(scopePath(kind, slugify(name)), site.baseUrl).href)}">${escapeHtml(name)}</a>`;
 }
 
 export function renderArticlePage(site: SiteConfig, article: Article): string {
-  const dateline = article.dateline
-    ? `<strong class="dateline">${escapeHtml(article.dateline)}${article.source ? ` (${escapeHtml(article.source)})` : ""} —</strong> `
-    : "";
   const categories = article.categories.length
     ? `<ul class="categories">${article.categories.map((c) => `<li>${scopeLink(site, "category", c)}</li>`).join("")}</ul>\n`
     : "";
@@ -101,7 +95,7 @@ export function renderArticlePage(site: SiteConfig, article: Article): string {
   const main = `<article lang="${escapeHtml(article.language)}" dir="${dir(article.language)}">
 <h1>${escapeHtml(article.title)}</h1>
 <p class="meta">By ${article.authors.map((a) => scopeLink(site, "author", a.name)).join(", ")} · Published ${time(article.published, site)}${article.updated ? ` · Updated ${time(article.updated, site)}` : ""}</p>
-${categories}${image}${withDateline(renderBody(article).html, dateline)}
+${categories}${image}${withCredit(renderBody(article).html, article)}
 ${article.desk ? `<p class="desk">(end) ${escapeHtml(article.desk)}</p>\n` : ""}</article>`;
   return page(site, {
     title: `${article.title} — ${site.title}`,
@@ -144,9 +138,10 @@ export function renderFeedsPage(site: SiteConfig, directory: readonly DirectoryE
 <ul class="feed-urls">${d.feeds.map((f) => `<li>${FORMAT_NAMES[f.format]}: <input readonly value="${escapeHtml(f.href)}" aria-label="${escapeHtml(f.label)}"></li>`).join("")}</ul></li>`,
     )
     .join("\n");
-  const opml = escapeHtml(new URL("feeds.opml", site.baseUrl).href);
+  const opmlUrl = (format?: FeedFormat) => escapeHtml(new URL(opmlFile(format), site.baseUrl).href);
+  const perFormat = FEED_FORMATS.map((f) => `<a href="${opmlUrl(f)}">${FORMAT_NAMES[f]}</a>`).join(", ");
   const main = `<h1>All feeds</h1>
-<p>Copy a feed's address into your feed reader, or import <a href="${opml}">the whole list as OPML</a>.</p>
+<p>Copy a feed's address into your feed reader, or import <a href="${opmlUrl()}">the whole list as OPML</a> (one ${FORMAT_NAMES[OPML_MAIN_FORMAT]} feed each); lists in one format: ${perFormat}.</p>
 <ol class="directory">
 ${rows}
 </ol>`;

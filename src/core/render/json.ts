@@ -1,5 +1,6 @@
 import type { Article } from "../article.js";
 import type { Person } from "../config.js";
+import { withCredit } from "../credit.js";
 import type { FeedModel } from "../feed-model.js";
 import { renderBody, summaryOf } from "../markdown.js";
 import { buildFeed } from "./build-feed.js";
@@ -23,6 +24,10 @@ function attachments(article: Article) {
   return article.enclosures.map((e) => ({ url: e.url, mime_type: e.type, size_in_bytes: e.length }));
 }
 
+function wireCredit(article: Article): { source?: string; dateline?: string } {
+  return { ...(article.source ? { source: article.source } : {}), ...(article.dateline ? { dateline: article.dateline } : {}) };
+}
+
 /**
  * JSON Feed 1.1. `feed` writes version 1 (single `author`, no `language`,
  * no attachments), so its items are re-assembled into a 1.1 document with a
@@ -38,7 +43,7 @@ export function renderJson(model: FeedModel): string {
       url: item.url,
       title: item.title,
       // From the article, not from `feed`: it drops the summary when the content is empty.
-      content_html: renderBody(article).html,
+      content_html: withCredit(renderBody(article).html, article),
       summary: summaryOf(article),
       ...(article.image ? { image: article.image.url } : {}),
       date_published: item.date_published,
@@ -47,6 +52,8 @@ export function renderJson(model: FeedModel): string {
       ...(item.tags && item.tags.length > 0 ? { tags: item.tags } : {}),
       ...(article.language !== model.language ? { language: article.language } : {}),
       ...(files.length > 0 ? { attachments: files } : {}),
+      // JSON Feed extension (a key starting with "_"): the wire credit, machine-readable.
+      ...(article.source || article.dateline ? { _wirefeed: wireCredit(article) } : {}),
     };
   });
   const doc = {

@@ -1,6 +1,6 @@
 import type { Article } from "../article.js";
 import type { FeedHistory, FeedModel } from "../feed-model.js";
-import { buildFeed } from "./build-feed.js";
+import { buildFeed, creditElements, displayNames } from "./build-feed.js";
 import { declareNamespaces, NS } from "./namespaces.js";
 import { finishXml, plainAttribute, rssPlainText } from "./xml-guards.js";
 
@@ -53,16 +53,18 @@ export function renderRss(model: FeedModel): string {
     const enclosure = article.enclosures[0];
     const media = mediaElements(article);
     if (media.length) used.add("media");
-    if (article.updated) used.add("dcterms");
+    if (article.updated || article.dateline) used.add("dcterms");
     return {
       title: rssPlainText(article.title),
       category: article.categories.map((name) => ({ name: rssPlainText(name) })),
       // `feed` escapes the URL itself, but writes type and length as given.
       ...(enclosure ? { enclosure: { url: enclosure.url, type: plainAttribute(enclosure.type), length: enclosure.length } } : {}),
       extensions: [
-        { name: "dc:creator", objects: article.authors.map((a) => ({ _text: rssPlainText(a.name) })) },
+        // One dc:creator holding every name: readers (newsboat, feedparser) show only one of several.
+        { name: "dc:creator", objects: { _text: rssPlainText(displayNames(article.authors)) } },
         ...(article.language !== model.language ? [{ name: "dc:language", objects: { _text: rssPlainText(article.language) } }] : []),
         ...(article.updated ? [{ name: "dcterms:modified", objects: { _text: article.updated.toISOString() } }] : []),
+        ...creditElements(article).map(([name, value]) => ({ name, objects: { _text: rssPlainText(value) } })),
         ...media,
       ] as { name: string; objects: Record<string, unknown> }[],
     };
