@@ -2,13 +2,18 @@ import { Hono } from "hono";
 import type { SiteConfig } from "../core/config.js";
 import { parseRecord, SLUG } from "../core/record.js";
 import { recordText } from "../core/record-writer.js";
+import { StorageFullError } from "../storage/storage-full-error.js";
 import { readLimitedBody } from "./body-limit.js";
 
 /** Where the publish API writes: a store plus whatever must follow a change (catalog refresh, WebSub ping). */
 export interface Publisher {
-  /** Writes the record whole (never a torn file); resolves whether it replaced an existing one. */
+  /**
+   * Writes the record whole (never a torn file) and durably; resolves whether
+   * this call created it (of concurrent writes of a new slug, exactly one).
+   * Rejects when it is not stored (StorageFullError: no space left).
+   */
   put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }>;
-  /** Removes the record and leaves a tombstone; resolves false when there was none. */
+  /** Removes the record and leaves a tombstone; resolves false when there was none. Rejects, the record still there, when that fails. */
   remove(slug: string): Promise<boolean>;
 }
 
@@ -43,7 +48,8 @@ async function sameToken(given: string, expected: string): Promise<boolean> {
  * PUT /api/items/<slug> (JSON: the record's fields plus `body` in Markdown)
  * and DELETE /api/items/<slug>, behind a bearer token.
  * 401 without or with a wrong token, 413 over the body limit, 422 with every
- * field error, 201 created / 200 replaced / 204 deleted.
+ * field error, 201 created / 200 replaced / 204 deleted, 507 when the store
+ * is full (nothing changed; retry once there is room).
  */
 export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   const limit = options.maxBodyBytes ?? 1024 * 1024;
@@ -85,6 +91,11 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     const slug = c.req.param("slug");
     if (!SLUG.test(slug) || !(await options.publisher.remove(slug))) return json(404, { error: "no such article" });
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+  });
+
+  api.onError((error) => {
+    if (error instanceof StorageFullError) return json(507, { error: "storage full: the change was not saved; retry once there is room" });
+    throw error;
   });
 
   api.all("/items/:slug", () => json(405, { error: "use PUT or DELETE" }, { Allow: "PUT, DELETE" }));
