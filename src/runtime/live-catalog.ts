@@ -259,10 +259,16 @@ export class LiveCatalog implements Publisher {
     const name = `${slug}.md`;
     return this.serially(name, async () => {
       const existed = (await this.store.read(name)) !== undefined;
-      await this.store.write(name, bytes);
+      await this.store.write(name, bytes).catch((error) => this.failed(`publish of ${this.store.describe(name)}`, error));
       await this.reload(name);
       return { created: !existed };
     });
+  }
+
+  /** Logs a change that failed (the client gets the error too), then rethrows it. */
+  private failed(what: string, error: unknown): never {
+    this.log(`${what} failed: ${(error as Error).message}`);
+    throw error;
   }
 
   /**
@@ -280,13 +286,15 @@ export class LiveCatalog implements Publisher {
         return false;
       }
       const tombstone = this.tombstoneFor(name);
-      if (tombstone) await this.tombstones.commit((set) => void set.set(tombstone.id, tombstone));
+      const what = `deletion of ${this.store.describe(name)}`;
+      if (tombstone) await this.tombstones.commit((set) => void set.set(tombstone.id, tombstone)).catch((error) => this.failed(what, error));
       try {
         await this.store.remove(name);
       } catch (error) {
         // Only the directory sync may have failed: the file is then gone, and its tombstone must stay.
         if ((await this.store.read(name)) === undefined) this.forget(name);
         else if (tombstone) await this.tombstones.commit((set) => void set.delete(tombstone.id)).catch(() => {});
+        this.log(`${what} failed: ${(error as Error).message}`);
         throw error;
       }
       this.forget(name);

@@ -166,6 +166,9 @@ describe("a full disk (a 512 KiB tmpfs)", () => {
     expect(remove.status).toBe(507);
     expect(JSON.parse(remove.text)).toEqual({ error: expect.stringMatching(/^storage full/) });
 
+    // The log says what failed and where.
+    expect(server.stderr()).toMatch(/publish of .*\/items\/fresh\.md failed: storage full: could not write /);
+    expect(server.stderr()).toMatch(/deletion of .*\/items\/kept\.md failed: storage full: could not write .*\.tombstones\.json/);
     // Nothing changed: the record is on disk and served as it was, no tombstone, no temp file.
     expect(readdirSync(s.items).sort()).toEqual(["kept.md"]);
     expect((await call(server.base, "GET", "/items/kept")).text).toContain("Original text.");
