@@ -79,6 +79,7 @@ export class TombstoneFile {
     while (this.flushing) await this.flushing;
   }
 
+  /** Set to undefined in the same turn that finds the queue empty, so a commit never waits on a flush that has ended. */
   private async flush(): Promise<void> {
     while (this.queued.length > 0) {
       const batch = this.queued.splice(0);
