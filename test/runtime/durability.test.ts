@@ -5,7 +5,7 @@
  * served afterwards; anything not saved must be an error the client saw.
  */
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -152,8 +152,10 @@ describe("a full disk (a 512 KiB tmpfs)", () => {
   it("PUT and DELETE answer 507 in JSON and change nothing; after room is made, both work and survive a restart", async () => {
     execFileSync("mount", ["-t", "tmpfs", "-o", "size=512k", "tmpfs", mount]);
     mounted = true;
-    const s = site({ kept: story("Kept", "Original text.") }, join(mount, "items"));
+    const s = site({ kept: story("Kept", "Original text."), "by-hand": story("By hand") }, join(mount, "items"));
     let server = await boot(s);
+    // A second name for by-hand.md outside items/: removing it later frees no space.
+    linkSync(join(s.items, "by-hand.md"), join(mount, "by-hand.hold"));
     const filler = fill();
 
     const create = await call(server.base, "PUT", "/api/items/fresh", storyJson("Fresh", "x".repeat(20_000)));
@@ -170,9 +172,17 @@ describe("a full disk (a 512 KiB tmpfs)", () => {
     expect(server.stderr()).toMatch(/publish of .*\/items\/fresh\.md failed: storage full: could not write /);
     expect(server.stderr()).toMatch(/deletion of .*\/items\/kept\.md failed: storage full: could not write .*\.tombstones\.json/);
     // Nothing changed: the record is on disk and served as it was, no tombstone, no temp file.
-    expect(readdirSync(s.items).sort()).toEqual(["kept.md"]);
+    expect(readdirSync(s.items).sort()).toEqual(["by-hand.md", "kept.md"]);
     expect((await call(server.base, "GET", "/items/kept")).text).toContain("Original text.");
     expect((await call(server.base, "GET", "/items/fresh")).status).toBe(404);
+    expect(deletedIds((await call(server.base, "GET", "/atom.xml")).text)).toEqual([]);
+
+    // A record removed by hand meanwhile: its tombstone cannot be saved, so it is not served either (a restart
+    // would not have it), and the log says readers will not be told.
+    rmSync(join(s.items, "by-hand.md"));
+    for (let i = 0; i < 300 && !/by-hand\.md was deleted but its tombstone could not be saved/.test(server.stderr()); i++) await new Promise((r) => setTimeout(r, 20));
+    expect(server.stderr()).toMatch(/by-hand\.md was deleted but its tombstone could not be saved/);
+    expect((await call(server.base, "GET", "/items/by-hand")).status).toBe(404);
     expect(deletedIds((await call(server.base, "GET", "/atom.xml")).text)).toEqual([]);
 
     rmSync(filler);
@@ -227,6 +237,12 @@ describe("kill -9 while publishing", () => {
     const s = site({ a: story("A") });
     writeFileSync(join(s.items, ".notes.tmp"), "someone's own file");
     writeFileSync(join(s.items, ".keep"), "");
+    // A write under way in a process that still runs (this one) is not touched.
+    const live = `.wirefeed.${process.pid}.0123456789ab.tmp`;
+    writeFileSync(join(s.items, live), "half");
+    // What earlier versions left (named after their target) goes too.
+    const older = [".story.md.0123456789ab.tmp", "..tombstones.json.abcdef012345.tmp"];
+    for (const f of older) writeFileSync(join(s.items, f), "half");
     // A real leftover: a writer rewriting a 900 KB record, killed until one is caught mid-write.
     let leftovers: string[] = [];
     for (let attempt = 0; attempt < 20 && leftovers.length === 0; attempt++) {
@@ -236,12 +252,12 @@ describe("kill -9 while publishing", () => {
       const exited = new Promise((r) => child.once("exit", r));
       child.kill("SIGKILL");
       await exited;
-      leftovers = tempFiles(s.items).filter((f) => f !== ".notes.tmp");
+      leftovers = tempFiles(s.items).filter((f) => f.startsWith(".wirefeed.") && f !== live);
     }
     expect(leftovers.length).toBeGreaterThan(0);
     const server = await boot(s);
     // story.md is the crash writer's record, there once its first write completed.
-    expect(readdirSync(s.items).filter((f) => f !== "story.md").sort()).toEqual([".keep", ".notes.tmp", "a.md"]);
-    for (const f of leftovers) expect(server.stderr() + server.stdout()).toContain(f);
+    expect(readdirSync(s.items).filter((f) => f !== "story.md").sort()).toEqual([".keep", ".notes.tmp", live, "a.md"].sort());
+    for (const f of [...leftovers, ...older]) expect(server.stderr() + server.stdout()).toContain(f);
   });
 });
