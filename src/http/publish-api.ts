@@ -4,13 +4,18 @@ import { RecordError } from "../core/errors.js";
 import { MAX_RECORD_BYTES, parseRecord, slugProblem } from "../core/record.js";
 import { recordText } from "../core/record-writer.js";
 import { isSlug } from "../core/slug.js";
+import { StorageFullError } from "../storage/storage-full-error.js";
 import { readLimitedBody } from "./body-limit.js";
 
 /** Where the publish API reads and writes: a store plus whatever must follow a change (catalog refresh, WebSub ping). */
 export interface Publisher {
-  /** Writes the record whole (never a torn file); resolves whether it replaced an existing one. */
+  /**
+   * Writes the record whole (never a torn file) and durably; resolves whether
+   * this call created it (of concurrent writes of a new slug, exactly one).
+   * Rejects when it is not stored (StorageFullError: no space left).
+   */
   put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }>;
-  /** Removes the record and leaves a tombstone; resolves false when there was none. */
+  /** Removes the record and leaves a tombstone; resolves false when there was none. Rejects, the record still there, when that fails. */
   remove(slug: string): Promise<boolean>;
   /** The record's bytes as stored (at most MAX_RECORD_BYTES + 1 of them), or undefined. */
   read(slug: string): Promise<Uint8Array | undefined>;
@@ -56,13 +61,19 @@ async function sameToken(given: string, expected: string): Promise<boolean> {
 type Outcome<T> = { ok: true; value: T } | { ok: false; response: Response };
 
 /**
+
  * Every call into the store's write and remove goes through here: the one
- * place where a failure of the store is to become an answer of its own (a
- * full disk, say). Today every such failure is rethrown, so the app logs it
- * and answers 500.
+ * place where a failure of the store becomes an answer of its own. A full
+ * store is 507 (nothing changed; retry once there is room); any other
+ * failure is rethrown, so the app logs it and answers 500.
  */
 async function throughStore<T>(work: () => Promise<T>): Promise<Outcome<T>> {
-  return { ok: true, value: await work() };
+  try {
+    return { ok: true, value: await work() };
+  } catch (error) {
+    if (error instanceof StorageFullError) return { ok: false, response: json(507, { error: "storage full: the change was not saved; retry once there is room" }) };
+    throw error;
+  }
 }
 
 /**
@@ -117,6 +128,7 @@ function listQuery(url: URL): Outcome<{ after?: string; limit: number }> {
  * - GET /api/items/<slug>: the record as stored (text/markdown), or 404.
  * - GET /api/items?after=<slug>&limit=<n>: slugs in name order, a page at a
  *   time, with the next page's URL (`next`, and a Link header).
+ * 507 when the store is full (nothing changed; retry once there is room).
  * Every answer but 204 and a record's bytes is JSON.
  */
 export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {

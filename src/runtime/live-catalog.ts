@@ -1,17 +1,18 @@
 import { createHash } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
-import { readFile, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article, ArticleMeta } from "../core/article.js";
 import { firstOfEachId, memoryCatalog, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { parseRecord, slugOfFile } from "../core/record.js";
-import { parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
+import type { Tombstone } from "../core/tombstone.js";
 import type { Logger } from "../http/app.js";
 import type { Publisher } from "../http/publish-api.js";
-import { writeFileAtomic } from "../storage/atomic-file.js";
+import { removeStaleTempFiles } from "../storage/atomic-file.js";
 import { directoryStore } from "../storage/fs-dir.js";
+import { TombstoneFile } from "../storage/tombstone-file.js";
 import { isRecordName } from "../storage/store.js";
 
 /** What changed, for listeners (WebSub): the article before and after (undefined when absent). */
@@ -21,7 +22,6 @@ export interface CatalogChange {
   after?: ArticleMeta;
 }
 
-const TOMBSTONES_FILE = ".tombstones.json";
 /**
  * A file must look the same (size and mtime) twice this far apart before it
  * is read: a writer may still be writing it. Writers that save atomically
@@ -46,7 +46,8 @@ export class LiveCatalog implements Publisher {
   private readonly problems = new Map<string, RecordError[]>();
   /** Digest of the bytes last applied per record: a re-read of unchanged bytes (the watcher after an API write) is no change. */
   private readonly digests = new Map<string, string>();
-  private readonly tombstones = new Map<string, Tombstone>();
+  /** Set by open(): the durable tombstones, `<dir>/.tombstones.json`. */
+  private tombstones!: TombstoneFile;
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly listeners: ((change: CatalogChange) => void)[] = [];
   private watcher: FSWatcher | undefined;
@@ -67,18 +68,18 @@ export class LiveCatalog implements Publisher {
 
   static async open(dir: string, site: SiteConfig, options: { label?: string; log: Logger; now?: () => Date }): Promise<LiveCatalog> {
     const live = new LiveCatalog(dir, options.label ?? dir, site, options.log, options.now ?? (() => new Date()));
+    // Leftovers of writers killed mid-write (no process of ours writes yet).
+    for (const name of await removeStaleTempFiles(dir)) options.log(`removed ${live.label.replace(/\/+$/, "")}/${name}, the temporary file of an unfinished write`);
     // One record at a time: each file's bytes are garbage as soon as it is parsed, so a large
     // store never holds all its raw bytes at once (100k records: ~160 MB less at the peak).
     for (const name of (await live.store.list()).sort()) {
       const bytes = await live.store.read(name);
       if (bytes) live.apply(name, bytes);
     }
-    const stored = await readFile(join(dir, TOMBSTONES_FILE), "utf8").catch(() => "[]");
-    try {
-      for (const t of parseTombstones(JSON.parse(stored))) live.tombstones.set(t.id, t);
-    } catch {
-      options.log(`${live.label}/${TOMBSTONES_FILE}: not valid JSON; starting without tombstones`);
-    }
+    live.tombstones = await TombstoneFile.open(dir, {
+      now: live.now,
+      onInvalid: (aside) => options.log(`tombstones file not valid JSON: moved aside to ${aside}; starting without tombstones`),
+    });
     live.rebuild();
     for (const errors of live.problems.values()) for (const e of errors) options.log(`skipped record: ${e.message}`);
     return live;
@@ -109,7 +110,7 @@ export class LiveCatalog implements Publisher {
       return before ? { slug: before.slug, before } : undefined;
     }
     this.articles.set(name, { ...result.article, rev: digest });
-    this.tombstones.delete(result.article.id);
+    this.forgetTombstone(result.article.id);
     return { slug: result.article.slug, before, after: result.article };
   }
 
@@ -117,7 +118,15 @@ export class LiveCatalog implements Publisher {
     const errors = [...this.problems.values()].flat();
     const inNameOrder = [...this.articles.keys()].sort().map((name) => this.articles.get(name)!);
     const articles = firstOfEachId(inNameOrder, errors);
-    this.snapshot = memoryCatalog(articles, errors, [...this.tombstones.values()]);
+    // An id that is live again is not withdrawn (its tombstone may still be on disk: see forgetTombstone).
+    const live = new Set(articles.map((a) => a.id));
+    this.snapshot = memoryCatalog(articles, errors, this.tombstones.list().filter((t) => !live.has(t.id)));
+  }
+
+  /** A republished id loses its tombstone: on disk when the next write lands (a failure there only logs: rebuild() hides it anyway). */
+  private forgetTombstone(id: string): void {
+    if (!this.tombstones?.has(id)) return;
+    this.tombstones.commit((set) => void set.delete(id)).catch((error) => this.log(`could not drop the tombstone of ${id}`, error));
   }
 
   private emit(change: CatalogChange | undefined): void {
@@ -132,40 +141,69 @@ export class LiveCatalog implements Publisher {
     }
   }
 
-  private async withdraw(name: string): Promise<boolean> {
+  /** The tombstone a withdrawal of `name` leaves: none for a record that never parsed. */
+  private tombstoneFor(name: string): Tombstone | undefined {
+    const before = this.articles.get(name);
+    return before && { slug: before.slug, id: before.id, when: this.now() };
+  }
+
+  /** Forgets record `name`, whose file is gone (its tombstone, if any, already committed). */
+  private forget(name: string): void {
     const before = this.articles.get(name);
     this.problems.delete(name);
     this.digests.delete(name);
-    if (!before) {
-      this.rebuild();
-      return false;
-    }
+    if (!before) return this.rebuild();
     this.articles.delete(name);
-    this.tombstones.set(before.id, { slug: before.slug, id: before.id, when: this.now() });
-    await writeFileAtomic(join(this.dir, TOMBSTONES_FILE), new TextEncoder().encode(serialiseTombstones([...this.tombstones.values()])));
     this.emit({ slug: before.slug, before });
-    return true;
   }
 
-  /** Re-reads one record from disk: the single-file path for watch events and API writes. */
+  /**
+   * A record file removed by someone else (watch event): it is gone already,
+   * so the tombstone can only follow. If it cannot be saved it is not served
+   * either (what is served is what a restart serves), and the log says so.
+   */
+  private async withdraw(name: string): Promise<void> {
+    const tombstone = this.tombstoneFor(name);
+    if (tombstone) {
+      try {
+        await this.tombstones.commit((set) => void set.set(tombstone.id, tombstone));
+      } catch (error) {
+        this.log(`${this.store.describe(name)} was deleted but its tombstone could not be saved; readers will not be told`, error);
+      }
+    }
+    this.forget(name);
+  }
+
+  /** Runs `task` after every earlier task for record `name` has settled: one change to a record at a time. */
+  private serially<T>(name: string, task: () => Promise<T>): Promise<T> {
+    const result = (this.queues.get(name) ?? Promise.resolve()).then(task);
+    const settled = result.then(
+      () => {},
+      () => {},
+    );
+    this.queues.set(name, settled);
+    void settled.then(() => {
+      if (this.queues.get(name) === settled) this.queues.delete(name);
+    });
+    return result;
+  }
+
+  /** Re-reads one record from disk and applies it (call within serially()). */
+  private async reload(name: string): Promise<void> {
+    const bytes = await this.store.read(name);
+    if (!bytes) return this.withdraw(name);
+    const change = this.apply(name, bytes);
+    const errors = this.problems.get(name);
+    if (errors) {
+      for (const e of errors) this.log(`record not updated (keeping the last good version): ${e.message}`);
+      this.rebuild();
+    }
+    this.emit(change);
+  }
+
+  /** Re-reads one record from disk: the single-file path for watch events. */
   private refresh(name: string): Promise<void> {
-    const run = async () => {
-      const bytes = await this.store.read(name);
-      if (!bytes) {
-        await this.withdraw(name);
-        return;
-      }
-      const change = this.apply(name, bytes);
-      const errors = this.problems.get(name);
-      if (errors) {
-        for (const e of errors) this.log(`record not updated (keeping the last good version): ${e.message}`);
-        this.rebuild();
-      }
-      this.emit(change);
-    };
-    const next = (this.queues.get(name) ?? Promise.resolve()).then(run, run).catch((error) => this.log(`reload of ${name} failed`, error));
-    this.queues.set(name, next);
-    return next;
+    return this.serially(name, () => this.reload(name)).catch((error) => this.log(`reload of ${name} failed`, error));
   }
 
   /** Waits until a file has stopped changing (same size and mtime twice), then refreshes it. */
@@ -209,6 +247,7 @@ export class LiveCatalog implements Publisher {
   /** Resolves when queued reloads are done (tests, shutdown). */
   async idle(): Promise<void> {
     await Promise.all(this.queues.values());
+    await this.tombstones.idle();
   }
 
   read(slug: string): Promise<Uint8Array | undefined> {
@@ -219,22 +258,56 @@ export class LiveCatalog implements Publisher {
     return (await this.store.list()).map(slugOfFile);
   }
 
-  async put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }> {
+  /**
+   * Writes the record durably, then serves it. Within the record's queue, so
+   * of concurrent PUTs of a new slug exactly one finds it absent (created).
+   * Rejects (StorageFullError: no space) when the write failed: nothing changed.
+   */
+  put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }> {
     const name = `${slug}.md`;
-    const existed = (await this.store.read(name)) !== undefined;
-    await this.store.write(name, bytes);
-    await this.refresh(name);
-    return { created: !existed };
+    return this.serially(name, async () => {
+      const existed = (await this.store.read(name)) !== undefined;
+      await this.store.write(name, bytes).catch((error) => this.failed(`publish of ${this.store.describe(name)}`, error));
+      await this.reload(name);
+      return { created: !existed };
+    });
   }
 
-  async remove(slug: string): Promise<boolean> {
+  /** Logs a change that failed (the client gets the error too), then rethrows it. */
+  private failed(what: string, error: unknown): never {
+    this.log(`${what} failed: ${(error as Error).message}`);
+    throw error;
+  }
+
+  /**
+   * Tombstone first, durably, then the record file: a failure at either step
+   * rejects with the record still there and still served (a tombstone saved
+   * for a record that stayed is taken back; one left over is ignored, since
+   * a live id is never served as withdrawn), so a retry can succeed.
+   * Resolves false when there was no such record.
+   */
+  remove(slug: string): Promise<boolean> {
     const name = `${slug}.md`;
-    if (!(await this.store.remove(name))) return false;
-    const run = async () => void (await this.withdraw(name));
-    const next = (this.queues.get(name) ?? Promise.resolve()).then(run, run);
-    this.queues.set(name, next.catch(() => {}));
-    await next;
-    // It existed on disk (even if it never parsed, and so leaves no tombstone).
-    return true;
+    return this.serially(name, async () => {
+      if ((await this.store.read(name)) === undefined) {
+        this.forget(name);
+        return false;
+      }
+      const tombstone = this.tombstoneFor(name);
+      const what = `deletion of ${this.store.describe(name)}`;
+      if (tombstone) await this.tombstones.commit((set) => void set.set(tombstone.id, tombstone)).catch((error) => this.failed(what, error));
+      try {
+        await this.store.remove(name);
+      } catch (error) {
+        // Only the directory sync may have failed: the file is then gone, and its tombstone must stay.
+        if ((await this.store.read(name)) === undefined) this.forget(name);
+        else if (tombstone) await this.tombstones.commit((set) => void set.delete(tombstone.id)).catch(() => {});
+        this.log(`${what} failed: ${(error as Error).message}`);
+        throw error;
+      }
+      this.forget(name);
+      // It existed on disk (even if it never parsed, and so leaves no tombstone).
+      return true;
+    });
   }
 }

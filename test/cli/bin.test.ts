@@ -1,14 +1,16 @@
 /** The real `wirefeed` command: bin/wirefeed.js in a child process, as `npx wirefeed` runs it. */
 import { spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve as resolvePath } from "node:path";
 import { describe, expect, it } from "vitest";
 import { record } from "../support/fixtures.js";
+import { copySamples, SAMPLE_RECORDS } from "../support/sample-items.js";
+import { project } from "./support.js";
 
-function bin(args: string[], stdin = ""): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function bin(args: string[], stdin = "", cwd = process.cwd()): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["bin/wirefeed.js", ...args], { stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [resolvePath("bin/wirefeed.js"), ...args], { cwd, stdio: ["pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -23,8 +25,10 @@ const tempDir = () => mkdtempSync(join(tmpdir(), "wirefeed-bin-"));
 
 describe("bin/wirefeed.js", () => {
   it("validate items: the bundled records pass, exit 0", async () => {
-    const result = await bin(["validate", "items"]);
-    expect(result).toEqual({ code: 0, stdout: "", stderr: `validate: ${readdirSync("items").length} records in items, all valid\n` });
+    const cwd = project();
+    copySamples(join(cwd, "items"));
+    const result = await bin(["validate", "items"], "", cwd);
+    expect(result).toEqual({ code: 0, stdout: "", stderr: `validate: ${SAMPLE_RECORDS.length} records in items, all valid\n` });
   });
 
   it("validate on a broken folder: the problem on stdout, exit 1", async () => {

@@ -5,6 +5,7 @@ import { parseSiteConfig } from "../../src/core/config.js";
 import { parseRecord } from "../../src/core/record.js";
 import { record } from "../support/fixtures.js";
 import { itemsOf, project, SITE_CONFIG, wirefeed } from "./support.js";
+import { readSample, SAMPLE_SEED } from "../support/sample-items.js";
 
 const SEED = readFileSync("test/fixtures/seed-article.txt", "utf8");
 const SEED_SLUG = "japan-pm-seeks-upgrade-of-nato-partnership-after-russias-war";
@@ -39,7 +40,7 @@ describe("wirefeed import: the seed story", () => {
     });
     expect((await wirefeed(["validate"], { cwd })).code).toBe(0);
     const site = parseSiteConfig(SITE_CONFIG, "test");
-    const bundled = parseRecord("items/x.md", readFileSync("items/japan-pm-seeks-nato-partnership-upgrade.md"), site);
+    const bundled = parseRecord("items/x.md", readSample(SAMPLE_SEED), site);
     if (!bundled.ok || !("article" in bundled)) throw new Error("bundled record invalid");
     const imported = articleIn(cwd, `${SEED_SLUG}.md`);
     const fields = ({ title, dateline, source, desk, body }: typeof imported) => ({ title, dateline, source, desk, body });

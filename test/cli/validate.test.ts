@@ -1,13 +1,13 @@
-import { copyFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { record } from "../support/fixtures.js";
 import { project, wirefeed } from "./support.js";
+import { copySamples, SAMPLE_RECORDS } from "../support/sample-items.js";
 
 /** A project holding copies of the bundled items/. */
 function bundled(): string {
   const cwd = project();
-  for (const f of readdirSync("items")) copyFileSync(join("items", f), join(cwd, "items", f));
+  copySamples(join(cwd, "items"));
   return cwd;
 }
 
@@ -18,7 +18,7 @@ describe("wirefeed validate", () => {
     expect(result).toEqual({
       code: 0,
       stdout: [],
-      stderr: [`validate: ${readdirSync("items").length} records in items, all valid`],
+      stderr: [`validate: ${SAMPLE_RECORDS.length} records in items, all valid`],
     });
   });
 

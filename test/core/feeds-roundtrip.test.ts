@@ -19,9 +19,10 @@ import { buildCatalog } from "../../src/core/catalog.js";
 import { readAllRecords } from "../../src/storage/load.js";
 import { directoryStore } from "../../src/storage/fs-dir.js";
 import { parseXml, xmllint } from "../support/xml.js";
+import { SAMPLE_ITEMS } from "../support/sample-items.js";
 
 const site = parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json", "https://wire.example/news/");
-const catalog = buildCatalog(await readAllRecords(directoryStore("items", "items")), site);
+const catalog = buildCatalog(await readAllRecords(directoryStore(SAMPLE_ITEMS, "items")), site);
 const model = siteFeed(site, await Promise.all(catalog.entries.slice(0, site.feedSize).map((e) => catalog.load(e))));
 const articles = model.articles;
 const rss = renderRss(model);

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseRecord } from "../../src/core/record.js";
 import { catalogOf, record, testSite } from "../support/fixtures.js";
+import { readSample, SAMPLE_RECORDS, SAMPLE_SEED } from "../support/sample-items.js";
 
 const site = testSite();
 const VALID = { title: "A headline", published: "2022-06-29T09:00:00+09:00" };
@@ -12,8 +12,8 @@ function errorsOf(file: string, content: string | Uint8Array) {
   return result.errors;
 }
 
-describe("bundled items/", () => {
-  const files = readdirSync("items").filter((f) => f.endsWith(".md"));
+describe("the sample records (a copy of the bundled items/)", () => {
+  const files = SAMPLE_RECORDS;
 
   it("ships the seed story and at least three more", () => {
     expect(files).toContain("japan-pm-seeks-nato-partnership-upgrade.md");
@@ -21,12 +21,12 @@ describe("bundled items/", () => {
   });
 
   it.each(files)("%s parses without errors", (file) => {
-    const result = parseRecord(`items/${file}`, readFileSync(`items/${file}`), site);
+    const result = parseRecord(`items/${file}`, readSample(file), site);
     expect(result.ok ? [] : result.errors.map(String)).toEqual([]);
   });
 
   it("keeps the seed story's fields", () => {
-    const result = parseRecord("items/x.md", readFileSync("items/japan-pm-seeks-nato-partnership-upgrade.md"), site);
+    const result = parseRecord("items/x.md", readSample(SAMPLE_SEED), site);
     if (!result.ok || !("article" in result)) throw new Error("seed invalid");
     const a = result.article;
     expect(a.title).toBe("Japan PM seeks upgrade of NATO partnership after Russia's war");

@@ -12,6 +12,7 @@ import {
   type WireStory,
 } from "../../src/core/wire-story.js";
 import { record, testSite } from "../support/fixtures.js";
+import { readSample, SAMPLE_SEED } from "../support/sample-items.js";
 
 const SEED = readFileSync("test/fixtures/seed-article.txt", "utf8");
 
@@ -30,7 +31,7 @@ function errorOf(text: string): string {
 describe("parseWireStory: the seed story", () => {
   const story = storyOf(SEED);
   // The bundled record of the same story was written by hand: an independent reading of it.
-  const bundled = parseRecord("items/x.md", readFileSync("items/japan-pm-seeks-nato-partnership-upgrade.md"), testSite());
+  const bundled = parseRecord("items/x.md", readSample(SAMPLE_SEED), testSite());
   if (!bundled.ok || !("article" in bundled)) throw new Error("bundled seed record invalid");
 
   it("reads headline, dateline, agency, date and desk as the hand-made record has them", () => {

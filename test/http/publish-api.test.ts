@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { memoryCatalog } from "../../src/core/catalog.js";
 import { createApp } from "../../src/http/app.js";
 import { LiveCatalog } from "../../src/runtime/live-catalog.js";
+import { StorageFullError } from "../../src/storage/storage-full-error.js";
 import { testSite } from "../support/fixtures.js";
 import { checkAtom } from "../support/w3c-rules.js";
 import { children, parseXml } from "../support/xml.js";
@@ -267,5 +268,37 @@ describe("publish API: text/markdown and reading back", () => {
     const post = await app.request("/api/items", { method: "POST", headers: auth });
     expect(post.status).toBe(405);
     expect(post.headers.get("allow")).toBe("GET, HEAD");
+  });
+});
+
+describe("publish API: a store that fails", () => {
+  const failing = (error: Error) => {
+    const log: string[] = [];
+    const app = createApp({
+      site,
+      catalog: () => memoryCatalog([]),
+      log: (m) => log.push(m),
+      publish: { token: TOKEN, publisher: { put: () => Promise.reject(error), remove: () => Promise.reject(error), read: () => Promise.resolve(undefined), list: () => Promise.resolve([]) } },
+    });
+    const send = (method: string) =>
+      app.request("/api/items/cabinet", { method, headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" }, body: method === "PUT" ? JSON.stringify(STORY) : undefined });
+    return { send, log };
+  };
+
+  it("507 in JSON, saying storage full, when the store has no room (PUT and DELETE)", async () => {
+    const { send } = failing(new StorageFullError("items/cabinet.md"));
+    for (const method of ["PUT", "DELETE"]) {
+      const res = await send(method);
+      expect(res.status).toBe(507);
+      expect(res.headers.get("content-type")).toBe("application/json; charset=utf-8");
+      expect(res.headers.get("cache-control")).toBe("no-store");
+      expect(await res.json()).toEqual({ error: "storage full: the change was not saved; retry once there is room" });
+    }
+  });
+
+  it("any other failure is still the site's logged 500, never a 2xx", async () => {
+    const { send, log } = failing(new Error("EIO: i/o error"));
+    for (const method of ["PUT", "DELETE"]) expect((await send(method)).status).toBe(500);
+    expect(log).toEqual(["500 PUT /api/items/cabinet", "500 DELETE /api/items/cabinet"]);
   });
 });

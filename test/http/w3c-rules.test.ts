@@ -2,13 +2,14 @@
  * Every feed the app serves, checked against the W3C Feed Validation
  * Service's rules (test/support/w3c-rules.ts): no errors, no warnings.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parseSiteConfig } from "../../src/core/config.js";
 import { buildCatalog, type Catalog } from "../../src/core/catalog.js";
 import { createApp } from "../../src/http/app.js";
 import { catalogOf, record, testSite } from "../support/fixtures.js";
 import { checkAtom, checkHtml, checkRss } from "../support/w3c-rules.js";
+import { readSample, SAMPLE_RECORDS } from "../support/sample-items.js";
 
 const BASE = "https://wire.example/news/";
 
@@ -26,14 +27,14 @@ async function feeds(catalog: Catalog, site?: ReturnType<typeof testSite>) {
 
 const bundledSite = parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json", BASE);
 const bundled = buildCatalog(
-  readdirSync("items").map((f) => ({ file: `items/${f}`, bytes: readFileSync(`items/${f}`) })),
+  SAMPLE_RECORDS.map((f) => ({ file: `items/${f}`, bytes: readSample(f) })),
   bundledSite,
 );
 
 // As `npm start` serves them (no SITE_URL): links on the configured base URL.
 const defaultSite = parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json");
 const bundledDefault = buildCatalog(
-  readdirSync("items").map((f) => ({ file: `items/${f}`, bytes: readFileSync(`items/${f}`) })),
+  SAMPLE_RECORDS.map((f) => ({ file: `items/${f}`, bytes: readSample(f) })),
   defaultSite,
 );
 

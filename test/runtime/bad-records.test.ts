@@ -4,15 +4,15 @@
  * file, line (where there is one) and field, and serves the rest.
  */
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MAX_RECORD_BYTES } from "../../src/core/record.js";
 import { record } from "../support/fixtures.js";
 import { httpGet, startServer, type RunningServer } from "../support/server.js";
+import { copySamples, SAMPLE_RECORDS } from "../support/sample-items.js";
 
-const GOOD = readdirSync("items");
 const good = (slug: string, title: string) => record({ title, published: "2022-07-01T09:00:00+09:00" }, `Story ${title}.`);
 
 /** file name → content, and the log line each must produce. */
@@ -48,7 +48,7 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), "wirefeed-bad-"));
   dir = join(root, "items");
   mkdirSync(dir);
-  for (const f of GOOD) copyFileSync(join("items", f), join(dir, f));
+  copySamples(dir);
   writeFileSync(join(dir, "extra-good.md"), good("extra-good", "Extra good"));
   for (const [name, content] of BAD) writeFileSync(join(dir, name), content);
   // Not records at all: never read, never logged.
@@ -73,7 +73,7 @@ describe("a directory of bad records", () => {
   });
 
   it("the start-up line counts them, and nothing outside items/ or not a file is touched", () => {
-    expect(server.stdout()).toMatch(new RegExp(`wirefeed: ${GOOD.length + 1} articles, ${BAD.length} skipped;`));
+    expect(server.stdout()).toMatch(new RegExp(`wirefeed: ${SAMPLE_RECORDS.length + 1} articles, ${BAD.length} skipped;`));
     expect(server.stderr()).not.toMatch(/link\.md|fifo\.md|folder\.md|outside/);
   });
 
@@ -81,10 +81,10 @@ describe("a directory of bad records", () => {
     const rss = (await httpGet(server.base, "/rss.xml")).body.toString();
     const atom = (await httpGet(server.base, "/atom.xml")).body.toString();
     const json = JSON.parse((await httpGet(server.base, "/feed.json")).body.toString());
-    expect(rss.match(/<item>/g)).toHaveLength(GOOD.length + 1);
-    expect(atom.match(/<entry[\s>]/g)).toHaveLength(GOOD.length + 1);
-    expect(json.items).toHaveLength(GOOD.length + 1);
-    for (const slug of [...GOOD.map((f) => f.slice(0, -3)), "extra-good"]) {
+    expect(rss.match(/<item>/g)).toHaveLength(SAMPLE_RECORDS.length + 1);
+    expect(atom.match(/<entry[\s>]/g)).toHaveLength(SAMPLE_RECORDS.length + 1);
+    expect(json.items).toHaveLength(SAMPLE_RECORDS.length + 1);
+    for (const slug of [...SAMPLE_RECORDS.map((f) => f.slice(0, -3)), "extra-good"]) {
       expect((await httpGet(server.base, `/items/${slug}`)).status, slug).toBe(200);
     }
     for (const slug of ["huge", "no-title", "typo", "outside", "link"]) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync, openSync, writeSync, closeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -115,6 +115,36 @@ describe("publishing through the live catalog", () => {
     // After a restart, readers still learn it was withdrawn.
     const again = await open(d);
     expect(again.current().tombstones.map((t) => t.id)).toEqual(["tag:news.example,2022-01-01:n"]);
+  });
+
+  it("a tombstones file that is not JSON is moved aside, not overwritten by the next deletion", async () => {
+    const d = dir({ "a.md": record({ title: "A", published: "2022-01-01T00:00:00Z" }) });
+    writeFileSync(join(d, ".tombstones.json"), "[{ hand-edited, broken");
+    const log: string[] = [];
+    const live = await open(d, log);
+    expect(log.some((m) => /tombstones file not valid JSON: moved aside to .*\.tombstones\.json\.invalid-\d+/.test(m))).toBe(true);
+    expect(await live.remove("a")).toBe(true);
+    const aside = readdirSync(d).filter((f) => f.startsWith(".tombstones.json.invalid-"));
+    expect(aside).toHaveLength(1);
+    expect(readFileSync(join(d, aside[0]!), "utf8")).toBe("[{ hand-edited, broken");
+    expect(JSON.parse(readFileSync(join(d, ".tombstones.json"), "utf8")).map((t: { slug: string }) => t.slug)).toEqual(["a"]);
+  });
+
+  it("a tombstone left for an id that is live again (republished) is not served, and is dropped from the file", async () => {
+    const d = dir();
+    const live = await open(d);
+    const enc = (t: string) => new TextEncoder().encode(t);
+    const text = record({ title: "N", published: "2022-01-01T00:00:00Z" });
+    await live.put("n", enc(text));
+    await live.remove("n");
+    expect(live.current().tombstones).toHaveLength(1);
+    await live.put("n", enc(text));
+    expect(live.current().tombstones).toEqual([]);
+    await live.idle();
+    expect(JSON.parse(readFileSync(join(d, ".tombstones.json"), "utf8"))).toEqual([]);
+    // A file that still lists it (written by an older version) changes nothing either.
+    writeFileSync(join(d, ".tombstones.json"), JSON.stringify([{ slug: "n", id: "tag:news.example,2022-01-01:n", when: "2026-11-27T12:00:00.000Z" }]));
+    expect((await open(d)).current().tombstones).toEqual([]);
   });
 
   it("concurrent writes to different slugs all land; to one slug the last wins whole", async () => {

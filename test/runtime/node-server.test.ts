@@ -1,12 +1,12 @@
 /** The real entry point (what `npm start` runs), over a real socket. */
-import { mkdtempSync, writeFileSync, copyFileSync, readdirSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { record } from "../support/fixtures.js";
 import { rawStatus, startServer, type RunningServer } from "../support/server.js";
+import { copySamples, SAMPLE_RECORDS } from "../support/sample-items.js";
 
 let server: RunningServer;
 let base = "";
@@ -24,8 +24,7 @@ function get(path: string, opts: { method?: string; headers?: Record<string, str
 }
 
 beforeAll(async () => {
-  const dir = mkdtempSync(join(tmpdir(), "wirefeed-items-"));
-  for (const f of readdirSync("items")) copyFileSync(join("items", f), join(dir, f));
+  const dir = copySamples();
   writeFileSync(join(dir, "no-title.md"), record({ published: "2022-06-29" }));
   writeFileSync(join(dir, "binary.md"), Buffer.from([0x00, 0x01, 0x02]));
   writeFileSync(join(dir, "empty.md"), "");
@@ -49,7 +48,7 @@ describe("node server", () => {
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("application/rss+xml; charset=utf-8");
     const xml = res.body.toString();
-    expect(xml.match(/<item>/g)).toHaveLength(readdirSync("items").length);
+    expect(xml.match(/<item>/g)).toHaveLength(SAMPLE_RECORDS.length);
     expect(xml).toContain("<link>https://wire.example/items/japan-pm-seeks-nato-partnership-upgrade</link>");
   });
 

@@ -8,6 +8,7 @@ import { Agent, request } from "node:http";
 import { connect } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { httpGet, startServer, type RunningServer } from "../support/server.js";
+import { copySamples } from "../support/sample-items.js";
 
 const SLOW_ENTRY = "test/runtime/slow-entry.ts";
 const running: RunningServer[] = [];
@@ -75,7 +76,7 @@ describe("graceful shutdown", () => {
   });
 
   it("an idle keep-alive connection does not hold the process: it exits 0 at once", async () => {
-    const server = await start({ ITEMS_DIR: "items" });
+    const server = await start({ ITEMS_DIR: copySamples() });
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const res = await new Promise<number>((resolve, reject) => {
       request(`${server.base}/rss.xml`, { agent }, (r) => {

@@ -8,15 +8,16 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildWorkerBundle, fetchRaw, startNodeServer, startWorker, type RawResponse } from "../support/servers.js";
+import { copySamples, SAMPLE_RECORDS } from "../support/sample-items.js";
 
 const SITE_URL = "https://wire.example/";
-const slugs = readdirSync("items").filter((f) => f.endsWith(".md")).map((f) => f.slice(0, -3));
+const slugs = SAMPLE_RECORDS.map((f) => f.slice(0, -3));
 const ROUTES = ["/", "/rss.xml", "/atom.xml", "/feed.json", "/style.css", ...slugs.map((s) => `/items/${s}`)];
 const MISSING = ["/nope", "/items/no-such-article", "/rss.xml/", "/items/"];
 const ACCEPTS = [undefined, "text/html", "application/json", "application/feed+json", "application/rss+xml", "text/xml;q=0.9, text/plain", "image/png"];
@@ -40,18 +41,20 @@ const build: Record<string, string> = {};
 
 beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "wirefeed-identity-"));
+  // Every runtime reads the same copy of the samples.
+  const items = copySamples(join(tmp, "items"));
   for (const env of ["", "kv"] as const) {
-    const result = buildWorkerBundle(env, join(tmp, `bundle-${env || "items"}`));
+    const result = buildWorkerBundle(env, join(tmp, `bundle-${env || "items"}`), { ITEMS_DIR: items });
     build[env || "items"] = result.output;
     if (result.status !== 0) throw new Error(`wrangler deploy --dry-run --env=${env} failed:\n${result.output}`);
   }
   const load = spawnSync(process.execPath, ["--import", "tsx", "scripts/kv-load.ts", "--local", "--persist-to", join(tmp, "state")], {
-    env: { ...process.env, SITE_URL },
+    env: { ...process.env, SITE_URL, ITEMS_DIR: items },
     encoding: "utf8",
   });
   if (load.status !== 0) throw new Error(`kv-load failed:\n${load.stdout}${load.stderr}`);
 
-  node = await startNodeServer({ SITE_URL, ITEMS_DIR: "items" });
+  node = await startNodeServer({ SITE_URL, ITEMS_DIR: items });
   const bundled = await startWorker(join(tmp, "bundle-items", "worker.js"), { bindings: { SITE_URL } });
   workers.push({ name: "bundled", ...bundled });
   const kv = await startWorker(join(tmp, "bundle-kv", "worker-kv.js"), { bindings: { SITE_URL }, kvPersistRoot: join(tmp, "state", "v3") });
@@ -65,7 +68,7 @@ afterAll(async () => {
 });
 
 describe("the build", () => {
-  it("prints the bundle size, gzip included, and bundles every article of items/", () => {
+  it("prints the bundle size, gzip included, and bundles every article of its items", () => {
     for (const output of [build.items!, build.kv!]) {
       const size = /Total Upload: [\d.]+ KiB \/ gzip: ([\d.]+) KiB/.exec(output);
       expect(size, output).not.toBeNull();

@@ -4,7 +4,7 @@
  * the Node server logs for it.
  */
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -15,12 +15,12 @@ import { readAllRecords } from "../../src/storage/load.js";
 import { parseSiteConfig } from "../../src/core/config.js";
 import { record } from "../support/fixtures.js";
 import { buildWorkerBundle } from "../support/servers.js";
+import { copySamples, SAMPLE_RECORDS } from "../support/sample-items.js";
 
 const siteConfig = () => parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json");
 
 function itemsWith(extra: Record<string, string | Buffer>): string {
-  const dir = mkdtempSync(join(tmpdir(), "wirefeed-build-"));
-  for (const f of readdirSync("items")) copyFileSync(join("items", f), join(dir, f));
+  const dir = copySamples(mkdtempSync(join(tmpdir(), "wirefeed-build-")));
   for (const [name, content] of Object.entries(extra)) writeFileSync(join(dir, name), content);
   return dir;
 }
@@ -47,7 +47,7 @@ describe("build-worker-data", () => {
     expect(result.stderr).toBe("");
     expect(result.status).toBe(0);
     const { records } = dataOf(result.out);
-    const published = readdirSync("items").sort();
+    const published = [...SAMPLE_RECORDS];
     expect(Object.keys(records).sort()).toEqual(published);
     for (const name of published) expect(Buffer.from(records[name]!, "utf8")).toEqual(readFileSync(join(dir, name)));
   });
