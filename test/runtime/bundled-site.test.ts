@@ -1,14 +1,16 @@
 /**
- * Issue 11, items 4, 6, 7: the bundled site (a temp copy of items/ and
+ * Issue 11, items 4, 6, 7: the bundled site (a temp copy of its records, kept
+ * in test/fixtures/items, and
  * site.config.json) served by the real Node entry over a socket: wire credit
  * in every format, several authors, stable feed ids, and no internal 404.
  */
 import { parseAtomFeed, parseJsonFeed, parseRssFeed } from "feedsmith";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copySamples } from "../support/sample-items.js";
 import { httpGet, startServer, type RunningServer } from "../support/server.js";
 
 let dir = "";
@@ -19,9 +21,7 @@ const SEOUL = "tag:wirefeed.example,2022-06-28:seoul-cyber-drill-nato";
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "wirefeed-bundled-"));
-  const items = join(dir, "items");
-  await import("node:fs/promises").then((fs) => fs.mkdir(items));
-  for (const f of readdirSync("items")) if (f.endsWith(".md")) copyFileSync(join("items", f), join(items, f));
+  const items = copySamples(join(dir, "items"));
   copyFileSync("site.config.json", join(dir, "site.config.json"));
   const env = { ITEMS_DIR: items, WIREFEED_CONFIG: join(dir, "site.config.json") };
   // Port 0: SITE_URL is what a deployment would set; the two differ only in host.
