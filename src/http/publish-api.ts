@@ -12,6 +12,19 @@ export interface Publisher {
   remove(slug: string): Promise<boolean>;
 }
 
+/** A write refused because another live article holds the record's id: the holder keeps it. */
+export class IdTakenError extends Error {
+  override readonly name = "IdTakenError";
+  constructor(
+    readonly id: string,
+    /** Slug and record file of the article holding the id. */
+    readonly holderSlug: string,
+    readonly holderFile: string,
+  ) {
+    super(`"${id}" is already used by ${holderFile}`);
+  }
+}
+
 export interface PublishApiOptions {
   /** Bearer token (PUBLISH_TOKEN). The API exists only when one is set. */
   token: string;
@@ -43,7 +56,8 @@ async function sameToken(given: string, expected: string): Promise<boolean> {
  * PUT /api/items/<slug> (JSON: the record's fields plus `body` in Markdown)
  * and DELETE /api/items/<slug>, behind a bearer token.
  * 401 without or with a wrong token, 413 over the body limit, 422 with every
- * field error, 201 created / 200 replaced / 204 deleted.
+ * field error, 409 when another article holds the record's id (naming it),
+ * 201 created / 200 replaced / 204 deleted.
  */
 export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   const limit = options.maxBodyBytes ?? 1024 * 1024;
@@ -75,7 +89,14 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     const text = recordText(fields, markdown);
     const result = parseRecord(`${slug}.md`, text, site);
     if (!result.ok) return json(422, { errors: result.errors.map((e) => ({ field: e.field, message: e.problem })) });
-    const { created } = await options.publisher.put(slug, encoder.encode(text));
+    let created: boolean;
+    try {
+      ({ created } = await options.publisher.put(slug, encoder.encode(text)));
+    } catch (error) {
+      if (!(error instanceof IdTakenError)) throw error;
+      const holder = { slug: error.holderSlug, url: new URL(`items/${error.holderSlug}`, site.baseUrl).href };
+      return json(409, { errors: [{ field: "id", message: error.message }], holder });
+    }
     const url = new URL(`items/${slug}`, site.baseUrl).href;
     const id = "article" in result ? result.article.id : undefined;
     return json(created ? 201 : 200, { slug, url, ...(id ? { id } : { draft: true }) }, created ? { Location: url } : {});

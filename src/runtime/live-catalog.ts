@@ -3,13 +3,13 @@ import { watch, type FSWatcher } from "node:fs";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article, ArticleMeta } from "../core/article.js";
-import { firstOfEachId, memoryCatalog, type Catalog } from "../core/catalog.js";
+import { memoryCatalog, oneOfEachId, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { parseRecord } from "../core/record.js";
-import { parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
+import { parseTombstones, serialiseTombstones, tombstoneOf, type Tombstone } from "../core/tombstone.js";
 import type { Logger } from "../http/app.js";
-import type { Publisher } from "../http/publish-api.js";
+import { IdTakenError, type Publisher } from "../http/publish-api.js";
 import { writeFileAtomic } from "../storage/atomic-file.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { isRecordName } from "../storage/store.js";
@@ -47,9 +47,16 @@ export class LiveCatalog implements Publisher {
   /** Digest of the bytes last applied per record: a re-read of unchanged bytes (the watcher after an API write) is no change. */
   private readonly digests = new Map<string, string>();
   private readonly tombstones = new Map<string, Tombstone>();
+  /** The article holding each id in the current snapshot: it keeps the id against any newcomer (see oneOfEachId). */
+  private holders = new Map<string, Article>();
+  /** Messages of the records refused for another's id, so each refusal is logged once. */
+  private refused = new Set<string>();
+  /** API writes, one at a time: "is this id free?" and the write it allows are one step. */
+  private writes: Promise<unknown> = Promise.resolve();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly listeners: ((change: CatalogChange) => void)[] = [];
   private watcher: FSWatcher | undefined;
+  private opened = false;
   private snapshot: Catalog;
   /** Serialises work per record name, so a burst of events is applied in order. */
   private readonly queues = new Map<string, Promise<void>>();
@@ -80,7 +87,9 @@ export class LiveCatalog implements Publisher {
       options.log(`${live.label}/${TOMBSTONES_FILE}: not valid JSON; starting without tombstones`);
     }
     live.rebuild();
-    for (const errors of live.problems.values()) for (const e of errors) options.log(`skipped record: ${e.message}`);
+    // Every record left out, those refused for a duplicate id included (they name the record holding it).
+    for (const e of live.snapshot.errors) options.log(`skipped record: ${e.message}`);
+    live.opened = true;
     return live;
   }
 
@@ -116,7 +125,14 @@ export class LiveCatalog implements Publisher {
   private rebuild(): void {
     const errors = [...this.problems.values()].flat();
     const inNameOrder = [...this.articles.keys()].sort().map((name) => this.articles.get(name)!);
-    const articles = firstOfEachId(inNameOrder, errors);
+    const before = errors.length;
+    const held = new Map([...this.holders].map(([id, a]) => [id, a.file]));
+    const articles = oneOfEachId(inNameOrder, errors, this.site, held);
+    this.holders = new Map(articles.map((a) => [a.id, a]));
+    const refused = new Set(errors.slice(before).map((e) => e.message));
+    // At start-up open() logs every problem; after that, each new refusal is logged when it happens.
+    if (this.opened) for (const message of refused) if (!this.refused.has(message)) this.log(`record refused: ${message}`);
+    this.refused = refused;
     this.snapshot = memoryCatalog(articles, errors, [...this.tombstones.values()]);
   }
 
@@ -141,7 +157,8 @@ export class LiveCatalog implements Publisher {
       return false;
     }
     this.articles.delete(name);
-    this.tombstones.set(before.id, { slug: before.slug, id: before.id, when: this.now() });
+    // Only the holder of an id leaves its tombstone: a refused duplicate was never shown.
+    if (this.holders.get(before.id) === before) this.tombstones.set(before.id, tombstoneOf(before, this.now()));
     await writeFileAtomic(join(this.dir, TOMBSTONES_FILE), new TextEncoder().encode(serialiseTombstones([...this.tombstones.values()])));
     this.emit({ slug: before.slug, before });
     return true;
@@ -211,12 +228,21 @@ export class LiveCatalog implements Publisher {
     await Promise.all(this.queues.values());
   }
 
-  async put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }> {
-    const name = `${slug}.md`;
-    const existed = (await this.store.read(name)) !== undefined;
-    await this.store.write(name, bytes);
-    await this.refresh(name);
-    return { created: !existed };
+  /** Writes a record; refuses (IdTakenError, nothing written) one whose id another live article holds. */
+  put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }> {
+    const run = async () => {
+      const name = `${slug}.md`;
+      const parsed = parseRecord(this.store.describe(name), bytes, this.site);
+      const holder = parsed.ok && "article" in parsed ? this.holders.get(parsed.article.id) : undefined;
+      if (holder && holder.slug !== slug) throw new IdTakenError(holder.id, holder.slug, holder.file);
+      const existed = (await this.store.read(name)) !== undefined;
+      await this.store.write(name, bytes);
+      await this.refresh(name);
+      return { created: !existed };
+    };
+    const next = this.writes.then(run, run);
+    this.writes = next.catch(() => {});
+    return next;
   }
 
   async remove(slug: string): Promise<boolean> {
