@@ -3,7 +3,7 @@ import type { SiteConfig } from "./config.js";
 import { RecordError } from "./errors.js";
 import { compareNewestFirst } from "./feed-model.js";
 import { defaultId, parseRecord } from "./record.js";
-import { compareTombstones, type Tombstone } from "./tombstone.js";
+import { compareTombstones, latestPerId, type Tombstone } from "./tombstone.js";
 
 /** One record as a store hands it over. */
 export interface RawRecord {
@@ -47,8 +47,7 @@ export function lazyCatalog(
   return {
     entries: sorted,
     errors,
-    // One per id, the last given winning, as a tombstones file is read on Node.
-    tombstones: [...new Map(tombstones.map((t) => [t.id, t])).values()].filter((t) => !live.has(t.id)).sort(compareTombstones),
+    tombstones: latestPerId(tombstones).filter((t) => !live.has(t.id)).sort(compareTombstones),
     find: (slug) => bySlug.get(slug),
     load: async (entry) => {
       if (bySlug.get(entry.slug) !== entry) throw new Error(`no article ${entry.slug} in this catalog`);

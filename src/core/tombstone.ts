@@ -36,6 +36,16 @@ export function tombstoneOf(article: Pick<ArticleMeta, "slug" | "id" | "title" |
   };
 }
 
+/** One tombstone per id, the latest withdrawal (a hand-edited file may repeat an id): the same whatever the order given. */
+export function latestPerId(tombstones: readonly Tombstone[]): Tombstone[] {
+  const latest = new Map<string, Tombstone>();
+  for (const t of tombstones) {
+    const seen = latest.get(t.id);
+    if (!seen || t.when.getTime() > seen.when.getTime()) latest.set(t.id, t);
+  }
+  return [...latest.values()];
+}
+
 /** Newest withdrawal first; ties by id, so output never depends on load order. */
 export function compareTombstones(a: Tombstone, b: Tombstone): number {
   return b.when.getTime() - a.when.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);

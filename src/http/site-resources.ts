@@ -303,6 +303,7 @@ export function withdrawnAt(catalog: Catalog, rawPath: string): Tombstone | unde
 
 /** Paths of withdrawn articles (each answers 410), for static export. */
 export function listWithdrawnPaths(catalog: Catalog): string[] {
-  const slugs = new Set(catalog.tombstones.map((t) => t.slug).filter((slug) => !catalog.find(slug)));
+  // Only well-formed slugs: a hand-edited tombstone naming anything else names no URL of the site.
+  const slugs = new Set(catalog.tombstones.map((t) => t.slug).filter((slug) => SLUG.test(slug) && !catalog.find(slug)));
   return [...slugs].sort().map((slug) => `/items/${slug}`);
 }

@@ -7,7 +7,7 @@ import { memoryCatalog, oneOfEachId, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { parseRecord } from "../core/record.js";
-import { parseTombstones, serialiseTombstones, tombstoneOf, type Tombstone } from "../core/tombstone.js";
+import { latestPerId, parseTombstones, serialiseTombstones, tombstoneOf, type Tombstone } from "../core/tombstone.js";
 import type { Logger } from "../http/app.js";
 import { IdTakenError, type Publisher } from "../http/publish-api.js";
 import { writeFileAtomic } from "../storage/atomic-file.js";
@@ -82,7 +82,7 @@ export class LiveCatalog implements Publisher {
     }
     const stored = await readFile(join(dir, TOMBSTONES_FILE), "utf8").catch(() => "[]");
     try {
-      for (const t of parseTombstones(JSON.parse(stored))) live.tombstones.set(t.id, t);
+      for (const t of latestPerId(parseTombstones(JSON.parse(stored)))) live.tombstones.set(t.id, t);
     } catch {
       options.log(`${live.label}/${TOMBSTONES_FILE}: not valid JSON; starting without tombstones`);
     }

@@ -10,7 +10,7 @@ import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { compareNewestFirst } from "../core/feed-model.js";
 import { parseRecord } from "../core/record.js";
-import { compareTombstones, parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
+import { compareTombstones, latestPerId, parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
 
 export const INDEX_FORMAT = 1;
 
@@ -157,7 +157,7 @@ export function indexCatalog(
   return {
     entries,
     errors,
-    tombstones: indexTombstones(index)
+    tombstones: latestPerId(indexTombstones(index))
       .filter((t) => !live.has(t.id))
       .sort(compareTombstones),
     find: (slug) => bySlug.get(slug),

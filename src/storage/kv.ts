@@ -91,8 +91,9 @@ export function kvStore(kv: KvNamespaceLike, site: SiteConfig, now: () => Date =
         const stored = (await kv.get(recordKey(name), "arrayBuffer")) !== null;
         if (indexed) {
           const entry = records[name]!;
-          const tombstones = indexTombstones(index);
-          if ("meta" in entry) tombstones.push(tombstoneOf(entry.meta, now()));
+          let tombstones = indexTombstones(index);
+          // One tombstone per id: a later withdrawal of the same id replaces the earlier one.
+          if ("meta" in entry) tombstones = [...tombstones.filter((t) => t.id !== entry.meta.id), tombstoneOf(entry.meta, now())];
           // Index first: readers stop listing it before its bytes go.
           delete records[name];
           await commit(records, tombstones);
