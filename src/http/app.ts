@@ -1,12 +1,14 @@
 import { Hono } from "hono";
 import type { Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
-import { FEED_MEDIA_TYPES } from "../core/feed-directory.js";
+import { FEED_MEDIA_TYPES, feedLinksOf } from "../core/feed-directory.js";
 import { FEED_FILES, FEED_FORMATS, type FeedFormat } from "../core/feed-model.js";
 import { renderGonePage, renderNotFoundPage } from "../core/render/html.js";
+import { SITE_SCOPE } from "../core/scopes.js";
 import type { Tombstone } from "../core/tombstone.js";
 import { escapeXml } from "../core/render/xml-guards.js";
 import { isNotModifiedBy, type HeaderOf } from "./conditional.js";
+import { alternatesLink } from "./link-header.js";
 import { acceptQuality, pickEncoding, pickMediaType, type ContentCoding } from "./negotiate.js";
 import { politeness, type ClientKey } from "./polite.js";
 import { publishApi, type PublishApiOptions } from "./publish-api.js";
@@ -65,8 +67,13 @@ function notFound(site: SiteConfig, accept: string | null): Response {
   });
 }
 
-/** 410 for a withdrawn article's URL, in the format asked for as the 404 is: what was withdrawn, and when. */
-function gone(site: SiteConfig, accept: string | null, withdrawn: Tombstone): Response {
+/**
+ * 410 for a withdrawn article's URL, in the format asked for as the 404 is:
+ * what was withdrawn, and when. Cached and linked like the article page it
+ * replaces (the site's Cache-Control, the site's feeds in Link), so a static
+ * export's withdrawn pages share the article pages' headers rule.
+ */
+function gone(site: SiteConfig, accept: string | null, withdrawn: Tombstone, cacheControl: string): Response {
   const kind = errorKind(accept);
   const when = withdrawn.when.toISOString();
   const bodies: Record<typeof kind, string> = {
@@ -77,7 +84,7 @@ function gone(site: SiteConfig, accept: string | null, withdrawn: Tombstone): Re
   };
   return new Response(bodies[kind], {
     status: 410,
-    headers: { "Content-Type": `${kind}; charset=utf-8`, "Cache-Control": "no-cache", Vary: "Accept" },
+    headers: { "Content-Type": `${kind}; charset=utf-8`, "Cache-Control": cacheControl, Vary: "Accept", Link: alternatesLink(feedLinksOf(site, SITE_SCOPE)) },
   });
 }
 
@@ -264,7 +271,7 @@ export function createApp(options: AppOptions): App {
     const resource = await resolve(url);
     if (!resource) {
       const withdrawn = withdrawnAt(await options.catalog(), url.pathname);
-      return withdrawn ? gone(site, c.req.header("accept") ?? null, withdrawn) : notFound(site, c.req.header("accept") ?? null);
+      return withdrawn ? gone(site, c.req.header("accept") ?? null, withdrawn, defaultCacheControl) : notFound(site, c.req.header("accept") ?? null);
     }
     return serve(c.req.raw, resource);
   });

@@ -160,6 +160,11 @@ describe("wirefeed build", () => {
       expect(Buffer.compare(page, Buffer.from(await res.arrayBuffer()))).toBe(0);
       expect(page.toString()).toContain("<h1>Withdrawn</h1>");
     }
+    // Withdrawn pages are cached and linked like article pages: still one rule for all of /items/ (hosts read few rules).
+    const rules = parseHeaders(readFileSync(join(out, "_headers"), "utf8"));
+    expect(rules.filter((r) => r.pattern.startsWith("/items/")).map((r) => r.pattern)).toEqual(["/items/*"]);
+    const gone = await app.request("/items/gone", { headers: { Accept: "text/html" } });
+    expect(rulesFor("/items/gone", rules)[0]!.headers).toMatchObject({ "content-type": gone.headers.get("content-type"), "cache-control": gone.headers.get("cache-control"), link: gone.headers.get("link") });
     live.close();
   });
 
