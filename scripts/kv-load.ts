@@ -11,7 +11,9 @@
  * the one the Worker runs with (default: the config's baseUrl). Like the
  * Worker build, any broken record stops the load before anything is written.
  * Records removed from items/ leave their old key behind, unlisted and never
- * read. Env: ITEMS_DIR, WIREFEED_CONFIG, SITE_URL.
+ * read. The folder's .tombstones.json goes into the index (withdrawn
+ * articles, announced in feeds and answered with 410).
+ * Env: ITEMS_DIR, WIREFEED_CONFIG, SITE_URL.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -24,6 +26,7 @@ import { directoryStore } from "../src/storage/fs-dir.js";
 import { indexEntry, sealIndex, siteFingerprint, type IndexEntry } from "../src/storage/kv-index.js";
 import { INDEX_KEY, recordKey, VERSION_KEY } from "../src/storage/kv.js";
 import { readAllRecords } from "../src/storage/load.js";
+import { readTombstonesFile } from "../src/storage/tombstone-file.js";
 
 const args = process.argv.slice(2);
 const where = args.includes("--remote") ? "--remote" : args.includes("--local") ? "--local" : undefined;
@@ -53,7 +56,13 @@ for (const r of raw) {
   // base64 keeps the bytes exact whatever they are.
   recordPairs.push({ key: recordKey(name), value: Buffer.from(r.bytes).toString("base64"), base64: true });
 }
-const index = await sealIndex(await siteFingerprint(site), entries);
+// The folder's tombstones go into the index, as a removal through the API would put them.
+const withdrawn = await readTombstonesFile(itemsDir, "items");
+if (withdrawn.problem) {
+  console.error(`kv-load: ${withdrawn.problem}; nothing was written`);
+  process.exit(1);
+}
+const index = await sealIndex(await siteFingerprint(site), entries, withdrawn.tombstones);
 
 const dir = mkdtempSync(join(tmpdir(), "wirefeed-kv-"));
 const wrangler = resolve("node_modules/.bin/wrangler");

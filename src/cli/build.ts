@@ -2,9 +2,10 @@ import { resolve } from "node:path";
 import { buildCatalog } from "../core/catalog.js";
 import { normaliseBaseUrl } from "../core/config.js";
 import { createApp } from "../http/app.js";
-import { listPaths } from "../http/site-resources.js";
+import { listPaths, listWithdrawnPaths } from "../http/site-resources.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { readAllRecords } from "../storage/load.js";
+import { readTombstonesFile } from "../storage/tombstone-file.js";
 import { flagOption, stringOption } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError } from "./io.js";
@@ -34,7 +35,10 @@ Link, security headers), in one rule per kind of URL:
 The folder is built beside the target and renamed into place, replacing an
 earlier build whole. A folder that is neither empty nor an earlier build is
 never replaced. Records that fail validation are left out, as the server
-leaves them out, and listed on stderr.
+leaves them out, and listed on stderr. Withdrawn articles (the folder's
+.tombstones.json) are announced in the Atom feeds as on the server, and each
+one's /items/<slug> gets the page the server sends with 410 Gone (a static
+host serves that file with 200: _headers cannot set a status).
 
 Options:
   --out <dir>         output folder (default: dist)
@@ -77,10 +81,13 @@ Example:
     const site = await loadSite(io, args, siteUrl);
     const dir = await existingDirectory(io, dirArg, "--dir");
 
-    const catalog = buildCatalog(await readAllRecords(directoryStore(dir, dirArg)), site);
+    const withdrawn = await readTombstonesFile(dir, dirArg);
+    const catalog = buildCatalog(await readAllRecords(directoryStore(dir, dirArg)), site, withdrawn.tombstones);
     for (const error of catalog.errors) io.err(`build: skipped record: ${error.message}`);
-    if (flagOption(args, "strict") && catalog.errors.length > 0) {
-      io.err(`build: --strict: ${catalog.errors.length} problem(s) in the records; nothing written`);
+    if (withdrawn.problem) io.err(`build: ${withdrawn.problem}`);
+    const problems = catalog.errors.length + (withdrawn.problem ? 1 : 0);
+    if (flagOption(args, "strict") && problems > 0) {
+      io.err(`build: --strict: ${problems} problem(s) in the records; nothing written`);
       return EXIT.findings;
     }
 
@@ -99,6 +106,8 @@ Example:
       });
     };
     for (const path of listPaths(site, catalog)) await fetchFile(path, 200);
+    // A withdrawn article's URL gets the page the server sends with 410 (as HTML, what a browser asks for).
+    for (const path of listWithdrawnPaths(catalog)) await fetchFile(path, 410, { Accept: "text/html" });
     // The page a browser gets for an unknown URL; static hosts serve 404.html for a missing path.
     await fetchFile(NOT_FOUND_PAGE, 404, { Accept: "text/html" });
     const rules = headerRulesOf(files);

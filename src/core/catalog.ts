@@ -2,8 +2,8 @@ import type { Article, ArticleMeta } from "./article.js";
 import type { SiteConfig } from "./config.js";
 import { RecordError } from "./errors.js";
 import { compareNewestFirst } from "./feed-model.js";
-import { parseRecord } from "./record.js";
-import { compareTombstones, type Tombstone } from "./tombstone.js";
+import { defaultId, parseRecord } from "./record.js";
+import { compareTombstones, latestPerId, type Tombstone } from "./tombstone.js";
 
 /** One record as a store hands it over. */
 export interface RawRecord {
@@ -47,7 +47,7 @@ export function lazyCatalog(
   return {
     entries: sorted,
     errors,
-    tombstones: tombstones.filter((t) => !live.has(t.id)).sort(compareTombstones),
+    tombstones: latestPerId(tombstones).filter((t) => !live.has(t.id)).sort(compareTombstones),
     find: (slug) => bySlug.get(slug),
     load: async (entry) => {
       if (bySlug.get(entry.slug) !== entry) throw new Error(`no article ${entry.slug} in this catalog`);
@@ -61,25 +61,57 @@ export function memoryCatalog(articles: Article[], errors: RecordError[] = [], t
   return lazyCatalog(articles, async (entry) => entry as Article, errors, tombstones);
 }
 
-/** A record whose id an earlier record (in name order) already has: it is left out. Shared with indexed stores. */
-export function duplicateIdError(file: string, id: string, other: string): RecordError {
-  return new RecordError(file, "id", `"${id}" is already used by ${other}`);
+/** A record refused because another record holds its id. Shared with indexed stores. */
+export function duplicateIdError(file: string, id: string, holder: string): RecordError {
+  return new RecordError(file, "id", `"${id}" is already used by ${holder}`);
 }
 
-/** Keeps the first article of each id, in the order given, and reports each later one as an error. */
-export function firstOfEachId<T extends ArticleMeta>(articles: Iterable<T>, errors: RecordError[]): T[] {
-  const seen = new Map<string, string>();
-  const kept: T[] = [];
-  for (const article of articles) {
-    const other = seen.get(article.id);
-    if (other) {
-      errors.push(duplicateIdError(article.file, article.id, other));
-      continue;
-    }
-    seen.set(article.id, article.file);
-    kept.push(article);
+/**
+ * Which of several records with one id holds it, decided from the records
+ * alone (no hidden state, so every store and runtime decides alike):
+ * 1. the record whose id is the one derived from its own slug and date (the
+ *    article the id was made for, not a copy carrying it);
+ * 2. else the earliest `published`;
+ * 3. else the first file name in code-point order.
+ */
+function idPrecedence(site: SiteConfig) {
+  const owns = (a: ArticleMeta) => (a.id === defaultId(site, a.slug, a.published) ? 0 : 1);
+  return (a: ArticleMeta, b: ArticleMeta) =>
+    owns(a) - owns(b) || a.published.getTime() - b.published.getTime() || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);
+}
+
+/**
+ * Keeps one article per id and reports each other one as an error naming
+ * the holder. `holders` (id → file) are the records that hold their id in
+ * the catalog being replaced: a holder keeps its id while it carries it, so
+ * a newcomer can never knock a live article out. Without one (start-up,
+ * builds) the rule of idPrecedence decides. The kept articles keep the order given.
+ */
+export function oneOfEachId<T extends ArticleMeta>(
+  articles: Iterable<T>,
+  errors: RecordError[],
+  site: SiteConfig,
+  holders: ReadonlyMap<string, string> = new Map(),
+): T[] {
+  const all = [...articles];
+  const byId = new Map<string, T[]>();
+  for (const a of all) {
+    const group = byId.get(a.id);
+    if (group) group.push(a);
+    else byId.set(a.id, [a]);
   }
-  return kept;
+  const precedence = idPrecedence(site);
+  const winner = new Map<string, T>();
+  for (const [id, group] of byId) {
+    const held = holders.get(id);
+    winner.set(id, group.find((a) => a.file === held) ?? group.reduce((best, a) => (precedence(a, best) < 0 ? a : best)));
+  }
+  return all.filter((a) => {
+    const kept = winner.get(a.id)!;
+    if (kept === a) return true;
+    errors.push(duplicateIdError(a.file, a.id, kept.file));
+    return false;
+  });
 }
 
 /** Parses every record: a broken one is reported and left out; the rest are kept. Pure. */
@@ -94,10 +126,11 @@ export function parseRecords(records: readonly RawRecord[], site: SiteConfig): {
     }
     if ("article" in result) articles.push(result.article); // else a draft
   }
-  return { articles: firstOfEachId(articles, errors), errors };
+  return { articles: oneOfEachId(articles, errors, site), errors };
 }
 
-export function buildCatalog(records: readonly RawRecord[], site: SiteConfig): Catalog {
+/** A catalog of the records, with the tombstones of withdrawn articles (see tombstone.ts). */
+export function buildCatalog(records: readonly RawRecord[], site: SiteConfig, tombstones: readonly Tombstone[] = []): Catalog {
   const { articles, errors } = parseRecords(records, site);
-  return memoryCatalog(articles, errors);
+  return memoryCatalog(articles, errors, tombstones);
 }

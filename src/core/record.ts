@@ -392,7 +392,7 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
     // The id must read identically in RSS guid, Atom id and JSON id, so only canonical absolute URIs pass.
     if (id && !isCanonicalUri(id)) id = r.fail("id", `${quoteForMessage(id)} must be an absolute URI in canonical form (e.g. tag:example.com,2022-06-29:slug)`);
   } else if (published) {
-    id = `tag:${site.idDomain},${localDate(published, site.timeZone)}:${slug}`;
+    id = defaultId(site, slug, published);
   }
 
   const markdown = stripForbiddenXmlChars(body).trim();
@@ -422,6 +422,11 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
       url: new URL(`items/${slug}`, site.baseUrl).href,
     },
   };
+}
+
+/** The id a record without an `id` field gets: a tag URI of the site's domain, the local publication date and the slug. */
+export function defaultId(site: SiteConfig, slug: string, published: Date): string {
+  return `tag:${site.idDomain},${localDate(published, site.timeZone)}:${slug}`;
 }
 
 /** True when `new URL()` leaves the text as it is, so every format prints the same id. */

@@ -1,11 +1,14 @@
 import { Hono } from "hono";
 import type { Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
-import { FEED_MEDIA_TYPES } from "../core/feed-directory.js";
+import { FEED_MEDIA_TYPES, feedLinksOf } from "../core/feed-directory.js";
 import { FEED_FILES, FEED_FORMATS, type FeedFormat } from "../core/feed-model.js";
-import { renderNotFoundPage } from "../core/render/html.js";
+import { renderGonePage, renderNotFoundPage } from "../core/render/html.js";
+import { SITE_SCOPE } from "../core/scopes.js";
+import type { Tombstone } from "../core/tombstone.js";
 import { escapeXml } from "../core/render/xml-guards.js";
 import { isNotModifiedBy, type HeaderOf } from "./conditional.js";
+import { alternatesLink } from "./link-header.js";
 import { acceptQuality, pickEncoding, pickMediaType, type ContentCoding } from "./negotiate.js";
 import { politeness, type ClientKey } from "./polite.js";
 import { publishApi, type PublishApiOptions } from "./publish-api.js";
@@ -13,7 +16,7 @@ import { BoundedMap } from "./bounded-map.js";
 import { Representation, type Compressor, type Variant } from "./representation.js";
 import { requestLimits } from "./request-limits.js";
 import { contentSecurityPolicy, securityHeaders, securityHeadersFor } from "./security-headers.js";
-import { BadRequest, resolveResource, type Resource } from "./site-resources.js";
+import { BadRequest, resolveResource, withdrawnAt, type Resource } from "./site-resources.js";
 
 export type Logger = (message: string, error?: unknown) => void;
 
@@ -40,13 +43,18 @@ const CORS_HEADERS = {
   "Access-Control-Expose-Headers": "ETag, Last-Modified, Link",
 };
 
-function notFound(site: SiteConfig, accept: string | null): Response {
-  const kind = pickMediaType(accept, [
+/** The format an error page is sent in, chosen from the request's Accept. */
+function errorKind(accept: string | null) {
+  return pickMediaType(accept, [
     { type: "text/plain" },
     { type: "text/html" },
     { type: "application/json", aliases: ["application/feed+json"] },
     { type: "application/xml", aliases: ["application/rss+xml", "application/atom+xml", "text/xml"] },
   ]) ?? "text/plain";
+}
+
+function notFound(site: SiteConfig, accept: string | null): Response {
+  const kind = errorKind(accept);
   const bodies: Record<typeof kind, string> = {
     "text/plain": "Not found\n",
     "text/html": renderNotFoundPage(site),
@@ -56,6 +64,27 @@ function notFound(site: SiteConfig, accept: string | null): Response {
   return new Response(bodies[kind], {
     status: 404,
     headers: { "Content-Type": `${kind}; charset=utf-8`, "Cache-Control": "no-cache", Vary: "Accept" },
+  });
+}
+
+/**
+ * 410 for a withdrawn article's URL, in the format asked for as the 404 is:
+ * what was withdrawn, and when. Cached and linked like the article page it
+ * replaces (the site's Cache-Control, the site's feeds in Link), so a static
+ * export's withdrawn pages share the article pages' headers rule.
+ */
+function gone(site: SiteConfig, accept: string | null, withdrawn: Tombstone, cacheControl: string): Response {
+  const kind = errorKind(accept);
+  const when = withdrawn.when.toISOString();
+  const bodies: Record<typeof kind, string> = {
+    "text/plain": `Gone: withdrawn on ${when}\n`,
+    "text/html": renderGonePage(site, withdrawn),
+    "application/json": `${JSON.stringify({ error: "gone", withdrawn: when })}\n`,
+    "application/xml": `<?xml version="1.0" encoding="utf-8"?>\n<error status="410" withdrawn="${when}">Gone</error>\n`,
+  };
+  return new Response(bodies[kind], {
+    status: 410,
+    headers: { "Content-Type": `${kind}; charset=utf-8`, "Cache-Control": cacheControl, Vary: "Accept", Link: alternatesLink(feedLinksOf(site, SITE_SCOPE)) },
   });
 }
 
@@ -240,7 +269,10 @@ export function createApp(options: AppOptions): App {
   app.get("*", async (c) => {
     const url = new URL(c.req.url);
     const resource = await resolve(url);
-    if (!resource) return notFound(site, c.req.header("accept") ?? null);
+    if (!resource) {
+      const withdrawn = withdrawnAt(await options.catalog(), url.pathname);
+      return withdrawn ? gone(site, c.req.header("accept") ?? null, withdrawn, defaultCacheControl) : notFound(site, c.req.header("accept") ?? null);
+    }
     return serve(c.req.raw, resource);
   });
   app.options("*", async (c) => {

@@ -23,6 +23,19 @@ export interface Publisher {
   list(): Promise<string[]>;
 }
 
+/** A write refused because another live article holds the record's id: the holder keeps it. */
+export class IdTakenError extends Error {
+  override readonly name = "IdTakenError";
+  constructor(
+    readonly id: string,
+    /** Slug and record file of the article holding the id. */
+    readonly holderSlug: string,
+    readonly holderFile: string,
+  ) {
+    super(`"${id}" is already used by ${holderFile}`);
+  }
+}
+
 export interface PublishApiOptions {
   /** Bearer token (PUBLISH_TOKEN). The API exists only when one is set. */
   token: string;
@@ -61,17 +74,21 @@ async function sameToken(given: string, expected: string): Promise<boolean> {
 type Outcome<T> = { ok: true; value: T } | { ok: false; response: Response };
 
 /**
-
  * Every call into the store's write and remove goes through here: the one
  * place where a failure of the store becomes an answer of its own. A full
- * store is 507 (nothing changed; retry once there is room); any other
- * failure is rethrown, so the app logs it and answers 500.
+ * store is 507 (nothing changed; retry once there is room); an id another
+ * article holds is 409 naming it; any other failure is rethrown, so the app
+ * logs it and answers 500.
  */
-async function throughStore<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+async function throughStore<T>(site: SiteConfig, work: () => Promise<T>): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
     if (error instanceof StorageFullError) return { ok: false, response: json(507, { error: "storage full: the change was not saved; retry once there is room" }) };
+    if (error instanceof IdTakenError) {
+      const holder = { slug: error.holderSlug, url: new URL(`items/${error.holderSlug}`, site.baseUrl).href };
+      return { ok: false, response: json(409, { errors: [{ field: "id", message: error.message }], holder }) };
+    }
     throw error;
   }
 }
@@ -128,6 +145,7 @@ function listQuery(url: URL): Outcome<{ after?: string; limit: number }> {
  * - GET /api/items/<slug>: the record as stored (text/markdown), or 404.
  * - GET /api/items?after=<slug>&limit=<n>: slugs in name order, a page at a
  *   time, with the next page's URL (`next`, and a Link header).
+ * 409 when another article holds the record's id (naming it; the holder keeps it).
  * 507 when the store is full (nothing changed; retry once there is room).
  * Every answer but 204 and a record's bytes is JSON.
  */
@@ -182,7 +200,7 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     // The very bytes that will be stored, parsed as the server will read them.
     const result = parseRecord(`${slug}.md`, bytes, site);
     if (!result.ok) return fieldErrors(result.errors);
-    const stored = await throughStore(() => options.publisher.put(slug, bytes));
+    const stored = await throughStore(site, () => options.publisher.put(slug, bytes));
     if (!stored.ok) return stored.response;
     const { created } = stored.value;
     const url = new URL(`items/${slug}`, site.baseUrl).href;
@@ -193,7 +211,7 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   api.delete("/items/:slug", async (c) => {
     const slug = c.req.param("slug");
     if (!isSlug(slug)) return json(404, { error: "no such article" });
-    const removed = await throughStore(() => options.publisher.remove(slug));
+    const removed = await throughStore(site, () => options.publisher.remove(slug));
     if (!removed.ok) return removed.response;
     if (!removed.value) return json(404, { error: "no such article" });
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });

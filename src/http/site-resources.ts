@@ -19,7 +19,8 @@ import { renderJson } from "../core/render/json.js";
 import { opmlFile, renderOpml } from "../core/render/opml.js";
 import { renderRss } from "../core/render/rss.js";
 import { SLUG } from "../core/record.js";
-import { inScope, kindOfSegment, scopesOf, SITE_SCOPE, type Scope, type ScopeKind } from "../core/scopes.js";
+import { inScope, kindOfSegment, scopesOf, SITE_SCOPE, tombstoneInScope, type Scope, type ScopeKind } from "../core/scopes.js";
+import type { Tombstone } from "../core/tombstone.js";
 import { alternatesLink, websubLink } from "./link-header.js";
 import type { Rendered } from "./representation.js";
 
@@ -72,7 +73,7 @@ function depsOf(prefix: string, shown: readonly ArticleMeta[]): (() => string) |
 }
 
 /** Entries of each scope, computed once per catalog (one pass over the entries). */
-const scopeCache = new WeakMap<Catalog, Map<string, { scope: Scope; entries: ArticleMeta[] }>>();
+const scopeCache = new WeakMap<Catalog, Map<string, { scope: Scope; entries: ArticleMeta[]; deleted: Tombstone[] }>>();
 
 function scoped(catalog: Catalog, kind: Exclude<ScopeKind, "site">, slug: string) {
   let index = scopeCache.get(catalog);
@@ -80,9 +81,10 @@ function scoped(catalog: Catalog, kind: Exclude<ScopeKind, "site">, slug: string
   const key = `${kind}/${slug}`;
   let hit = index.get(key);
   if (!hit) {
-    const scope = scopesOf(catalog.entries, kind).find((s) => s.slug === slug);
+    // A scope whose articles were all withdrawn still exists: its feeds carry the tombstones.
+    const scope = scopesOf(catalog.entries, kind, catalog.tombstones).find((s) => s.slug === slug);
     if (!scope) return undefined;
-    hit = { scope, entries: catalog.entries.filter((e) => inScope(e, scope)) };
+    hit = { scope, entries: catalog.entries.filter((e) => inScope(e, scope)), deleted: catalog.tombstones.filter((t) => tombstoneInScope(t, scope)) };
     index.set(key, hit);
   }
   return hit;
@@ -116,13 +118,16 @@ function feedResource(
   format: FeedFormat,
   rest: string[],
   query: URLSearchParams,
+  withdrawn: readonly Tombstone[] = [],
 ): Resource | undefined {
   const type = MEDIA_TYPES[format];
   if (rest.length === 0) {
     const limit = parseLimit(site, query);
     const size = limit ?? site.feedSize;
     const shownEntries = newestEntries(site, entries, size);
-    const tombstoneIds = scope.kind === "site" ? catalog.tombstones.slice(0, size).map((t) => `${t.id}@${t.when.getTime()}`).join(",") : "";
+    // Withdrawals are announced in every feed of a scope the article was filed under (RFC 6721; Atom only).
+    const deleted = withdrawn.slice(0, size);
+    const tombstoneIds = deleted.map((t) => `${t.id}@${t.when.getTime()}`).join(",");
     // The prev-archive link names the newest closed period: part of what the feed shows.
     const latest = archiveOf(entries, site.archivePageSize).latestKey() ?? "";
     const deps = depsOf(`total=${entries.length}|gone=${tombstoneIds}|archive=${latest}`, shownEntries);
@@ -135,8 +140,6 @@ function feedResource(
       render: async () => {
         const shown = shownEntries;
         const history = subscriptionHistory(site, scope, archiveOf(entries, site.archivePageSize), entries.length, shown.length);
-        // Withdrawals are announced in the site's own subscription feed (a tombstone keeps no categories).
-        const deleted = scope.kind === "site" ? catalog.tombstones.slice(0, size) : [];
         const model = feedModel(site, scope, await loadAll(catalog, shown), { history, deleted });
         return { contentType: type, body: RENDERERS[format](model), lastModified: model.updated };
       },
@@ -180,11 +183,19 @@ function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries:
 }
 
 /** A scope's own routes: its page, its feeds, its archives. `rest` is the path after the scope. */
-function scopeRoutes(site: SiteConfig, catalog: Catalog, scope: Scope, entries: readonly ArticleMeta[], rest: string[], query: URLSearchParams) {
+function scopeRoutes(
+  site: SiteConfig,
+  catalog: Catalog,
+  scope: Scope,
+  entries: readonly ArticleMeta[],
+  withdrawn: readonly Tombstone[],
+  rest: string[],
+  query: URLSearchParams,
+) {
   if (rest.length === 1 && rest[0] === "") return listResource(site, catalog, scope, entries);
   const file = rest.at(-1)!;
   const format = FEED_FORMATS.find((f) => FEED_FILES[f] === file);
-  return format ? feedResource(site, catalog, scope, entries, format, rest.slice(0, -1), query) : undefined;
+  return format ? feedResource(site, catalog, scope, entries, format, rest.slice(0, -1), query, withdrawn) : undefined;
 }
 
 /** Decoded path segments of a raw (percent-encoded) path; undefined when it cannot be decoded. */
@@ -261,9 +272,9 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
   if (kind) {
     if (rest.length < 2) return undefined;
     const found = scoped(catalog, kind, rest[0]!);
-    return found ? scopeRoutes(site, catalog, found.scope, found.entries, rest.slice(1), query) : undefined;
+    return found ? scopeRoutes(site, catalog, found.scope, found.entries, found.deleted, rest.slice(1), query) : undefined;
   }
-  return scopeRoutes(site, catalog, SITE_SCOPE, catalog.entries, segments, query);
+  return scopeRoutes(site, catalog, SITE_SCOPE, catalog.entries, catalog.tombstones, segments, query);
 }
 
 /** Every URL path the site serves (for static export and link checks), site-relative with a leading "/". */
@@ -271,7 +282,7 @@ export function listPaths(site: SiteConfig, catalog: Catalog): string[] {
   const paths = ["/", "/style.css", "/feed.xsl", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
   const scopes: { scope: Scope; entries: readonly ArticleMeta[] }[] = [{ scope: SITE_SCOPE, entries: catalog.entries }];
   for (const kind of ["category", "author", "language"] as const) {
-    for (const scope of scopesOf(catalog.entries, kind)) scopes.push({ scope, entries: scoped(catalog, kind, scope.slug)!.entries });
+    for (const scope of scopesOf(catalog.entries, kind, catalog.tombstones)) scopes.push({ scope, entries: scoped(catalog, kind, scope.slug)!.entries });
   }
   for (const { scope, entries } of scopes) {
     if (scope.kind !== "site") paths.push(`/${scope.path}`);
@@ -283,4 +294,28 @@ export function listPaths(site: SiteConfig, catalog: Catalog): string[] {
   }
   for (const entry of catalog.entries) paths.push(`/items/${entry.slug}`);
   return paths;
+}
+
+/** Withdrawn articles by slug, once per catalog (a slug published again is live, not withdrawn). */
+const withdrawnCache = new WeakMap<Catalog, Map<string, Tombstone>>();
+
+/** The tombstone of the article a path named, when that article was withdrawn: the path answers 410 Gone. */
+export function withdrawnAt(catalog: Catalog, rawPath: string): Tombstone | undefined {
+  const segments = pathSegments(rawPath);
+  if (!segments || segments.length !== 2 || segments[0] !== "items" || !SLUG.test(segments[1]!)) return undefined;
+  let bySlug = withdrawnCache.get(catalog);
+  if (!bySlug) {
+    bySlug = new Map();
+    // Newest withdrawal first: a slug withdrawn twice answers with its latest withdrawal.
+    for (const t of catalog.tombstones) if (!bySlug.has(t.slug) && !catalog.find(t.slug)) bySlug.set(t.slug, t);
+    withdrawnCache.set(catalog, bySlug);
+  }
+  return bySlug.get(segments[1]!);
+}
+
+/** Paths of withdrawn articles (each answers 410), for static export. */
+export function listWithdrawnPaths(catalog: Catalog): string[] {
+  // Only well-formed slugs: a hand-edited tombstone naming anything else names no URL of the site.
+  const slugs = new Set(catalog.tombstones.map((t) => t.slug).filter((slug) => SLUG.test(slug) && !catalog.find(slug)));
+  return [...slugs].sort().map((slug) => `/items/${slug}`);
 }

@@ -3,13 +3,13 @@ import { watch, type FSWatcher } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article, ArticleMeta } from "../core/article.js";
-import { firstOfEachId, memoryCatalog, type Catalog } from "../core/catalog.js";
+import { memoryCatalog, oneOfEachId, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { parseRecord, slugOfFile } from "../core/record.js";
-import type { Tombstone } from "../core/tombstone.js";
+import { tombstoneOf, type Tombstone } from "../core/tombstone.js";
 import type { Logger } from "../http/app.js";
-import type { Publisher } from "../http/publish-api.js";
+import { IdTakenError, type Publisher } from "../http/publish-api.js";
 import { removeStaleTempFiles } from "../storage/atomic-file.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { TombstoneFile } from "../storage/tombstone-file.js";
@@ -48,9 +48,16 @@ export class LiveCatalog implements Publisher {
   private readonly digests = new Map<string, string>();
   /** Set by open(): the durable tombstones, `<dir>/.tombstones.json`. */
   private tombstones!: TombstoneFile;
+  /** The article holding each id in the current snapshot: it keeps the id against any newcomer (see oneOfEachId). */
+  private holders = new Map<string, Article>();
+  /** Messages of the records refused for another's id, so each refusal is logged once. */
+  private refused = new Set<string>();
+  /** API writes, one at a time: "is this id free?" and the write it allows are one step. */
+  private writes: Promise<unknown> = Promise.resolve();
   private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly listeners: ((change: CatalogChange) => void)[] = [];
   private watcher: FSWatcher | undefined;
+  private opened = false;
   private snapshot: Catalog;
   /** Serialises work per record name, so a burst of events is applied in order. */
   private readonly queues = new Map<string, Promise<void>>();
@@ -81,7 +88,9 @@ export class LiveCatalog implements Publisher {
       onInvalid: (aside) => options.log(`tombstones file not valid JSON: moved aside to ${aside}; starting without tombstones`),
     });
     live.rebuild();
-    for (const errors of live.problems.values()) for (const e of errors) options.log(`skipped record: ${e.message}`);
+    // Every record left out, those refused for a duplicate id included (they name the record holding it).
+    for (const e of live.snapshot.errors) options.log(`skipped record: ${e.message}`);
+    live.opened = true;
     return live;
   }
 
@@ -117,7 +126,14 @@ export class LiveCatalog implements Publisher {
   private rebuild(): void {
     const errors = [...this.problems.values()].flat();
     const inNameOrder = [...this.articles.keys()].sort().map((name) => this.articles.get(name)!);
-    const articles = firstOfEachId(inNameOrder, errors);
+    const before = errors.length;
+    const held = new Map([...this.holders].map(([id, a]) => [id, a.file]));
+    const articles = oneOfEachId(inNameOrder, errors, this.site, held);
+    this.holders = new Map(articles.map((a) => [a.id, a]));
+    const refused = new Set(errors.slice(before).map((e) => e.message));
+    // At start-up open() logs every problem; after that, each new refusal is logged when it happens.
+    if (this.opened) for (const message of refused) if (!this.refused.has(message)) this.log(`record refused: ${message}`);
+    this.refused = refused;
     // An id that is live again is not withdrawn (its tombstone may still be on disk: see forgetTombstone).
     const live = new Set(articles.map((a) => a.id));
     this.snapshot = memoryCatalog(articles, errors, this.tombstones.list().filter((t) => !live.has(t.id)));
@@ -144,7 +160,8 @@ export class LiveCatalog implements Publisher {
   /** The tombstone a withdrawal of `name` leaves: none for a record that never parsed. */
   private tombstoneFor(name: string): Tombstone | undefined {
     const before = this.articles.get(name);
-    return before && { slug: before.slug, id: before.id, when: this.now() };
+    // Only the holder of an id leaves its tombstone: a refused duplicate was never shown.
+    return before && this.holders.get(before.id) === before ? tombstoneOf(before, this.now()) : undefined;
   }
 
   /** Forgets record `name`, whose file is gone (its tombstone, if any, already committed). */
@@ -262,15 +279,24 @@ export class LiveCatalog implements Publisher {
    * Writes the record durably, then serves it. Within the record's queue, so
    * of concurrent PUTs of a new slug exactly one finds it absent (created).
    * Rejects (StorageFullError: no space) when the write failed: nothing changed.
+   * Refuses (IdTakenError, nothing written) a record whose id another live
+   * article holds; API writes run one at a time, so the check and the write
+   * it allows are one step.
    */
   put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }> {
     const name = `${slug}.md`;
-    return this.serially(name, async () => {
+    const run = () => this.serially(name, async () => {
+      const parsed = parseRecord(this.store.describe(name), bytes, this.site);
+      const holder = parsed.ok && "article" in parsed ? this.holders.get(parsed.article.id) : undefined;
+      if (holder && holder.slug !== slug) throw new IdTakenError(holder.id, holder.slug, holder.file);
       const existed = (await this.store.read(name)) !== undefined;
       await this.store.write(name, bytes).catch((error) => this.failed(`publish of ${this.store.describe(name)}`, error));
       await this.reload(name);
       return { created: !existed };
     });
+    const next = this.writes.then(run, run);
+    this.writes = next.catch(() => {});
+    return next;
   }
 
   /** Logs a change that failed (the client gets the error too), then rethrows it. */

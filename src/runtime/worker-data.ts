@@ -8,4 +8,6 @@ export interface WorkerData {
   siteConfig: unknown;
   /** Record name → its exact text. Empty in a build for KV, where the records live in the namespace. */
   records: Record<string, string>;
+  /** The records folder's .tombstones.json as stored (see core/tombstone.ts); absent or empty: none. Empty in a build for KV (the index holds them). */
+  tombstones?: unknown[];
 }

@@ -3,7 +3,7 @@ import type { Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { parseRecord, slugOfFile } from "../core/record.js";
 import { feedsShowing } from "../core/topics.js";
-import type { Publisher } from "../http/publish-api.js";
+import { IdTakenError, type Publisher } from "../http/publish-api.js";
 import type { WebSubNotifier } from "../http/websub.js";
 import type { WritableRecordStore } from "../storage/store.js";
 
@@ -19,9 +19,13 @@ export function storePublisher(store: WritableRecordStore, catalog: Catalog, sit
   return {
     async put(slug, bytes) {
       const name = `${slug}.md`;
+      const result = parseRecord(store.describe(name), bytes, site);
+      // The article holding an id keeps it: a record of another slug carrying it is refused, not stored.
+      const id = result.ok && "article" in result ? result.article.id : undefined;
+      const holder = id === undefined ? undefined : catalog.entries.find((e) => e.id === id && e.slug !== slug);
+      if (holder) throw new IdTakenError(holder.id, holder.slug, holder.file);
       const created = !(await store.list()).includes(name);
       await store.write(name, bytes);
-      const result = parseRecord(store.describe(name), bytes, site);
       notify(catalog.find(slug), result.ok && "article" in result ? result.article : undefined);
       return { created };
     },

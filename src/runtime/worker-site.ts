@@ -1,5 +1,6 @@
 import { buildCatalog } from "../core/catalog.js";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
+import { parseTombstones } from "../core/tombstone.js";
 import { createApp, type Logger } from "../http/app.js";
 import { bundleStore } from "../storage/bundle.js";
 import { sha256Hex, siteFingerprint } from "../storage/kv-index.js";
@@ -31,7 +32,7 @@ function bundleSource(data: WorkerData, site: SiteConfig, log: Logger): () => Pr
   let built: Promise<VersionedCatalog> | undefined;
   return () =>
     (built ??= readAllRecords(bundleStore(data.records)).then((records) => {
-      const catalog = buildCatalog(records, site);
+      const catalog = buildCatalog(records, site, parseTombstones(data.tombstones ?? []));
       for (const error of catalog.errors) log(`skipped record: ${error.message}`);
       return { catalog, version: data.version };
     }));

@@ -5,12 +5,12 @@
  * article stored. Pure: no KV here, only the format and what it derives.
  */
 import type { Article, ArticleMeta } from "../core/article.js";
-import { duplicateIdError, type Catalog } from "../core/catalog.js";
+import { oneOfEachId, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { compareNewestFirst } from "../core/feed-model.js";
 import { parseRecord } from "../core/record.js";
-import { compareTombstones, parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
+import { compareTombstones, latestPerId, parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
 
 export const INDEX_FORMAT = 1;
 
@@ -34,7 +34,7 @@ export interface RecordIndex {
   /** Fingerprint of the site config the metas were derived with (base URL, time zone, defaults). */
   site: string;
   records: Record<string, IndexEntry>;
-  /** Withdrawn articles (RFC 6721), as { slug, id, when } with ISO dates. */
+  /** Withdrawn articles (RFC 6721), as stored by serialiseTombstones (ISO dates). */
   tombstones?: unknown[];
 }
 
@@ -111,18 +111,16 @@ export function parseIndex(text: string, source: string): RecordIndex {
 
 /**
  * A catalog over an index: entries come from the index alone; `load` reads
- * and parses one record, once per catalog. Duplicate ids are resolved in
- * name order, as parseRecords does for stores read whole.
+ * and parses one record, once per catalog. Duplicate ids are resolved by
+ * the same rule as parseRecords uses for stores read whole (oneOfEachId).
  */
 export function indexCatalog(
   index: RecordIndex,
   site: SiteConfig,
   readRecord: (name: string) => Promise<Uint8Array | undefined>,
 ): Catalog {
-  const entries: ArticleMeta[] = [];
+  const metas: (ArticleMeta & { name: string })[] = [];
   const errors: RecordError[] = [];
-  const seenIds = new Map<string, string>();
-  const nameOf = new Map<string, string>();
   for (const name of Object.keys(index.records).sort()) {
     const entry = index.records[name]!;
     if ("errors" in entry) {
@@ -130,16 +128,14 @@ export function indexCatalog(
       continue;
     }
     if (!("meta" in entry)) continue; // a draft
-    const other = seenIds.get(entry.meta.id);
-    if (other) {
-      errors.push(duplicateIdError(entry.meta.file, entry.meta.id, other));
-      continue;
-    }
-    seenIds.set(entry.meta.id, entry.meta.file);
-    nameOf.set(entry.meta.slug, name);
     // The record's digest: a representation that shows only unchanged articles outlives a publish.
-    entries.push({ ...fromIndexedMeta(entry.meta), rev: entry.sha });
+    metas.push({ ...fromIndexedMeta(entry.meta), rev: entry.sha, name });
   }
+  const nameOf = new Map<string, string>();
+  const entries: ArticleMeta[] = oneOfEachId(metas, errors, site).map(({ name, ...meta }) => {
+    nameOf.set(meta.slug, name);
+    return meta;
+  });
   entries.sort(compareNewestFirst);
   const bySlug = new Map(entries.map((e) => [e.slug, e]));
   // Every response of one catalog shares a load: the feeds and the index page read each record once.
@@ -161,7 +157,7 @@ export function indexCatalog(
   return {
     entries,
     errors,
-    tombstones: indexTombstones(index)
+    tombstones: latestPerId(indexTombstones(index))
       .filter((t) => !live.has(t.id))
       .sort(compareTombstones),
     find: (slug) => bySlug.get(slug),

@@ -15,7 +15,7 @@
 import type { Catalog } from "../core/catalog.js";
 import { buildCatalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
-import type { Tombstone } from "../core/tombstone.js";
+import { tombstoneOf, type Tombstone } from "../core/tombstone.js";
 import { indexCatalog, indexEntry, indexTombstones, parseIndex, sealIndex, siteFingerprint, type IndexEntry, type RecordIndex } from "./kv-index.js";
 import { readAllRecords } from "./load.js";
 import { isRecordName, type RecordStore, type WritableRecordStore } from "./store.js";
@@ -91,8 +91,9 @@ export function kvStore(kv: KvNamespaceLike, site: SiteConfig, now: () => Date =
         const stored = (await kv.get(recordKey(name), "arrayBuffer")) !== null;
         if (indexed) {
           const entry = records[name]!;
-          const tombstones = indexTombstones(index);
-          if ("meta" in entry) tombstones.push({ slug: entry.meta.slug, id: entry.meta.id, when: now() });
+          let tombstones = indexTombstones(index);
+          // One tombstone per id: a later withdrawal of the same id replaces the earlier one.
+          if ("meta" in entry) tombstones = [...tombstones.filter((t) => t.id !== entry.meta.id), tombstoneOf(entry.meta, now())];
           // Index first: readers stop listing it before its bytes go.
           delete records[name];
           await commit(records, tombstones);

@@ -1,6 +1,6 @@
 import { readFile, rename } from "node:fs/promises";
 import { join } from "node:path";
-import { parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
+import { latestPerId, parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
 import { writeFileAtomic } from "./atomic-file.js";
 
 /** Where a directory of records keeps its tombstones: beside them, committed with them (they are content). */
@@ -54,7 +54,7 @@ export class TombstoneFile {
       options.onInvalid(aside);
       return file;
     }
-    for (const t of parseTombstones(json)) file.entries.set(t.id, t);
+    for (const t of latestPerId(parseTombstones(json))) file.entries.set(t.id, t);
     return file;
   }
 
@@ -94,5 +94,27 @@ export class TombstoneFile {
       }
     }
     this.flushing = undefined;
+  }
+}
+
+/**
+ * The tombstones of a records folder, for the builds (static site, Worker
+ * data, KV load), read as the Node server reads them: no file is no
+ * tombstones, one per id; a file that is not JSON is reported in `problem`
+ * (the server then starts without tombstones, and so do the builds that go on).
+ */
+export async function readTombstonesFile(dir: string, label = dir): Promise<{ tombstones: Tombstone[]; problem?: string }> {
+  const path = join(dir, TOMBSTONES_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return { tombstones: [] };
+    throw error;
+  }
+  try {
+    return { tombstones: latestPerId(parseTombstones(JSON.parse(text))) };
+  } catch {
+    return { tombstones: [], problem: `${label.replace(/\/+$/, "")}/${TOMBSTONES_FILE}: not valid JSON; no tombstones read` };
   }
 }

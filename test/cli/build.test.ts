@@ -6,6 +6,7 @@ import { buildCatalog } from "../../src/core/catalog.js";
 import { parseSiteConfig } from "../../src/core/config.js";
 import { createApp } from "../../src/http/app.js";
 import { listPaths } from "../../src/http/site-resources.js";
+import { LiveCatalog } from "../../src/runtime/live-catalog.js";
 import { nodeCompressor } from "../../src/runtime/node-compress.js";
 import { record } from "../support/fixtures.js";
 import { effectiveHeaders, matchingRules, parseHeadersFile, type ParsedRule } from "./headers-rules.js";
@@ -246,6 +247,53 @@ describe("wirefeed build", () => {
     const result = await wirefeed(["build", "--layout", "pretty"], { cwd });
     expect(result.code).toBe(2);
     expect(result.stderr[0]).toBe('wirefeed build: --layout must be flat or dirs, not "pretty"');
+  });
+
+  it("a site with deletions: tombstones in the Atom feeds, the scopes they leave empty, and each withdrawn URL's 410 page, as the server serves them", async () => {
+    const tombstones = [
+      { slug: "gone", id: "tag:news.example,2022-06-27:gone", when: "2026-11-20T08:00:00.000Z", title: "Gone story", categories: ["Cyber"], authors: [], language: "en" },
+      { slug: "ancient", id: "tag:news.example,2022-06-01:ancient", when: "2026-11-01T00:00:00.000Z" },
+    ];
+    const cwd = project({ ...RECORDS, ".tombstones.json": JSON.stringify(tombstones) });
+    const result = await wirefeed(["build"], { cwd });
+    expect(result.code).toBe(0);
+    // The server's own catalog over the same folder (the live catalog the Node server runs).
+    const site = parseSiteConfig(SITE_CONFIG, "test");
+    const live = await LiveCatalog.open(join(cwd, "items"), site, { label: "items", log: () => {} });
+    const app = createApp({ site, catalog: () => live.current(), log: () => {} });
+    const paths = listPaths(site, live.current());
+    expect(paths).toEqual(expect.arrayContaining(["/categories/cyber/", "/categories/cyber/atom.xml", "/categories/cyber/rss.xml", "/categories/cyber/feed.json"]));
+    const out = join(cwd, "dist");
+    for (const path of paths) {
+      const res = await app.request(path, { headers: { "Accept-Encoding": "identity" } });
+      expect([path, res.status]).toEqual([path, 200]);
+      expect([path, Buffer.compare(readFileSync(join(out, fileForPath(path))), Buffer.from(await res.arrayBuffer()))]).toEqual([path, 0]);
+    }
+    expect(readFileSync(join(out, "atom.xml"), "utf8")).toContain('<at:deleted-entry ref="tag:news.example,2022-06-27:gone" when="2026-11-20T08:00:00.000Z"/>');
+    expect(readFileSync(join(out, "categories", "cyber", "atom.xml"), "utf8")).toContain('<at:deleted-entry ref="tag:news.example,2022-06-27:gone"');
+    for (const slug of ["gone", "ancient"]) {
+      const res = await app.request(`/items/${slug}`, { headers: { Accept: "text/html" } });
+      expect(res.status).toBe(410);
+      const page = readFileSync(join(out, "items", `${slug}.html`));
+      expect(Buffer.compare(page, Buffer.from(await res.arrayBuffer()))).toBe(0);
+      expect(page.toString()).toContain("<h1>Withdrawn</h1>");
+    }
+    // Withdrawn pages are cached and linked like article pages: still one rule for all of /items/ (hosts read few rules).
+    const rules = parseHeadersFile(readFileSync(join(out, "_headers"), "utf8"));
+    expect(rules.filter((r) => r.pattern.startsWith("/items/")).map((r) => r.pattern)).toEqual(["/items/*"]);
+    const gone = await app.request("/items/gone", { headers: { Accept: "text/html" } });
+    expect(effectiveHeaders(rules, "/items/gone")).toMatchObject({ "content-type": gone.headers.get("content-type"), "cache-control": gone.headers.get("cache-control"), link: gone.headers.get("link") });
+    live.close();
+  });
+
+  it("a tombstones file that is not JSON: named on stderr; --strict writes nothing", async () => {
+    const cwd = project({ "newer.md": RECORDS["newer.md"], ".tombstones.json": "[{" });
+    const lenient = await wirefeed(["build"], { cwd });
+    expect(lenient.code).toBe(0);
+    expect(lenient.stderr).toEqual(["build: items/.tombstones.json: not valid JSON; no tombstones read"]);
+    const strict = await wirefeed(["build", "--strict", "--out", "strict"], { cwd });
+    expect(strict.code).toBe(1);
+    expect(existsSync(join(cwd, "strict"))).toBe(false);
   });
 
   it("usage errors: a stray argument, a missing --dir", async () => {

@@ -94,7 +94,8 @@ describe("publish API", () => {
     const del = () => app.request("/api/items/cabinet", { method: "DELETE", headers: { Authorization: `Bearer ${TOKEN}` } });
     expect((await del()).status).toBe(204);
     expect((await del()).status).toBe(404);
-    expect((await app.request("/items/cabinet")).status).toBe(404);
+    // Withdrawn, not unknown: 410 Gone (see test/http/withdrawals.test.ts for its bodies).
+    expect((await app.request("/items/cabinet")).status).toBe(410);
     const atom = await (await app.request("/atom.xml")).text();
     const deleted = children(parseXml(atom), "at:deleted-entry");
     expect(deleted.map((d) => d.attrs)).toEqual([{ ref: "tag:news.example,2022-06-30:cabinet", when: "2026-11-27T12:00:00.000Z" }]);

@@ -110,7 +110,8 @@ describe("publishing through the live catalog", () => {
     expect(await live.remove("n")).toBe(false);
     expect(titles(live)).toEqual([]);
     expect(JSON.parse(readFileSync(join(d, ".tombstones.json"), "utf8"))).toEqual([
-      { slug: "n", id: "tag:news.example,2022-01-01:n", when: "2026-11-27T12:00:00.000Z" },
+      // What it was filed under, so its scopes keep their feeds and announce the withdrawal.
+      { slug: "n", id: "tag:news.example,2022-01-01:n", when: "2026-11-27T12:00:00.000Z", title: "N2", categories: [], authors: ["Test Desk"], language: "en" },
     ]);
     // After a restart, readers still learn it was withdrawn.
     const again = await open(d);

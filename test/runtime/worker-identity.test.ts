@@ -8,11 +8,16 @@
  */
 import type { ChildProcess } from "node:child_process";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fileForPath } from "../../src/cli/static-site.js";
+import { buildCatalog } from "../../src/core/catalog.js";
+import { parseSiteConfig } from "../../src/core/config.js";
+import { parseTombstones } from "../../src/core/tombstone.js";
+import { listPaths, listWithdrawnPaths } from "../../src/http/site-resources.js";
 import { buildWorkerBundle, fetchRaw, startNodeServer, startWorker, type RawResponse } from "../support/servers.js";
 import { copySamples, SAMPLE_RECORDS } from "../support/sample-items.js";
 
@@ -164,5 +169,113 @@ describe.each(["bundled", "KV"])("Worker (%s) and Node answer byte for byte alik
     const text = first.body.toString();
     expect(text).toContain(`${SITE_URL}items/${slugs[0]}`);
     expect(text).not.toContain("127.0.0.1");
+  });
+});
+
+/**
+ * A site with deletions, built from its own folder (records and a
+ * .tombstones.json): every URL is byte for byte the same on Node, on both
+ * Workers and in `wirefeed build`'s output, the withdrawn articles' 410s and
+ * the feeds of a category whose articles were all withdrawn included.
+ */
+describe("a site with deletions: Node, both Workers and the static build agree", () => {
+  const DEL_SITE_URL = "https://wire.example/";
+  let dir = "";
+  let out = "";
+  let delNode: { base: string; child: ChildProcess } | undefined;
+  const delWorkers: { name: string; base: string; mf: Miniflare }[] = [];
+  let paths: string[] = [];
+  let gonePaths: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), "wirefeed-identity-deleted-"));
+    const items = join(dir, "items");
+    mkdirSync(items);
+    const story = (title: string, published: string, categories: string[], authors: string[] = []) =>
+      `---\ntitle: ${JSON.stringify(title)}\npublished: ${published}\ncategories:\n${categories.map((c) => `  - ${c}\n`).join("")}${authors.length ? `authors:\n${authors.map((a) => `  - ${a}\n`).join("")}` : ""}---\n\nText of ${title}.\n`;
+    writeFileSync(join(items, "tokyo-talks.md"), story("Tokyo talks", "2022-06-29T09:00:00+09:00", ["Diplomacy", "Japan"]));
+    writeFileSync(join(items, "markets-open.md"), story("Markets open", "2022-06-30T09:00:00+09:00", ["Markets"], ["Lee Sun-woo"]));
+    writeFileSync(join(items, "drill-ends.md"), story("Drill ends", "2022-07-01T09:00:00+09:00", ["Security"]));
+    writeFileSync(
+      join(items, ".tombstones.json"),
+      JSON.stringify([
+        // Its only category, Cyber, and its only author have no other article: their feeds stay, with the tombstone.
+        { slug: "seoul-drill", id: "tag:wirefeed.example,2022-06-28:seoul-drill", when: "2026-11-20T08:00:00.000Z", title: "Seoul joins drill", categories: ["Cyber", "Security"], authors: ["Kim Min-ji"], language: "en" },
+        { slug: "markets-close", id: "tag:wirefeed.example,2022-06-30:markets-close", when: "2026-11-21T08:00:00.000Z", title: "Markets close", categories: ["Markets"], authors: [], language: "en" },
+        // Stored before tombstones kept scopes: site-wide only.
+        { slug: "old-story", id: "tag:wirefeed.example,2022-06-01:old-story", when: "2026-11-01T00:00:00.000Z" },
+      ]),
+    );
+    const env = { ITEMS_DIR: items, SITE_URL: DEL_SITE_URL };
+    try {
+      for (const kind of ["", "kv"] as const) {
+        const result = buildWorkerBundle(kind, join(dir, `bundle-${kind || "items"}`), env);
+        if (result.status !== 0) throw new Error(`wrangler deploy --dry-run --env=${kind} failed:\n${result.output}`);
+      }
+    } finally {
+      // The [build] step writes .generated/, which the other suites import: put back the repository's data.
+      for (const args of [[], ["--kv"]]) spawnSync(process.execPath, ["--import", "tsx", "scripts/build-worker-data.ts", ...args], { encoding: "utf8" });
+    }
+    const load = spawnSync(process.execPath, ["--import", "tsx", "scripts/kv-load.ts", "--local", "--persist-to", join(dir, "state")], { env: { ...process.env, ...env }, encoding: "utf8" });
+    if (load.status !== 0) throw new Error(`kv-load failed:\n${load.stdout}${load.stderr}`);
+    out = join(dir, "dist");
+    const built = spawnSync(process.execPath, ["bin/wirefeed.js", "build", "--dir", items, "--out", out, "--site-url", DEL_SITE_URL], { encoding: "utf8" });
+    if (built.status !== 0) throw new Error(`wirefeed build failed:\n${built.stdout}${built.stderr}`);
+
+    delNode = await startNodeServer(env);
+    delWorkers.push({ name: "bundled", ...(await startWorker(join(dir, "bundle-items", "worker.js"), { bindings: { SITE_URL: DEL_SITE_URL } })) });
+    delWorkers.push({ name: "KV", ...(await startWorker(join(dir, "bundle-kv", "worker-kv.js"), { bindings: { SITE_URL: DEL_SITE_URL }, kvPersistRoot: join(dir, "state", "v3") })) });
+
+    const site = parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json", DEL_SITE_URL);
+    const records = readdirSync(items).filter((f) => f.endsWith(".md")).map((f) => ({ file: `items/${f}`, bytes: new Uint8Array(readFileSync(join(items, f))) }));
+    const catalog = buildCatalog(records, site, parseTombstones(JSON.parse(readFileSync(join(items, ".tombstones.json"), "utf8"))));
+    paths = listPaths(site, catalog);
+    gonePaths = listWithdrawnPaths(catalog);
+  }, 240_000);
+
+  afterAll(async () => {
+    delNode?.child.kill("SIGTERM");
+    for (const w of delWorkers) await w.mf.dispose();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("the site has what a deletion leaves: 410 paths, and the feeds of a category with no article left", () => {
+    expect(gonePaths).toEqual(["/items/markets-close", "/items/old-story", "/items/seoul-drill"]);
+    expect(paths).toEqual(expect.arrayContaining(["/categories/cyber/", "/categories/cyber/atom.xml", "/categories/cyber/rss.xml", "/categories/cyber/feed.json", "/authors/kim-min-ji/atom.xml"]));
+  });
+
+  it("every URL: the same status, headers and bytes on Node and both Workers, and the same bytes in the static build", async () => {
+    for (const path of paths) {
+      const fromNode = await fetchRaw(`${delNode!.base}${path}`);
+      expect([path, fromNode.status]).toEqual([path, 200]);
+      for (const w of delWorkers) {
+        for (let i = 0; i < 2; i++) expect([w.name, path, comparable(await fetchRaw(`${w.base}${path}`))]).toEqual([w.name, path, comparable(fromNode)]);
+      }
+      expect([path, Buffer.compare(readFileSync(join(out, fileForPath(path))), fromNode.body)]).toEqual([path, 0]);
+    }
+  });
+
+  it("the Atom feeds carry the tombstones of their scope, on every runtime", async () => {
+    const refs = async (base: string, path: string) => [...(await fetchRaw(`${base}${path}`)).body.toString().matchAll(/<at:deleted-entry ref="([^"]+)"/g)].map((m) => m[1]);
+    for (const base of [delNode!.base, ...delWorkers.map((w) => w.base)]) {
+      expect(await refs(base, "/atom.xml")).toEqual(["tag:wirefeed.example,2022-06-30:markets-close", "tag:wirefeed.example,2022-06-28:seoul-drill", "tag:wirefeed.example,2022-06-01:old-story"]);
+      expect(await refs(base, "/categories/cyber/atom.xml")).toEqual(["tag:wirefeed.example,2022-06-28:seoul-drill"]);
+      expect(await refs(base, "/categories/markets/atom.xml")).toEqual(["tag:wirefeed.example,2022-06-30:markets-close"]);
+      expect(await refs(base, "/categories/diplomacy/atom.xml")).toEqual([]);
+    }
+  });
+
+  it.each(["/items/seoul-drill", "/items/old-story"])("410 for %s in every format, alike on Node and both Workers; the static build holds its HTML page", async (path) => {
+    const statuses = new Set<number>();
+    for (const accept of ACCEPTS) {
+      const opts = accept ? { headers: { Accept: accept } } : {};
+      const fromNode = await fetchRaw(`${delNode!.base}${path}`, opts);
+      statuses.add(fromNode.status);
+      for (const w of delWorkers) expect([w.name, accept, comparable(await fetchRaw(`${w.base}${path}`, opts))]).toEqual([w.name, accept, comparable(fromNode)]);
+    }
+    expect([...statuses]).toEqual([410]);
+    const html = await fetchRaw(`${delNode!.base}${path}`, { headers: { Accept: "text/html" } });
+    expect(html.body.toString()).toContain("<h1>Withdrawn</h1>");
+    expect(Buffer.compare(readFileSync(join(out, fileForPath(path))), html.body)).toBe(0);
   });
 });

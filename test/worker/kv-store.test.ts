@@ -55,7 +55,10 @@ describe("kvStore specifics", () => {
     await store.remove("b.md");
     const v4 = await env.ARTICLES.get(VERSION_KEY, "text");
     expect(new Set([v1, v2, v3, v4]).size).toBe(4);
-    expect((await index()).tombstones).toEqual([{ slug: "b", id: "tag:news.example,2022-06-30:b", when: expect.any(String) }]);
+    // With what it was filed under, so its scopes keep their feeds and announce the withdrawal.
+    expect((await index()).tombstones).toEqual([
+      { slug: "b", id: "tag:news.example,2022-06-30:b", when: expect.any(String), title: "B", categories: [], authors: ["Test Desk"], language: "en" },
+    ]);
     // Published again, the tombstone goes: the same content gives the same version back.
     await store.write("b.md", enc(record({ title: "B", published: "2022-06-30" })));
     expect(await env.ARTICLES.get(VERSION_KEY, "text")).toBe(v3);

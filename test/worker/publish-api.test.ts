@@ -51,9 +51,27 @@ describe("publish API on the Worker", () => {
     await call("/api/items/scoop", { method: "PUT", headers: auth, body: JSON.stringify(STORY) });
     expect((await call("/api/items/scoop", { method: "DELETE", headers: auth })).status).toBe(204);
     expect((await call("/api/items/scoop", { method: "DELETE", headers: auth })).status).toBe(404);
-    expect((await call("/items/scoop")).status).toBe(404);
+    // Withdrawn, not unknown: 410, as on Node.
+    expect((await call("/items/scoop")).status).toBe(410);
     const atom = await (await call("/atom.xml")).text();
     expect(atom).toMatch(/<at:deleted-entry ref="tag:wirefeed\.example,2022-07-02:scoop" when="\d{4}-\d\d-\d\dT[^"]+"\/>/);
+    // Its only category keeps its feeds, the Atom one announcing the withdrawal.
+    const energy = await call("/categories/energy/atom.xml");
+    expect(energy.status).toBe(200);
+    expect(await energy.text()).toContain('<at:deleted-entry ref="tag:wirefeed.example,2022-07-02:scoop"');
+    expect((await call("/categories/energy/feed.json")).status).toBe(200);
+  });
+
+  it("409 naming the holder for a new slug carrying a live article's id; nothing is stored", async () => {
+    await call("/api/items/scoop", { method: "PUT", headers: auth, body: JSON.stringify(STORY) });
+    const copy = await call("/api/items/copy", { method: "PUT", headers: auth, body: JSON.stringify({ ...STORY, id: "tag:wirefeed.example,2022-07-02:scoop" }) });
+    expect(copy.status).toBe(409);
+    expect(await copy.json()).toEqual({
+      errors: [{ field: "id", message: '"tag:wirefeed.example,2022-07-02:scoop" is already used by items/scoop.md' }],
+      holder: { slug: "scoop", url: "https://wire.example/items/scoop" },
+    });
+    expect((await call("/items/copy")).status).toBe(404);
+    expect(await env.ARTICLES.get("items/copy.md")).toBeNull();
   });
 });
 

@@ -73,10 +73,13 @@ export function renderAtom(model: FeedModel): string {
   });
   xml = xml.replace(SLOT, (_m, indent: string, index: string) => entryExtras(model.articles[Number(index)]!, indent));
   if (model.deleted.length) {
-    // RFC 6721 tombstones are siblings of the entries; the root's end tag is the document's last "</feed>".
-    const end = xml.lastIndexOf("</feed>");
+    // RFC 6721 tombstones are children of the feed. They go before the first entry: RFC 4287's schema
+    // allows extension elements among the feed's metadata, not after its entries. The first "<entry"
+    // at a line's start is the first entry (metadata text is escaped); without entries, the root's end tag.
+    const first = /\n *<entry[\s>]/.exec(xml);
+    const at = first ? first.index + 1 : xml.lastIndexOf("</feed>");
     const tombstones = model.deleted.map((t) => `    <at:deleted-entry ref="${escapeXml(t.id)}" when="${t.when.toISOString()}"/>\n`).join("");
-    xml = xml.slice(0, end) + tombstones + xml.slice(end);
+    xml = xml.slice(0, at) + tombstones + xml.slice(at);
   }
   return finishXml(xml) + "\n";
 }

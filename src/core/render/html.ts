@@ -9,6 +9,7 @@ import { scopePath, SITE_SCOPE, type Scope } from "../scopes.js";
 import { slugify } from "../slug.js";
 import { renderBody, summaryOf } from "../markdown.js";
 import { escapeHtml } from "../text.js";
+import type { Tombstone } from "../tombstone.js";
 
 /** Languages written right to left (primary subtag), so pages set dir="rtl" for them. */
 const RTL = new Set(["ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"]);
@@ -163,6 +164,19 @@ export function renderNotFoundPage(site: SiteConfig): string {
     description: "Not found",
     feeds: feedLinksOf(site, SITE_SCOPE),
     main: `<h1>Not found</h1>\n<p>There is no page at this address. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p>`,
+  });
+}
+
+/** The page a withdrawn article's URL answers with (410 Gone): what was withdrawn, and when. */
+export function renderGonePage(site: SiteConfig, withdrawn: Tombstone): string {
+  const what = withdrawn.title === undefined ? "The article at this address" : `The article “${escapeHtml(withdrawn.title)}”`;
+  return page(site, {
+    title: `Withdrawn — ${site.title}`,
+    lang: site.language,
+    canonical: site.baseUrl,
+    description: "Withdrawn",
+    feeds: feedLinksOf(site, SITE_SCOPE),
+    main: `<h1>Withdrawn</h1>\n<p>${what} was withdrawn on ${time(withdrawn.when, site)}. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p>`,
   });
 }
 
