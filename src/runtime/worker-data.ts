@@ -8,4 +8,6 @@ export interface WorkerData {
   siteConfig: unknown;
   /** Record name → its exact text. Empty in a build for KV, where the records live in the namespace. */
   records: Record<string, string>;
+  /** Why each broken record of items/ was left out of `records` (`file:line: field: problem`), logged by the Worker. */
+  problems: string[];
 }
