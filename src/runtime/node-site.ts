@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { Context } from "hono";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import { getRequestListener, type ServerType } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { feedsShowing } from "../core/topics.js";
+import type { AccessEntry } from "../http/access-log.js";
 import { createApp, type App, type Logger } from "../http/app.js";
 import { rawTargetProblem, reject } from "../http/request-limits.js";
 import { websubNotifier } from "../http/websub.js";
@@ -66,24 +67,101 @@ function rawTargetGuard(fetch: FetchHandler): FetchHandler {
   };
 }
 
+/** Records one request once its response is done (or the client has gone): status, bytes and time as sent. */
+function logWhenDone(req: IncomingMessage, res: ServerResponse, access: (entry: AccessEntry) => void): void {
+  const started = Date.now();
+  const t0 = performance.now();
+  // Body bytes as written (headers given to writeHead are not readable back, and a stream has none).
+  let bytes = 0;
+  const count = (chunk: unknown) => {
+    if (typeof chunk === "string") bytes += Buffer.byteLength(chunk);
+    else if (chunk instanceof Uint8Array) bytes += chunk.byteLength;
+  };
+  const out = res as unknown as { write: (...args: unknown[]) => boolean; end: (...args: unknown[]) => ServerResponse };
+  const { write, end } = out;
+  out.write = (...args) => (count(args[0]), write.apply(res, args));
+  out.end = (...args) => (typeof args[0] !== "function" && count(args[0]), end.apply(res, args));
+  res.once("close", () => {
+    const bodyless = req.method === "HEAD" || bytes === 0;
+    access({
+      client: req.socket.remoteAddress,
+      method: req.method ?? "-",
+      target: req.url ?? "-",
+      httpVersion: req.httpVersion,
+      status: res.statusCode,
+      bytes: bodyless ? undefined : bytes,
+      referer: req.headers.referer,
+      userAgent: req.headers["user-agent"],
+      started: new Date(started),
+      durationMs: performance.now() - t0,
+    });
+  });
+}
+
+/**
+ * Lines to a stream, written together once per turn of the event loop: under
+ * load, one write for many requests' lines instead of one each.
+ */
+export function batchedLines(write: (chunk: string) => void): (line: string) => void {
+  let pending: string[] = [];
+  return (line) => {
+    if (pending.push(line) === 1) {
+      setImmediate(() => {
+        const lines = pending;
+        pending = [];
+        write(`${lines.join("\n")}\n`);
+      });
+    }
+  };
+}
+
+/** A listening server whose handler is given later: requests that arrive before then wait for it. */
+export interface OpenServer {
+  server: ServerType;
+  serve(fetch: FetchHandler, fast?: App["fastResponse"]): void;
+}
+
+/**
+ * Listens first and serves later, so what the site is built from can depend
+ * on the socket (its port: see site-url.ts). Requests arriving meanwhile are
+ * held, not refused, and answered once `serve` is called.
+ */
+export function openServer(port: number, hostname: string, options: { access?: (entry: AccessEntry) => void } = {}): Promise<OpenServer> {
+  let handle: RequestListener | undefined;
+  const held: [IncomingMessage, ServerResponse][] = [];
+  const { access } = options;
+  const server = createServer((req, res) => {
+    // Here, where the fast path and the Hono adapter meet, so every answer is logged once, as written.
+    if (access) logWhenDone(req, res, access);
+    if (handle) handle(req, res);
+    else held.push([req, res]);
+  });
+  const serve = (fetch: FetchHandler, fast?: App["fastResponse"]) => {
+    const adapter = getRequestListener(rawTargetGuard(fetch) as Parameters<typeof getRequestListener>[0]);
+    handle = (req, res) => {
+      const answer = fast?.(req.method ?? "", req.url ?? "", (name) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value.join(", ") : value;
+      });
+      if (!answer) return void adapter(req, res);
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+    };
+    for (const [req, res] of held.splice(0)) handle(req, res);
+  };
+  return new Promise((resolve, fail) => {
+    server.once("error", fail);
+    server.listen(port, hostname, () => resolve({ server, serve }));
+  });
+}
+
 /**
  * Starts the HTTP server; resolves once it listens. With `fast` (the app's
  * fastResponse), a request whose answer is already made is written straight
  * from the cached bytes; every other request goes through the Hono adapter.
  */
-export function listen(fetch: FetchHandler, port: number, hostname: string, fast?: App["fastResponse"]): Promise<ServerType> {
-  const adapter = getRequestListener(rawTargetGuard(fetch) as Parameters<typeof getRequestListener>[0]);
-  const server = createServer((req, res) => {
-    const answer = fast?.(req.method ?? "", req.url ?? "", (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(", ") : value;
-    });
-    if (!answer) return void adapter(req, res);
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
-  });
-  return new Promise((resolve, fail) => {
-    server.once("error", fail);
-    server.listen(port, hostname, () => resolve(server));
-  });
+export async function listen(fetch: FetchHandler, port: number, hostname: string, fast?: App["fastResponse"]): Promise<ServerType> {
+  const { server, serve } = await openServer(port, hostname);
+  serve(fetch, fast);
+  return server;
 }
