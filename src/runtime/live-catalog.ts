@@ -11,6 +11,7 @@ import { parseTombstones, serialiseTombstones, type Tombstone } from "../core/to
 import type { Logger } from "../http/app.js";
 import type { Publisher } from "../http/publish-api.js";
 import { writeFileAtomic } from "../storage/atomic-file.js";
+import { changeLine, refusedLine } from "./change-log.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { isRecordName } from "../storage/store.js";
 
@@ -123,6 +124,7 @@ export class LiveCatalog implements Publisher {
   private emit(change: CatalogChange | undefined): void {
     if (!change) return;
     this.rebuild();
+    this.log(changeLine(change, !!change.before && !change.after && this.tombstones.has(change.before.id)));
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -158,7 +160,7 @@ export class LiveCatalog implements Publisher {
       const change = this.apply(name, bytes);
       const errors = this.problems.get(name);
       if (errors) {
-        for (const e of errors) this.log(`record not updated (keeping the last good version): ${e.message}`);
+        for (const e of errors) this.log(refusedLine(e.message, this.articles.has(name)));
         this.rebuild();
       }
       this.emit(change);

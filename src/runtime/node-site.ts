@@ -37,7 +37,7 @@ export async function loadSiteConfig(configPath: string, siteUrl?: string): Prom
 
 /** The Node site: config, live catalog (watched items/), WebSub pings, and the app over them. */
 export async function createNodeSite(options: NodeSiteOptions) {
-  const log = options.log ?? ((m, e) => console.error(m, e ?? ""));
+  const log = options.log ?? ((m, e) => (e === undefined ? console.error(m) : console.error(m, e)));
   const site = await loadSiteConfig(options.configPath, options.siteUrl);
   const live = await LiveCatalog.open(options.itemsDir, site, { label: options.itemsDir, log });
   if (options.watch !== false) live.watch();
