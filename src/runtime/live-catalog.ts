@@ -157,10 +157,12 @@ export class LiveCatalog implements Publisher {
         await this.withdraw(name);
         return;
       }
+      const known = this.digests.get(name);
       const change = this.apply(name, bytes);
       const errors = this.problems.get(name);
       if (errors) {
-        for (const e of errors) this.log(refusedLine(e.message, this.articles.has(name)));
+        // Once per version of the file: the same broken bytes seen again (another watch event) say nothing new.
+        if (this.digests.get(name) !== known) for (const e of errors) this.log(refusedLine(e.message, this.articles.has(name)));
         this.rebuild();
       }
       this.emit(change);

@@ -119,6 +119,11 @@ describe("content changes and refused records", () => {
     await until(err, /fresh-broken\.md/);
     expect(err()).toContain(`skipped record: ${itemsDir}/fresh-broken.md: title: is required\n`);
     expect(err()).not.toMatch(/keeping the last good version.*fresh-broken/);
+    // The same broken bytes written again are the same refusal: one line per version of the file.
+    writeFileSync(join(itemsDir, "fresh-broken.md"), record({ published: "2022-06-30" }));
+    writeFileSync(join(itemsDir, "rail.md"), record({ title: "Rail strike ends", published: "2022-06-30T09:00:00+09:00" }, "Edited."));
+    await until(err, /^updated: .*\/rail\.md/m);
+    expect(err().split("fresh-broken.md").length - 1).toBe(1);
 
     writeFileSync(join(itemsDir, "harbour.md"), record({ published: "2022-06-29" }));
     await until(err, /harbour\.md: title/);
