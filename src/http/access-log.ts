@@ -21,17 +21,26 @@ export interface AccessEntry {
   bytes: number | undefined;
   referer: string | undefined;
   userAgent: string | undefined;
-  /** When the request arrived. */
-  started: Date;
+  /** When the request arrived, in milliseconds since the epoch. */
+  started: number;
   durationMs: number;
 }
 
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 const pad = (n: number) => String(n).padStart(2, "0");
 
-/** [day/Mon/year:HH:MM:SS +0000], always UTC so lines sort and compare across hosts. */
-function clfTime(d: Date): string {
-  return `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+let cachedSecond = NaN;
+let cachedTime = "";
+
+/** day/Mon/year:HH:MM:SS +0000, always UTC so lines sort and compare across hosts; worked out once per second. */
+function clfTime(ms: number): string {
+  const second = Math.floor(ms / 1000);
+  if (second !== cachedSecond) {
+    const d = new Date(second * 1000);
+    cachedTime = `${pad(d.getUTCDate())}/${MONTHS[d.getUTCMonth()]}/${d.getUTCFullYear()}:${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} +0000`;
+    cachedSecond = second;
+  }
+  return cachedTime;
 }
 
 /**
@@ -39,8 +48,11 @@ function clfTime(d: Date): string {
  * and backslashes escaped, control characters and non-ASCII as \xHH (bytes as
  * they came, latin1, as Node hands header values over).
  */
+const NEEDS_ESCAPE = /["\\]|[^\x20-\x7e]/;
+
 function quoted(value: string | undefined): string {
   if (value === undefined || value === "") return '"-"';
+  if (!NEEDS_ESCAPE.test(value)) return `"${value}"`;
   return `"${value.replace(/["\\]|[^\x20-\x7e]/g, (ch) => (ch === '"' || ch === "\\" ? `\\${ch}` : `\\x${ch.charCodeAt(0).toString(16).padStart(2, "0")}`))}"`;
 }
 

@@ -15,6 +15,8 @@ process.on("unhandledRejection", (reason) => console.error("unhandled rejection:
 
 // One line per request on stdout (ACCESS_LOG=off turns it off); everything else goes to stderr.
 const accessLine = accessLogEnabled(process.env.ACCESS_LOG) ? batchedLines((chunk) => process.stdout.write(chunk)) : undefined;
+// stdout to a file or pipe is written synchronously on Linux, so lines still waiting go out even on process.exit.
+if (accessLine) process.once("exit", () => accessLine.flush());
 // Listening first: with a loopback baseUrl and no SITE_URL, links follow the socket's port (PORT=0 included).
 const { server, serve } = await openServer(port, hostname, accessLine ? { access: (entry) => accessLine(formatAccess(entry)) } : {});
 const address = server.address();
