@@ -67,7 +67,7 @@ function rawTargetGuard(fetch: FetchHandler): FetchHandler {
   };
 }
 
-function entry(req: IncomingMessage, status: number, bytes: number | undefined, t0: number): AccessEntry {
+function accessEntry(req: IncomingMessage, status: number, bytes: number | undefined, t0: number): AccessEntry {
   return {
     client: req.socket.remoteAddress,
     method: req.method ?? "-",
@@ -97,13 +97,13 @@ function logWhenDone(req: IncomingMessage, res: ServerResponse, access: (entry: 
   const { write, end } = out;
   out.write = (...args) => (count(args[0]), write.apply(res, args));
   out.end = (...args) => (typeof args[0] !== "function" && count(args[0]), end.apply(res, args));
-  res.once("close", () => access(entry(req, res.statusCode, bytes, t0)));
+  res.once("close", () => access(accessEntry(req, res.statusCode, bytes, t0)));
 }
 
 /**
  * Lines to a stream, written together every `delayMs` (or sooner, once 64 KiB
  * are waiting): under load one write carries many requests' lines, since a
- * write per line costs more than the line (measured: README, Logs). The
+ * write per line costs more than the line (measured: README, "Logs" figures). The
  * timer holds the process open, so a graceful stop still writes the last
  * lines; `flush` writes what is waiting at once (on exit).
  */
@@ -158,7 +158,7 @@ export function openServer(port: number, hostname: string, options: { access?: (
       res.writeHead(answer.status, answer.headers);
       res.end(answer.body);
       // The fast path's whole answer is in hand: no need to wait for the socket.
-      if (access) access(entry(req, answer.status, answer.body?.length, t0));
+      if (access) access(accessEntry(req, answer.status, answer.body?.length, t0));
     };
     for (const [req, res] of held.splice(0)) handle(req, res);
   };
