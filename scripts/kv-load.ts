@@ -37,16 +37,20 @@ if (!where) {
   console.error("kv-load: say --local (wrangler's local KV) or --remote (the deployed namespace)");
   process.exit(2);
 }
-let local;
-try {
-  local = localWorker(process.env, args.filter((a) => a !== where));
-} catch (error) {
-  if (!(error instanceof PortSettingError)) throw error;
-  console.error(`kv-load: ${error.message}`);
-  process.exit(2);
+// --local: the URL `npm run dev:worker:kv` serves on (PORT / --port); --remote: SITE_URL or the config's baseUrl.
+let passThrough = args.filter((a) => a !== where);
+let siteUrl = process.env.SITE_URL || undefined;
+if (where === "--local") {
+  try {
+    const local = localWorker(process.env, passThrough);
+    passThrough = local.rest;
+    siteUrl = local.siteUrl;
+  } catch (error) {
+    if (!(error instanceof PortSettingError)) throw error;
+    console.error(`kv-load: ${error.message}`);
+    process.exit(2);
+  }
 }
-const passThrough = local.rest;
-const siteUrl = where === "--local" ? local.siteUrl : process.env.SITE_URL || undefined;
 
 const configPath = process.env.WIREFEED_CONFIG ?? "site.config.json";
 const site = parseSiteConfig(JSON.parse(await readFile(configPath, "utf8")), configPath, siteUrl);
