@@ -8,12 +8,17 @@
  *   node --import tsx scripts/kv-load.ts --remote                      # the deployed namespace
  *
  * The index holds metas derived with the site config, so SITE_URL must be
- * the one the Worker runs with (default: the config's baseUrl). Like the
- * Worker build, any broken record stops the load before anything is written.
+ * the one the Worker runs with. --local: SITE_URL, else the URL
+ * `npm run dev:worker:kv` serves on, http://127.0.0.1:PORT/ (PORT or
+ * `--port N`, default 8787; see worker-local.ts). --remote: SITE_URL, else
+ * the config's baseUrl. A broken
+ * record is loaded like the others and indexed with its problems: the Worker
+ * leaves it out, serves the rest and logs it ("skipped record: …"), as the
+ * Node server does; the problems are printed here too.
  * Records removed from items/ leave their old key behind, unlisted and never
  * read. The folder's .tombstones.json goes into the index (withdrawn
  * articles, announced in feeds and answered with 410).
- * Env: ITEMS_DIR, WIREFEED_CONFIG, SITE_URL.
+ * Env: ITEMS_DIR, WIREFEED_CONFIG, SITE_URL, PORT.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -27,6 +32,7 @@ import { indexEntry, sealIndex, siteFingerprint, type IndexEntry } from "../src/
 import { INDEX_KEY, recordKey, VERSION_KEY } from "../src/storage/kv.js";
 import { readAllRecords } from "../src/storage/load.js";
 import { readTombstonesFile } from "../src/storage/tombstone-file.js";
+import { localWorker, PortSettingError } from "./worker-local.js";
 
 const args = process.argv.slice(2);
 const where = args.includes("--remote") ? "--remote" : args.includes("--local") ? "--local" : undefined;
@@ -34,18 +40,30 @@ if (!where) {
   console.error("kv-load: say --local (wrangler's local KV) or --remote (the deployed namespace)");
   process.exit(2);
 }
-const passThrough = args.filter((a) => a !== where);
+// --local: the URL `npm run dev:worker:kv` serves on (PORT / --port); --remote: SITE_URL or the config's baseUrl.
+let passThrough = args.filter((a) => a !== where);
+let siteUrl = process.env.SITE_URL || undefined;
+if (where === "--local") {
+  try {
+    const local = localWorker(process.env, passThrough);
+    passThrough = local.rest;
+    siteUrl = local.siteUrl;
+  } catch (error) {
+    if (!(error instanceof PortSettingError)) throw error;
+    console.error(`kv-load: ${error.message}`);
+    process.exit(2);
+  }
+}
 
 const configPath = process.env.WIREFEED_CONFIG ?? "site.config.json";
-const site = parseSiteConfig(JSON.parse(await readFile(configPath, "utf8")), configPath, process.env.SITE_URL || undefined);
+const site = parseSiteConfig(JSON.parse(await readFile(configPath, "utf8")), configPath, siteUrl);
 const itemsDir = process.env.ITEMS_DIR ?? "items";
 // Described by their KV keys ("items/<name>"), as the KV store names them.
 const raw = await readAllRecords(directoryStore(itemsDir, "items"));
 const { errors } = parseRecords(raw, site);
 if (errors.length > 0) {
   for (const e of errors) console.error(e.message);
-  console.error(`kv-load: ${errors.length} problem(s) in ${itemsDir}/; nothing was written`);
-  process.exit(1);
+  console.error(`kv-load: ${errors.length} problem(s) in ${itemsDir}/; the Worker leaves the records named out and serves the others`);
 }
 
 const entries: Record<string, IndexEntry> = {};

@@ -102,8 +102,10 @@ async function writeConfig(dir: string, feedSize: number): Promise<string> {
 }
 
 async function startPublisher(name: string, itemsDir: string, configPath: string, profileDir: string | undefined): Promise<Publisher> {
-  const env: NodeJS.ProcessEnv = { ...process.env, ITEMS_DIR: itemsDir, PORT: "0", HOST: "127.0.0.1", WIREFEED_CONFIG: configPath };
-  delete env.SITE_URL;
+  // The config's baseUrl as is (not moved onto the ephemeral port), so every publisher's bytes are the same;
+  // no access log, as nginx runs here with access_log off.
+  const env: NodeJS.ProcessEnv = { ...process.env, ITEMS_DIR: itemsDir, PORT: "0", HOST: "127.0.0.1", WIREFEED_CONFIG: configPath, ACCESS_LOG: "off" };
+  env.SITE_URL = JSON.parse(await readFile(configPath, "utf8")).baseUrl;
   const flags = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${name.replace(/[^a-z0-9]+/gi, "-")}.cpuprofile`] : [];
   // scripts/bench/publisher.ts runs src/runtime/node.ts as it is, under a name other sessions do not stop.
   const p = spawnPinned(SERVER_CPU, process.execPath, [...flags, "--import", "tsx", "scripts/bench/publisher.ts"], { cwd: PROJECT, env });

@@ -42,13 +42,15 @@ const FEED_PATHS = new Set(Object.values(FEED_FILES).map((file) => `/${file}`));
 /**
  * 429 with Retry-After for a client that polls the same feed again within
  * the interval without a conditional header. Conditional polls cost us a
- * 304 and are never refused; pages are never limited.
+ * 304 and are never refused; pages are never limited. Only GET is a poll: a
+ * HEAD carries no body (it is how a client checks a feed before fetching it),
+ * so it is neither refused nor counted, and the GET after it is served.
  */
 export function politeness(config: Politeness, clientKey: ClientKey, now: () => number = Date.now): MiddlewareHandler & { tracker: PollTracker } {
   const tracker = new PollTracker(config.minIntervalSeconds * 1000, config.trackedClients);
   const handler: MiddlewareHandler = async (c, next) => {
     const method = c.req.method;
-    if ((method !== "GET" && method !== "HEAD") || !FEED_PATHS.has(c.req.path)) return next();
+    if (method !== "GET" || !FEED_PATHS.has(c.req.path)) return next();
     if (c.req.header("if-none-match") !== undefined || c.req.header("if-modified-since") !== undefined) return next();
     const client = clientKey(c);
     if (client === undefined) return next();

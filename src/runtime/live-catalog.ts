@@ -11,6 +11,7 @@ import { tombstoneOf, type Tombstone } from "../core/tombstone.js";
 import type { Logger } from "../http/app.js";
 import { IdTakenError, type Publisher } from "../http/publish-api.js";
 import { removeStaleTempFiles } from "../storage/atomic-file.js";
+import { changeLine, refusedLine } from "./change-log.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { TombstoneFile } from "../storage/tombstone-file.js";
 import { isRecordName } from "../storage/store.js";
@@ -148,6 +149,7 @@ export class LiveCatalog implements Publisher {
   private emit(change: CatalogChange | undefined): void {
     if (!change) return;
     this.rebuild();
+    this.log(changeLine(change, !!change.before && !change.after && this.tombstones.has(change.before.id)));
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -209,10 +211,12 @@ export class LiveCatalog implements Publisher {
   private async reload(name: string): Promise<void> {
     const bytes = await this.store.read(name);
     if (!bytes) return this.withdraw(name);
+    const known = this.digests.get(name);
     const change = this.apply(name, bytes);
     const errors = this.problems.get(name);
     if (errors) {
-      for (const e of errors) this.log(`record not updated (keeping the last good version): ${e.message}`);
+      // Once per version of the file: the same broken bytes seen again (another watch event) say nothing new.
+      if (this.digests.get(name) !== known) for (const e of errors) this.log(refusedLine(e.message, this.articles.has(name)));
       this.rebuild();
     }
     this.emit(change);

@@ -1,10 +1,11 @@
 import { readFile } from "node:fs/promises";
 import type { Context } from "hono";
-import { createServer } from "node:http";
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import { getRequestListener, type ServerType } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { feedsShowing } from "../core/topics.js";
+import type { AccessEntry } from "../http/access-log.js";
 import { createApp, type App, type Logger } from "../http/app.js";
 import { rawTargetProblem, reject } from "../http/request-limits.js";
 import { websubNotifier } from "../http/websub.js";
@@ -36,7 +37,7 @@ export async function loadSiteConfig(configPath: string, siteUrl?: string): Prom
 
 /** The Node site: config, live catalog (watched items/), WebSub pings, and the app over them. */
 export async function createNodeSite(options: NodeSiteOptions) {
-  const log = options.log ?? ((m, e) => console.error(m, e ?? ""));
+  const log = options.log ?? ((m, e) => (e === undefined ? console.error(m) : console.error(m, e)));
   const site = await loadSiteConfig(options.configPath, options.siteUrl);
   const live = await LiveCatalog.open(options.itemsDir, site, { label: options.itemsDir, log });
   if (options.watch !== false) live.watch();
@@ -66,24 +67,114 @@ function rawTargetGuard(fetch: FetchHandler): FetchHandler {
   };
 }
 
+function accessEntry(req: IncomingMessage, status: number, bytes: number | undefined, t0: number): AccessEntry {
+  return {
+    client: req.socket.remoteAddress,
+    method: req.method ?? "-",
+    target: req.url ?? "-",
+    httpVersion: req.httpVersion,
+    status,
+    bytes: req.method === "HEAD" || bytes === 0 ? undefined : bytes,
+    referer: req.headers.referer,
+    userAgent: req.headers["user-agent"],
+    started: Date.now() - Math.round(performance.now() - t0),
+    durationMs: performance.now() - t0,
+  };
+}
+
+/**
+ * Logs a request the Hono adapter answers, once its response is done (or the
+ * client has gone), counting the body bytes as written: headers given to
+ * writeHead cannot be read back, and a streamed body has no length.
+ */
+function logWhenDone(req: IncomingMessage, res: ServerResponse, access: (entry: AccessEntry) => void, t0: number): void {
+  let bytes = 0;
+  const count = (chunk: unknown) => {
+    if (typeof chunk === "string") bytes += Buffer.byteLength(chunk);
+    else if (chunk instanceof Uint8Array) bytes += chunk.byteLength;
+  };
+  const out = res as unknown as { write: (...args: unknown[]) => boolean; end: (...args: unknown[]) => ServerResponse };
+  const { write, end } = out;
+  out.write = (...args) => (count(args[0]), write.apply(res, args));
+  out.end = (...args) => (typeof args[0] !== "function" && count(args[0]), end.apply(res, args));
+  res.once("close", () => access(accessEntry(req, res.statusCode, bytes, t0)));
+}
+
+/**
+ * Lines to a stream, written together every `delayMs` (or sooner, once 64 KiB
+ * are waiting): under load one write carries many requests' lines, since a
+ * write per line costs more than the line (measured: README, "Logs" figures). The
+ * timer holds the process open, so a graceful stop still writes the last
+ * lines; `flush` writes what is waiting at once (on exit).
+ */
+export function batchedLines(write: (chunk: string) => void, delayMs = 20): ((line: string) => void) & { flush: () => void } {
+  let pending = "";
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    if (pending === "") return;
+    const chunk = pending;
+    pending = "";
+    write(chunk);
+  };
+  const add = (line: string) => {
+    pending += `${line}\n`;
+    if (pending.length >= 65_536) flush();
+    else timer ??= setTimeout(flush, delayMs);
+  };
+  return Object.assign(add, { flush });
+}
+
+/** A listening server whose handler is given later: requests that arrive before then wait for it. */
+export interface OpenServer {
+  server: ServerType;
+  serve(fetch: FetchHandler, fast?: App["fastResponse"]): void;
+}
+
+/**
+ * Listens first and serves later, so what the site is built from can depend
+ * on the socket (its port: see site-url.ts). Requests arriving meanwhile are
+ * held, not refused, and answered once `serve` is called.
+ */
+export function openServer(port: number, hostname: string, options: { access?: (entry: AccessEntry) => void } = {}): Promise<OpenServer> {
+  let handle: RequestListener | undefined;
+  const held: [IncomingMessage, ServerResponse][] = [];
+  const { access } = options;
+  const server = createServer((req, res) => (handle ? handle(req, res) : void held.push([req, res])));
+  const serve = (fetch: FetchHandler, fast?: App["fastResponse"]) => {
+    const adapter = getRequestListener(rawTargetGuard(fetch) as Parameters<typeof getRequestListener>[0]);
+    // Both paths are logged here, where they part: each request once, with what was sent.
+    handle = (req, res) => {
+      const t0 = access ? performance.now() : 0;
+      const answer = fast?.(req.method ?? "", req.url ?? "", (name) => {
+        const value = req.headers[name];
+        return Array.isArray(value) ? value.join(", ") : value;
+      });
+      if (!answer) {
+        if (access) logWhenDone(req, res, access, t0);
+        return void adapter(req, res);
+      }
+      res.writeHead(answer.status, answer.headers);
+      res.end(answer.body);
+      // The fast path's whole answer is in hand: no need to wait for the socket.
+      if (access) access(accessEntry(req, answer.status, answer.body?.length, t0));
+    };
+    for (const [req, res] of held.splice(0)) handle(req, res);
+  };
+  return new Promise((resolve, fail) => {
+    server.once("error", fail);
+    server.listen(port, hostname, () => resolve({ server, serve }));
+  });
+}
+
 /**
  * Starts the HTTP server; resolves once it listens. With `fast` (the app's
  * fastResponse), a request whose answer is already made is written straight
  * from the cached bytes; every other request goes through the Hono adapter.
  */
-export function listen(fetch: FetchHandler, port: number, hostname: string, fast?: App["fastResponse"]): Promise<ServerType> {
-  const adapter = getRequestListener(rawTargetGuard(fetch) as Parameters<typeof getRequestListener>[0]);
-  const server = createServer((req, res) => {
-    const answer = fast?.(req.method ?? "", req.url ?? "", (name) => {
-      const value = req.headers[name];
-      return Array.isArray(value) ? value.join(", ") : value;
-    });
-    if (!answer) return void adapter(req, res);
-    res.writeHead(answer.status, answer.headers);
-    res.end(answer.body);
-  });
-  return new Promise((resolve, fail) => {
-    server.once("error", fail);
-    server.listen(port, hostname, () => resolve(server));
-  });
+export async function listen(fetch: FetchHandler, port: number, hostname: string, fast?: App["fastResponse"]): Promise<ServerType> {
+  const { server, serve } = await openServer(port, hostname);
+  serve(fetch, fast);
+  return server;
 }

@@ -1,26 +1,42 @@
 /** Node entry point: the only place that reads the environment. */
 import { resolve } from "node:path";
-import { createNodeSite, listen } from "./node-site.js";
+import { accessLogEnabled, formatAccess } from "../http/access-log.js";
+import { batchedLines, createNodeSite, loadSiteConfig, openServer } from "./node-site.js";
 import { gracefulShutdown } from "./shutdown.js";
+import { followSocket, socketMismatch } from "./site-url.js";
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
 const root = process.cwd();
+const configPath = resolve(root, process.env.WIREFEED_CONFIG ?? "site.config.json");
+const publishToken = process.env.PUBLISH_TOKEN || undefined;
 
 process.on("unhandledRejection", (reason) => console.error("unhandled rejection:", reason));
 
-const { site, catalog, live, app } = await createNodeSite({
-  configPath: resolve(root, process.env.WIREFEED_CONFIG ?? "site.config.json"),
-  itemsDir: resolve(root, process.env.ITEMS_DIR ?? "items"),
-  siteUrl: process.env.SITE_URL || undefined,
-  publishToken: process.env.PUBLISH_TOKEN || undefined,
-});
-const server = await listen(app.fetch, port, hostname, app.fastResponse);
+// One line per request on stdout (ACCESS_LOG=off turns it off); everything else goes to stderr.
+const accessLine = accessLogEnabled(process.env.ACCESS_LOG) ? batchedLines((chunk) => process.stdout.write(chunk)) : undefined;
+// stdout to a file or pipe is written synchronously on Linux, so lines still waiting go out even on process.exit.
+if (accessLine) process.once("exit", () => accessLine.flush());
+// Listening first: with a loopback baseUrl and no SITE_URL, links follow the socket's port (PORT=0 included).
+const { server, serve } = await openServer(port, hostname, accessLine ? { access: (entry) => accessLine(formatAccess(entry)) } : {});
 const address = server.address();
-const bound = typeof address === "object" && address ? address.port : port;
+const bound = typeof address === "object" && address ? { address: address.address, port: address.port } : { address: hostname, port };
+const siteUrl = process.env.SITE_URL || followSocket((await loadSiteConfig(configPath)).baseUrl, bound);
+
+const { site, catalog, live, app } = await createNodeSite({
+  configPath,
+  itemsDir: resolve(root, process.env.ITEMS_DIR ?? "items"),
+  siteUrl,
+  publishToken,
+});
+serve(app.fetch, app.fastResponse);
+const mismatch = socketMismatch(site.baseUrl, bound);
+if (mismatch) console.error(mismatch);
 // A record can have several errors; "skipped" counts records.
 const skipped = new Set(catalog.errors.map((e) => e.file)).size;
-console.log(`wirefeed: ${catalog.entries.length} articles, ${skipped} skipped; serving ${site.baseUrl} on http://${hostname}:${bound}`);
+console.log(`wirefeed: ${catalog.entries.length} articles, ${skipped} skipped; serving ${site.baseUrl} on http://${hostname}:${bound.port}`);
+if (publishToken) console.log(`wirefeed: publish API on (PUBLISH_TOKEN is set): PUT and DELETE ${new URL("api/items/", site.baseUrl).href}<slug>`);
+console.log(`wirefeed: access log ${accessLine ? "on (stdout; ACCESS_LOG=off to turn it off)" : "off (ACCESS_LOG)"}`);
 
 // Graceful stop: finish in-flight requests, close idle connections, exit 0 (1 if SHUTDOWN_TIMEOUT_MS passes first).
 gracefulShutdown(server, {

@@ -10,4 +10,6 @@ export interface WorkerData {
   records: Record<string, string>;
   /** The records folder's .tombstones.json as stored (see core/tombstone.ts); absent or empty: none. Empty in a build for KV (the index holds them). */
   tombstones?: unknown[];
+  /** Why each broken record of items/ was left out of `records` (`file:line: field: problem`), logged by the Worker. */
+  problems: string[];
 }

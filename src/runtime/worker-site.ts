@@ -33,6 +33,8 @@ function bundleSource(data: WorkerData, site: SiteConfig, log: Logger): () => Pr
   return () =>
     (built ??= readAllRecords(bundleStore(data.records)).then((records) => {
       const catalog = buildCatalog(records, site, parseTombstones(data.tombstones ?? []));
+      // The build left broken records out and kept why; they are reported here, as Node reports them at start-up.
+      for (const problem of data.problems) log(`skipped record: ${problem}`);
       for (const error of catalog.errors) log(`skipped record: ${error.message}`);
       return { catalog, version: data.version };
     }));

@@ -48,11 +48,14 @@ describe("politeness", () => {
     expect((await get("/rss.xml")).status).toBe(200);
   });
 
-  it("HEAD counts like GET", async () => {
-    const { app } = politeApp(300);
+  it("HEAD is not a poll: never refused, never counted, so the GET after it is served", async () => {
+    const { app, get } = politeApp(300);
     const head = () => app.request("/atom.xml", { method: "HEAD", headers: { "X-Test-Client": "h" } });
     expect((await head()).status).toBe(200);
-    expect((await head()).status).toBe(429);
+    expect((await head()).status).toBe(200);
+    expect((await get("/atom.xml", "h")).status).toBe(200);
+    expect((await head()).status).toBe(200);
+    expect((await get("/atom.xml", "h")).status).toBe(429);
   });
 
   it("conditional polls are never refused, however often", async () => {
@@ -98,7 +101,7 @@ describe("politeness", () => {
   it("through the app too: a flood of clients leaves the tracker at its bound", async () => {
     const { app } = politeApp(300, 50);
     const middleware = app.routes.find((r) => "tracker" in r.handler)?.handler as unknown as { tracker: PollTracker };
-    for (let i = 0; i < 500; i++) await app.request("/rss.xml", { method: "HEAD", headers: { "X-Test-Client": `10.0.${i >> 8}.${i & 255}` } });
+    for (let i = 0; i < 500; i++) await app.request("/rss.xml", { headers: { "X-Test-Client": `10.0.${i >> 8}.${i & 255}` } });
     expect(middleware.tracker.size).toBe(50);
   });
 });

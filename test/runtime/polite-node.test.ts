@@ -30,4 +30,13 @@ describe("node server with politeness on", () => {
     expect(conditional.status).toBe(304);
     expect((await httpGet(server.base, "/")).status).toBe(200);
   });
+
+  it("a HEAD is not a poll: HEAD then GET is served, and the HEAD itself is never refused", async () => {
+    for (let i = 0; i < 3; i++) expect((await httpGet(server.base, "/rss.xml", { method: "HEAD" })).status).toBe(200);
+    const get = await httpGet(server.base, "/rss.xml");
+    expect(get.status).toBe(200);
+    expect(get.body.length).toBeGreaterThan(0);
+    expect((await httpGet(server.base, "/rss.xml", { method: "HEAD" })).status).toBe(200);
+    expect((await httpGet(server.base, "/rss.xml")).status).toBe(429);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * scripts/build-worker-data.ts, the Worker's [build] step: it bundles exactly
- * the published records, and a bad record fails the build with the message
- * the Node server logs for it.
+ * the published records; a bad record is left out and reported with the
+ * message the Node server logs for it, and the others are still built.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -14,7 +14,6 @@ import { directoryStore } from "../../src/storage/fs-dir.js";
 import { readAllRecords } from "../../src/storage/load.js";
 import { parseSiteConfig } from "../../src/core/config.js";
 import { record } from "../support/fixtures.js";
-import { buildWorkerBundle } from "../support/servers.js";
 import { copySamples, SAMPLE_RECORDS } from "../support/sample-items.js";
 
 const siteConfig = () => parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json");
@@ -69,14 +68,14 @@ describe("build-worker-data", () => {
     expect(dataOf(result.out).records).toEqual({});
   });
 
-  it("fails on a bad record with the messages the Node server logs for it, and writes nothing", async () => {
+  it("leaves a bad record out, reports it with the messages the Node server logs for it, and builds the others", async () => {
     const dir = itemsWith({
       "no-title.md": record({ published: "2022-06-29" }),
       "typo.md": record({ title: "x", published: "2022-06-29", catgories: [] }),
       "binary.md": Buffer.from([0x00, 0x01, 0x02]),
     });
     const result = build(dir);
-    expect(result.status).toBe(1);
+    expect(result.status).toBe(0);
     const label = relative(process.cwd(), dir);
     // What the Node server parses and logs ("skipped record: <message>") for the same directory.
     const expected = buildCatalog(await readAllRecords(directoryStore(dir, label)), siteConfig()).errors.map((e) => e.message);
@@ -85,16 +84,17 @@ describe("build-worker-data", () => {
     for (const message of expected) expect(lines).toContain(message);
     expect(lines).toContain(`${label}/typo.md:4: catgories: unknown field (did you mean "categories"?)`);
     expect(lines).toContain(`${label}/no-title.md: title: is required`);
-    expect(lines.at(-1)).toBe("build-worker-data: nothing was built");
-    expect(() => readFileSync(result.out)).toThrow(/ENOENT/);
+    expect(lines.at(-1)).toBe(`build-worker-data: 3 problem(s) in ${label}/; the records named are left out, the others are built`);
+    const data = dataOf(result.out);
+    expect(Object.keys(data.records).sort()).toEqual([...SAMPLE_RECORDS]);
+    // The Worker logs these at first use, as Node does at start-up.
+    expect([...data.problems].sort()).toEqual([...expected].sort());
   });
 
-  it("a bad record fails `wrangler deploy` itself: [build] runs the same step", () => {
-    const dir = itemsWith({ "no-title.md": record({ published: "2022-06-29" }) });
-    const outdir = mkdtempSync(join(tmpdir(), "wirefeed-bundle-"));
-    const result = buildWorkerBundle("", outdir, { ITEMS_DIR: dir, WIREFEED_WORKER_DATA: join(outdir, "data.ts") });
-    expect(result.status).not.toBe(0);
-    expect(result.output).toContain(`${relative(process.cwd(), dir)}/no-title.md: title: is required`);
-    expect(readdirSync(outdir)).toEqual([]);
+  it("--kv reports no problem of items/ to the KV Worker, whose records come from KV", () => {
+    const result = build(itemsWith({ "no-title.md": record({ published: "2022-06-29" }) }), ["--kv"]);
+    expect(result.status).toBe(0);
+    expect(result.stderr).toContain("no-title.md: title: is required");
+    expect(dataOf(result.out).problems).toEqual([]);
   });
 });

@@ -1,0 +1,20 @@
+/**
+ * The log lines for content changes on Node, one per change, whoever made it
+ * (the publish API or a file edited in items/): kept here so the catalog
+ * only says what happened.
+ */
+import type { CatalogChange } from "./live-catalog.js";
+
+/** `withdrawn`: the article left the feeds with a tombstone (deleted), as opposed to becoming a draft. */
+export function changeLine(change: CatalogChange, withdrawn: boolean): string {
+  const { before, after } = change;
+  if (after && !before) return `published: ${after.file} (/items/${after.slug})`;
+  if (after && before) return before.slug === after.slug ? `updated: ${after.file} (/items/${after.slug})` : `updated: ${after.file} (/items/${before.slug} is now /items/${after.slug})`;
+  const file = before?.file ?? change.slug;
+  return withdrawn ? `deleted: ${file} (/items/${change.slug}; tombstone kept)` : `unpublished: ${file} (/items/${change.slug}; now a draft)`;
+}
+
+/** A record that could not be used as it now is; `previous` tells whether a last good version is still served. */
+export function refusedLine(message: string, previous: boolean): string {
+  return previous ? `record not updated (keeping the last good version): ${message}` : `skipped record: ${message}`;
+}
