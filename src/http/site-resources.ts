@@ -56,6 +56,8 @@ export interface Resource {
   browserXml?: boolean;
   /** HTTP Link header: a page's feeds, or a feed's WebSub hub and self URL. */
   link?: string;
+  /** How many catalog entries this resolution keeps referenced (its weight in the app's resolution cache). */
+  holds?: number;
 }
 
 export class BadRequest extends Error {}
@@ -123,6 +125,7 @@ function feedResource(
     return {
       key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
       ...(deps ? { deps } : {}),
+      holds: shownEntries.length,
       cors: true,
       browserXml: format !== "json",
       ...(site.websubHub ? { link: websubLink(site.websubHub, new URL(scope.path + FEED_FILES[format], site.baseUrl).href) } : {}),
@@ -145,6 +148,7 @@ function feedResource(
   return {
     key: `${scope.path}archive/${page}/${FEED_FILES[format]}`,
     ...(archiveDeps ? { deps: archiveDeps } : {}),
+    holds: archived.length,
     cors: true,
     browserXml: format !== "json",
     cacheControl: ARCHIVE_CACHE_CONTROL,
@@ -165,6 +169,7 @@ function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries:
   return {
     key: scope.path,
     ...(deps ? { deps } : {}),
+    holds: shownEntries.length,
     cors: false,
     link: alternatesLink(feedLinksOf(site, scope)),
     render: async () => {

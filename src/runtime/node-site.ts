@@ -20,6 +20,8 @@ export interface NodeSiteOptions {
   publishToken?: string;
   /** Follow the items directory for changes (default true). */
   watch?: boolean;
+  /** WIREFEED_CACHE_MB in bytes: the representation cache's budget (default: the app's). */
+  cacheBytes?: number;
   log?: Logger;
 }
 
@@ -50,6 +52,7 @@ export async function createNodeSite(options: NodeSiteOptions) {
     compress: nodeCompressor,
     log,
     clientKey,
+    ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
     ...(options.publishToken ? { publish: { token: options.publishToken, publisher: live } } : {}),
   });
   return { site, catalog: live.current(), live, hub, app };

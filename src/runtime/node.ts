@@ -6,6 +6,11 @@ import { gracefulShutdown } from "./shutdown.js";
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";
 const root = process.cwd();
+const cacheMiB = process.env.WIREFEED_CACHE_MB;
+if (cacheMiB !== undefined && !/^[0-9]{1,6}$/.test(cacheMiB)) {
+  console.error(`wirefeed: WIREFEED_CACHE_MB must be a whole number of MiB (0 turns the cache off), not ${JSON.stringify(cacheMiB)}`);
+  process.exit(1);
+}
 
 process.on("unhandledRejection", (reason) => console.error("unhandled rejection:", reason));
 
@@ -14,6 +19,7 @@ const { site, catalog, live, app } = await createNodeSite({
   itemsDir: resolve(root, process.env.ITEMS_DIR ?? "items"),
   siteUrl: process.env.SITE_URL || undefined,
   publishToken: process.env.PUBLISH_TOKEN || undefined,
+  ...(cacheMiB !== undefined ? { cacheBytes: Number(cacheMiB) * 1024 * 1024 } : {}),
 });
 const server = await listen(app.fetch, port, hostname, app.fastResponse);
 const address = server.address();
