@@ -5,6 +5,7 @@ import { createApp } from "../http/app.js";
 import { listPaths } from "../http/site-resources.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { readAllRecords } from "../storage/load.js";
+import { STAMPS_FILE, stampedCatalog } from "../storage/stamps-file.js";
 import { flagOption, stringOption } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError } from "./io.js";
@@ -67,12 +68,16 @@ Example:
     const site = await loadSite(io, args, siteUrl);
     const dir = await existingDirectory(io, dirArg, "--dir");
 
-    const catalog = buildCatalog(await readAllRecords(directoryStore(dir, dirArg)), site);
-    for (const error of catalog.errors) io.err(`build: skipped record: ${error.message}`);
-    if (flagOption(args, "strict") && catalog.errors.length > 0) {
-      io.err(`build: --strict: ${catalog.errors.length} problem(s) in the records; nothing written`);
+    const raw = await readAllRecords(directoryStore(dir, dirArg));
+    const parsed = buildCatalog(raw, site);
+    for (const error of parsed.errors) io.err(`build: skipped record: ${error.message}`);
+    if (flagOption(args, "strict") && parsed.errors.length > 0) {
+      io.err(`build: --strict: ${parsed.errors.length} problem(s) in the records; nothing written`);
       return EXIT.findings;
     }
+    // Change stamps (Last-Modified): those the server and the Worker read; what is new is stamped now, and saved.
+    const { catalog, wrote } = await stampedCatalog(dir, raw, parsed, io.now(), (m) => io.err(`build: ${m}`));
+    if (wrote) io.err(`build: change stamps updated in ${dirArg}/${STAMPS_FILE} (commit it with the records)`);
 
     // The server's own app, so every file is byte for byte what the server answers at its path.
     const app = createApp({ site, catalog: () => catalog, log: (message, error) => io.err(`build: ${message} ${String(error ?? "")}`) });

@@ -1,6 +1,7 @@
 import { lastChange, type Article, type ArticleMeta } from "../core/article.js";
 import { archiveEntries, archiveHistory, closedPageCount, subscriptionHistory } from "../core/archive.js";
 import type { Catalog } from "../core/catalog.js";
+import { lastModifiedOf, listingMovedAt, scopeKey } from "../core/change-stamps.js";
 import type { SiteConfig } from "../core/config.js";
 import { feedDirectory, feedLinksOf } from "../core/feed-directory.js";
 import {
@@ -62,6 +63,11 @@ export interface Resource {
 
 export class BadRequest extends Error {}
 
+/** The later of two instants. */
+function latest(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
+}
+
 /** Deps over a list of entries; undefined (whole-catalog) when an entry has no digest. */
 function depsOf(prefix: string, shown: readonly ArticleMeta[]): (() => string) | undefined {
   // An entry's content identity is the store's digest of its record; without one, reuse is not safe.
@@ -84,6 +90,21 @@ function scoped(catalog: Catalog, kind: Exclude<ScopeKind, "site">, slug: string
     index.set(key, hit);
   }
   return hit;
+}
+
+/** When a scope's listing last moved (change-stamps.ts), once per catalog and scope. */
+const movedCache = new WeakMap<Catalog, Map<string, Date>>();
+function listingMoved(catalog: Catalog, scope: Scope, entries: readonly ArticleMeta[]): Date {
+  let index = movedCache.get(catalog);
+  if (!index) movedCache.set(catalog, (index = new Map()));
+  let hit = index.get(scope.path);
+  if (!hit) index.set(scope.path, (hit = listingMovedAt(entries, catalog.left?.get(scopeKey(scope.path)))));
+  return hit;
+}
+
+/** When anything a directory of every scope (OPML, the feeds page) shows last moved. */
+function anyListingMoved(catalog: Catalog): Date {
+  return listingMovedAt(catalog.entries, new Date(Math.max(0, ...[...(catalog.left?.values() ?? [])].map((d) => d.getTime()))));
 }
 
 /** The newest `n` entries in feed order (publication, or latest change when configured). */
@@ -121,7 +142,12 @@ function feedResource(
     const size = limit ?? site.feedSize;
     const shownEntries = newestEntries(site, entries, size);
     const tombstoneIds = scope.kind === "site" ? catalog.tombstones.slice(0, size).map((t) => `${t.id}@${t.when.getTime()}`).join(",") : "";
-    const deps = depsOf(`total=${entries.length}|gone=${tombstoneIds}`, shownEntries);
+    // The count and the window depend on the whole listing: when it last moved counts too.
+    const lastModified = lastModifiedOf(shownEntries, [
+      listingMoved(catalog, scope, entries),
+      ...(scope.kind === "site" ? catalog.tombstones.slice(0, size).map((t) => t.when) : []),
+    ]);
+    const deps = depsOf(`total=${entries.length}|gone=${tombstoneIds}|lm=${lastModified.getTime()}`, shownEntries);
     return {
       key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
       ...(deps ? { deps } : {}),
@@ -135,7 +161,7 @@ function feedResource(
         // Withdrawals are announced in the site's own subscription feed (a tombstone keeps no categories).
         const deleted = scope.kind === "site" ? catalog.tombstones.slice(0, size) : [];
         const model = feedModel(site, scope, await loadAll(catalog, shown), { history, deleted });
-        return { contentType: type, body: RENDERERS[format](model), lastModified: model.updated };
+        return { contentType: type, body: RENDERERS[format](model), lastModified: latest(lastModified, model.updated) };
       },
     };
   }
@@ -144,7 +170,10 @@ function feedResource(
   const closed = closedPageCount(entries.length, site.archivePageSize);
   if (page < 1 || page > closed) return undefined;
   const archived = archiveEntries(entries, site.archivePageSize, page);
-  const archiveDeps = depsOf(`page=${page}`, archived);
+  // A page shifts only when its records or older ones change place: newer arrivals leave it as it is.
+  const onOrBefore = entries.slice(entries.length - page * site.archivePageSize);
+  const archiveModified = lastModifiedOf(archived, [listingMovedAt(onOrBefore, catalog.left?.get(scopeKey(scope.path)))]);
+  const archiveDeps = depsOf(`page=${page}|lm=${archiveModified.getTime()}`, archived);
   return {
     key: `${scope.path}archive/${page}/${FEED_FILES[format]}`,
     ...(archiveDeps ? { deps: archiveDeps } : {}),
@@ -156,7 +185,7 @@ function feedResource(
       const shown = archived;
       const history = archiveHistory(site, scope, page);
       const model = feedModel(site, scope, await loadAll(catalog, shown), { documentPath: `archive/${page}/`, history });
-      return { contentType: type, body: RENDERERS[format](model), lastModified: model.updated };
+      return { contentType: type, body: RENDERERS[format](model), lastModified: latest(archiveModified, model.updated) };
     },
   };
 }
@@ -165,7 +194,8 @@ function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries:
   const heading = scopeTitle(site, scope);
   const description = scope.kind === "site" ? site.description : `${entries.length} article${entries.length === 1 ? "" : "s"}.`;
   const shownEntries = newestEntries(site, entries, site.feedSize);
-  const deps = depsOf(`total=${entries.length}`, shownEntries);
+  const lastModified = lastModifiedOf(shownEntries, [listingMoved(catalog, scope, entries)]);
+  const deps = depsOf(`total=${entries.length}|lm=${lastModified.getTime()}`, shownEntries);
   return {
     key: scope.path,
     ...(deps ? { deps } : {}),
@@ -174,7 +204,7 @@ function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries:
     link: alternatesLink(feedLinksOf(site, scope)),
     render: async () => {
       const shown = await loadAll(catalog, shownEntries);
-      return { contentType: MEDIA_TYPES.html, body: renderListPage(site, scope, heading, description, shown), lastModified: newestChange(shown) };
+      return { contentType: MEDIA_TYPES.html, body: renderListPage(site, scope, heading, description, shown), lastModified };
     },
   };
 }
@@ -211,7 +241,8 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
       // Only a well-formed slug is ever looked up: nothing a client sends reaches a store as a name.
       const entry = rest.length === 1 && SLUG.test(rest[0]!) ? catalog.find(rest[0]!) : undefined;
       if (!entry) return undefined;
-      const deps = depsOf("article", [entry]);
+      const itemModified = lastModifiedOf([entry]);
+      const deps = depsOf(`article|lm=${itemModified.getTime()}`, [entry]);
       return {
         key: `items/${entry.slug}`,
         ...(deps ? { deps } : {}),
@@ -219,7 +250,7 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
         link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
         render: async () => {
           const article = await catalog.load(entry);
-          return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: lastChange(article) };
+          return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: latest(itemModified, lastChange(article)) };
         },
       };
     }
@@ -235,7 +266,7 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
         render: async () => ({
           contentType: MEDIA_TYPES.opml,
           body: renderOpml(site, feedDirectory(site, catalog.entries), newestChange(catalog.entries)),
-          lastModified: newestChange(catalog.entries),
+          lastModified: lastModifiedOf([], [newestChange(catalog.entries), anyListingMoved(catalog)]),
         }),
       };
     case "feeds":
@@ -247,7 +278,7 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
         render: async () => ({
           contentType: MEDIA_TYPES.html,
           body: renderFeedsPage(site, feedDirectory(site, catalog.entries)),
-          lastModified: newestChange(catalog.entries),
+          lastModified: lastModifiedOf([], [newestChange(catalog.entries), anyListingMoved(catalog)]),
         }),
       };
   }

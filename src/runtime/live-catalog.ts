@@ -11,6 +11,8 @@ import { parseTombstones, serialiseTombstones, type Tombstone } from "../core/to
 import type { Logger } from "../http/app.js";
 import type { Publisher } from "../http/publish-api.js";
 import { writeFileAtomic } from "../storage/atomic-file.js";
+import { emptyStamps, reconcileStamps, withStamps, type StampState } from "../core/change-stamps.js";
+import { readStamps, stampsWriter } from "../storage/stamps-file.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { isRecordName } from "../storage/store.js";
 
@@ -79,6 +81,10 @@ export class LiveCatalog implements Publisher {
     } catch {
       options.log(`${live.label}/${TOMBSTONES_FILE}: not valid JSON; starting without tombstones`);
     }
+    live.stamps = await readStamps(dir, options.log);
+    // An empty folder with no stamps yet has nothing to date: whatever is published next is stamped when it comes.
+    if (!live.stamps && live.articles.size === 0) live.stamps = emptyStamps();
+    live.stampsRead = true;
     live.rebuild();
     for (const errors of live.problems.values()) for (const e of errors) options.log(`skipped record: ${e.message}`);
     return live;
@@ -117,8 +123,24 @@ export class LiveCatalog implements Publisher {
     const errors = [...this.problems.values()].flat();
     const inNameOrder = [...this.articles.keys()].sort().map((name) => this.articles.get(name)!);
     const articles = firstOfEachId(inNameOrder, errors);
-    this.snapshot = memoryCatalog(articles, errors, [...this.tombstones.values()]);
+    this.snapshot = this.stamped(memoryCatalog(articles, errors, [...this.tombstones.values()]));
   }
+
+  // ---- Change stamps (Last-Modified; src/core/change-stamps.ts), kept in items/.changes.json ----
+  private stamps: StampState | undefined;
+  private stampsRead = false;
+  private stampsFile: ReturnType<typeof stampsWriter> | undefined;
+
+  /** The catalog with each record's change stamp, stamping (now) what is new since the last rebuild, and saving them. */
+  private stamped(catalog: Catalog): Catalog {
+    if (!this.stampsRead) return catalog;
+    const current = catalog.entries.map((article) => ({ name: article.file.slice(article.file.lastIndexOf("/") + 1), sha: article.rev!, article }));
+    const { moved, ...state } = reconcileStamps(this.stamps, current, this.now());
+    if (moved || this.stamps === undefined) (this.stampsFile ??= stampsWriter(this.dir, this.log)).save(state);
+    this.stamps = state;
+    return withStamps(catalog, state);
+  }
+  // ---- end of change stamps ----
 
   private emit(change: CatalogChange | undefined): void {
     if (!change) return;
@@ -209,6 +231,7 @@ export class LiveCatalog implements Publisher {
   /** Resolves when queued reloads are done (tests, shutdown). */
   async idle(): Promise<void> {
     await Promise.all(this.queues.values());
+    await this.stampsFile?.idle();
   }
 
   async put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }> {
@@ -216,6 +239,7 @@ export class LiveCatalog implements Publisher {
     const existed = (await this.store.read(name)) !== undefined;
     await this.store.write(name, bytes);
     await this.refresh(name);
+    await this.stampsFile?.idle();
     return { created: !existed };
   }
 
@@ -226,6 +250,7 @@ export class LiveCatalog implements Publisher {
     const next = (this.queues.get(name) ?? Promise.resolve()).then(run, run);
     this.queues.set(name, next.catch(() => {}));
     await next;
+    await this.stampsFile?.idle();
     // It existed on disk (even if it never parsed, and so leaves no tombstone).
     return true;
   }

@@ -20,6 +20,8 @@ export interface NodeSiteOptions {
   publishToken?: string;
   /** Follow the items directory for changes (default true). */
   watch?: boolean;
+  /** The clock for change stamps and tombstones (tests pass a fake one). */
+  now?: () => Date;
   /** WIREFEED_CACHE_MB in bytes: the representation cache's budget (default: the app's). */
   cacheBytes?: number;
   log?: Logger;
@@ -40,7 +42,7 @@ export async function loadSiteConfig(configPath: string, siteUrl?: string): Prom
 export async function createNodeSite(options: NodeSiteOptions) {
   const log = options.log ?? ((m, e) => console.error(m, e ?? ""));
   const site = await loadSiteConfig(options.configPath, options.siteUrl);
-  const live = await LiveCatalog.open(options.itemsDir, site, { label: options.itemsDir, log });
+  const live = await LiveCatalog.open(options.itemsDir, site, { label: options.itemsDir, log, ...(options.now ? { now: options.now } : {}) });
   if (options.watch !== false) live.watch();
   const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
   if (hub) live.onChange((change) => hub.notify([...feedsShowing(site, change.before), ...feedsShowing(site, change.after)]));

@@ -8,4 +8,6 @@ export interface WorkerData {
   siteConfig: unknown;
   /** Record name → its exact text. Empty in a build for KV, where the records live in the namespace. */
   records: Record<string, string>;
+  /** items/.changes.json as the build read (and completed) it: the records' change stamps (Last-Modified). Absent in a build for KV. */
+  stamps?: string;
 }

@@ -12,7 +12,7 @@ import { MAX_RECORD_BYTES } from "../../src/core/record.js";
 import { record } from "../support/fixtures.js";
 import { httpGet, startServer, type RunningServer } from "../support/server.js";
 
-const GOOD = readdirSync("items");
+const GOOD = readdirSync("items").filter((f) => f.endsWith(".md"));
 const good = (slug: string, title: string) => record({ title, published: "2022-07-01T09:00:00+09:00" }, `Story ${title}.`);
 
 /** file name → content, and the log line each must produce. */
