@@ -18,12 +18,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseRecords } from "../src/core/catalog.js";
+import { memoryCatalog, parseRecords } from "../src/core/catalog.js";
 import { parseSiteConfig } from "../src/core/config.js";
 import { directoryStore } from "../src/storage/fs-dir.js";
 import { indexEntry, sealIndex, siteFingerprint, type IndexEntry } from "../src/storage/kv-index.js";
 import { INDEX_KEY, recordKey, VERSION_KEY } from "../src/storage/kv.js";
 import { readAllRecords } from "../src/storage/load.js";
+import { STAMPS_FILE, stampedCatalog } from "../src/storage/stamps-file.js";
 
 const args = process.argv.slice(2);
 const where = args.includes("--remote") ? "--remote" : args.includes("--local") ? "--local" : undefined;
@@ -38,7 +39,7 @@ const site = parseSiteConfig(JSON.parse(await readFile(configPath, "utf8")), con
 const itemsDir = process.env.ITEMS_DIR ?? "items";
 // Described by their KV keys ("items/<name>"), as the KV store names them.
 const raw = await readAllRecords(directoryStore(itemsDir, "items"));
-const { errors } = parseRecords(raw, site);
+const { articles, errors } = parseRecords(raw, site);
 if (errors.length > 0) {
   for (const e of errors) console.error(e.message);
   console.error(`kv-load: ${errors.length} problem(s) in ${itemsDir}/; nothing was written`);
@@ -53,7 +54,10 @@ for (const r of raw) {
   // base64 keeps the bytes exact whatever they are.
   recordPairs.push({ key: recordKey(name), value: Buffer.from(r.bytes).toString("base64"), base64: true });
 }
-const index = await sealIndex(await siteFingerprint(site), entries);
+// Change stamps (Last-Modified) from items/.changes.json, as the Node server and the bundle read them.
+const { state: stamps, wrote } = await stampedCatalog(itemsDir, raw, memoryCatalog(articles), new Date(), (m) => console.error(`kv-load: ${m}`));
+if (wrote) console.error(`kv-load: change stamps updated in ${itemsDir}/${STAMPS_FILE} (commit it with the records)`);
+const index = await sealIndex(await siteFingerprint(site), entries, [], stamps);
 
 const dir = mkdtempSync(join(tmpdir(), "wirefeed-kv-"));
 const wrangler = resolve("node_modules/.bin/wrangler");
