@@ -75,8 +75,7 @@ if (withRecords) {
 }
 
 // Change stamps (Last-Modified), read from items/.changes.json as the Node server reads them; what is new is stamped now and saved.
-const { state, wrote } = await stampedCatalog(itemsDir, raw, memoryCatalog(articles), new Date(), (m) => console.error(`build-worker-data: ${m}`));
-if (wrote) console.error(`build-worker-data: change stamps updated in ${label}/${STAMPS_FILE} (commit it with the records)`);
+const { state, restamped, save } = await stampedCatalog(itemsDir, raw, memoryCatalog(articles), new Date(), (m) => console.error(`build-worker-data: ${m}`));
 const stamps = withRecords ? serialiseStamps(state) : undefined;
 
 const recordLines = Object.keys(records).sort().map((n) => `${n}\n${records[n]}\n`);
@@ -100,6 +99,8 @@ await mkdir(dirname(outFile), { recursive: true });
 const temp = `${outFile}.${process.pid}.tmp`;
 await writeFile(temp, module);
 await rename(temp, outFile);
+await save();
+if (restamped) console.error(`build-worker-data: change stamps updated in ${label}/${STAMPS_FILE} (commit it with the records)`);
 console.log(
   `build-worker-data: ${Object.keys(records).length} of ${articles.length} articles bundled${withRecords ? "" : " (--kv: served from KV)"}, version ${version}`,
 );

@@ -55,8 +55,7 @@ for (const r of raw) {
   recordPairs.push({ key: recordKey(name), value: Buffer.from(r.bytes).toString("base64"), base64: true });
 }
 // Change stamps (Last-Modified) from items/.changes.json, as the Node server and the bundle read them.
-const { state: stamps, wrote } = await stampedCatalog(itemsDir, raw, memoryCatalog(articles), new Date(), (m) => console.error(`kv-load: ${m}`));
-if (wrote) console.error(`kv-load: change stamps updated in ${itemsDir}/${STAMPS_FILE} (commit it with the records)`);
+const { state: stamps, restamped, save } = await stampedCatalog(itemsDir, raw, memoryCatalog(articles), new Date(), (m) => console.error(`kv-load: ${m}`));
 const index = await sealIndex(await siteFingerprint(site), entries, [], stamps);
 
 const dir = mkdtempSync(join(tmpdir(), "wirefeed-kv-"));
@@ -82,4 +81,6 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 if (process.exitCode) process.exit();
+await save();
+if (restamped) console.error(`kv-load: change stamps updated in ${itemsDir}/${STAMPS_FILE} (commit it with the records)`);
 console.log(`kv-load: ${raw.length} records and the index (version ${index.version}, for ${site.baseUrl}) written ${where === "--local" ? "to local KV" : "to the remote namespace"}`);

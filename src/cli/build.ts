@@ -76,8 +76,7 @@ Example:
       return EXIT.findings;
     }
     // Change stamps (Last-Modified): those the server and the Worker read; what is new is stamped now, and saved.
-    const { catalog, wrote } = await stampedCatalog(dir, raw, parsed, io.now(), (m) => io.err(`build: ${m}`));
-    if (wrote) io.err(`build: change stamps updated in ${dirArg}/${STAMPS_FILE} (commit it with the records)`);
+    const { catalog, restamped, save } = await stampedCatalog(dir, raw, parsed, io.now(), (m) => io.err(`build: ${m}`));
 
     // The server's own app, so every file is byte for byte what the server answers at its path.
     const app = createApp({ site, catalog: () => catalog, log: (message, error) => io.err(`build: ${message} ${String(error ?? "")}`) });
@@ -91,9 +90,12 @@ Example:
         contentType: res.headers.get("content-type") ?? "",
         cacheControl: res.headers.get("cache-control") ?? "",
         extraHeaders: Object.fromEntries(EXPORTED_HEADERS.flatMap((h) => (res.headers.has(h) ? [[h, res.headers.get(h)!]] : []))),
+        ...(res.headers.has("last-modified") ? { lastModified: new Date(res.headers.get("last-modified")!) } : {}),
       });
     }
     await writeStaticSite(resolve(io.cwd, outArg), outArg, files);
+    await save();
+    if (restamped) io.err(`build: change stamps updated in ${dirArg}/${STAMPS_FILE} (commit it with the records)`);
     io.out(`build: wrote ${files.length} files (${catalog.entries.length} article${catalog.entries.length === 1 ? "" : "s"}) and _headers to ${outArg} for ${site.baseUrl}`);
     return EXIT.ok;
   },

@@ -74,15 +74,23 @@ export function stampsWriter(dir: string, log: (message: string, error?: unknown
 
 /**
  * For a build over a directory: the catalog with the directory's stamps,
- * after stamping what is new since they were written (and writing them, so
- * the next build, the server and the Worker agree).
+ * what is new since they were written stamped `now`. `save` writes them back
+ * (call it once the build has succeeded), so the next build, the server and
+ * the Worker agree; `restamped` says whether records were stamped anew (not
+ * merely a first state written, which moves no date).
  */
-export async function stampedCatalog(dir: string, raw: readonly RawRecord[], catalog: Catalog, now: Date, log: (message: string) => void): Promise<{ catalog: Catalog; state: StampState; wrote: boolean }> {
+export async function stampedCatalog(dir: string, raw: readonly RawRecord[], catalog: Catalog, now: Date, log: (message: string) => void) {
   const previous = await readStamps(dir, log);
   const digests = new Map(raw.map((r) => [r.file.slice(r.file.lastIndexOf("/") + 1), recordDigest(r.bytes)]));
   const current = catalog.entries.map((article) => ({ name: recordNameOf(article), sha: digests.get(recordNameOf(article))!, article }));
   const { moved, ...state } = reconcileStamps(previous, current, now);
-  const wrote = moved || previous === undefined;
-  if (wrote) await writeStamps(dir, state);
-  return { catalog: withStamps(catalog, state), state, wrote };
+  const stale = moved || previous === undefined;
+  return {
+    catalog: withStamps(catalog, state),
+    state,
+    restamped: moved && previous !== undefined,
+    save: async () => {
+      if (stale) await writeStamps(dir, state);
+    },
+  };
 }

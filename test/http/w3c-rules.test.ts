@@ -26,14 +26,14 @@ async function feeds(catalog: Catalog, site?: ReturnType<typeof testSite>) {
 
 const bundledSite = parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json", BASE);
 const bundled = buildCatalog(
-  readdirSync("items").map((f) => ({ file: `items/${f}`, bytes: readFileSync(`items/${f}`) })),
+  readdirSync("items").filter((f) => f.endsWith(".md")).map((f) => ({ file: `items/${f}`, bytes: readFileSync(`items/${f}`) })),
   bundledSite,
 );
 
 // As `npm start` serves them (no SITE_URL): links on the configured base URL.
 const defaultSite = parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json");
 const bundledDefault = buildCatalog(
-  readdirSync("items").map((f) => ({ file: `items/${f}`, bytes: readFileSync(`items/${f}`) })),
+  readdirSync("items").filter((f) => f.endsWith(".md")).map((f) => ({ file: `items/${f}`, bytes: readFileSync(`items/${f}`) })),
   defaultSite,
 );
 
