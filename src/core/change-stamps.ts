@@ -138,9 +138,17 @@ export function parseStamps(json: unknown, source: string): StampState {
   return state;
 }
 
-/** The stamps of one article, as ArticleMeta carries them (see stampArticle). */
+/** Stamped copies already made, per article object: a catalog rebuilt after one change copies only that record. */
+const stampedCopies = new WeakMap<ArticleMeta, { stamp: RecordStamp; copy: ArticleMeta }>();
+
+/** The article with its stamp, as ArticleMeta carries it (`changed`, `listed`). */
 export function stampArticle<T extends ArticleMeta>(article: T, stamp: RecordStamp | undefined): T {
-  return stamp ? { ...article, changed: stamp.changed, listed: stamp.listed } : article;
+  if (!stamp) return article;
+  const made = stampedCopies.get(article);
+  if (made && made.stamp === stamp) return made.copy as T;
+  const copy = { ...article, changed: stamp.changed, listed: stamp.listed };
+  stampedCopies.set(article, { stamp, copy });
+  return copy;
 }
 
 function newest(dates: Iterable<Date | undefined>): number {

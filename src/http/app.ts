@@ -42,9 +42,9 @@ export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 /** Byte budget of the resolutions kept per catalog (URL → what it shows). */
 const RESOLUTION_BYTES = 4 * 1024 * 1024;
 
-/** A representation held in the cache, with the catalog it was last valid for and its deps. */
+/** A representation held in the cache, with the catalog it was last valid for (by id: it must not pin old catalogs) and its deps. */
 interface Held {
-  catalog: Catalog;
+  catalog: number;
   deps: string | undefined;
   rep: Representation;
 }
@@ -121,19 +121,27 @@ export function createApp(options: AppOptions): App {
   const held = new BoundedMap<string, Held>(MAX_CARRIED, options.cacheBytes ?? DEFAULT_CACHE_BYTES);
   // Renders under way, per catalog: concurrent first requests share one render.
   const rendering = new WeakMap<Catalog, Map<string, Promise<Representation>>>();
+  const catalogIds = new WeakMap<Catalog, number>();
+  let lastCatalogId = 0;
+  const idOf = (catalog: Catalog): number => {
+    let id = catalogIds.get(catalog);
+    if (id === undefined) catalogIds.set(catalog, (id = ++lastCatalogId));
+    return id;
+  };
   /** This catalog's representation of `key` if it is made (the Node fast path: no deps worked out). */
   const heldFor = (catalog: Catalog, key: string): Representation | undefined => {
     const entry = held.get(key);
-    return entry && entry.catalog === catalog ? entry.rep : undefined;
+    return entry && entry.catalog === idOf(catalog) ? entry.rep : undefined;
   };
 
   const representation = (catalog: Catalog, resource: Resource): Promise<Representation> => {
     const { key } = resource;
+    const id = idOf(catalog);
     const entry = held.get(key);
-    if (entry && entry.catalog === catalog) return Promise.resolve(entry.rep);
+    if (entry && entry.catalog === id) return Promise.resolve(entry.rep);
     const deps = resource.deps?.();
     if (entry && deps !== undefined && entry.deps === deps) {
-      entry.catalog = catalog;
+      entry.catalog = id;
       return Promise.resolve(entry.rep);
     }
     let pending = rendering.get(catalog);
@@ -146,7 +154,7 @@ export function createApp(options: AppOptions): App {
     // A failed render is not kept: the next request tries again.
     rendered.then((rep) => {
       settle();
-      const made: Held = { catalog, deps, rep };
+      const made: Held = { catalog: id, deps, rep };
       const weight = () => rep.bytes + key.length * 2;
       rep.onGrow = () => held.get(key) === made && held.reweigh(key, weight());
       held.set(key, made, weight());
