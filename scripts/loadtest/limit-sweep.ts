@@ -33,7 +33,7 @@ process.on("exit", () => {
 setTimeout(() => {
   console.error("limit-sweep: overall time limit reached");
   process.exit(1);
-}, 15 * 60_000).unref();
+}, 45 * 60_000).unref();
 
 function startServer(itemsDir: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {
@@ -92,6 +92,7 @@ for (const path of feedPaths) {
     for (const headers of [{}, { "Accept-Encoding": "gzip" }] as Record<string, string>[]) {
       const { status } = await get(port, `${path}?limit=${limit}`, headers);
       requests++;
+      if (requests % 1000 === 0) console.log(`limit-sweep: ${requests} GETs, server RSS ${rssMiB(child.pid!)} MiB`);
       if (status !== 200 && failures.length < 10) failures.push(`${path}?limit=${limit}: ${status}`);
     }
   }
