@@ -99,14 +99,22 @@ export function reconcileStamps(previous: StampState | undefined, current: reado
   return { records, left, moved };
 }
 
+/** Each stamp's JSON, made once: a large store's file is written after every change, mostly of unchanged stamps. */
+const stampLines = new WeakMap<RecordStamp, string>();
+function stampLine(s: RecordStamp): string {
+  let line = stampLines.get(s);
+  if (line === undefined) {
+    line = JSON.stringify({ sha: s.sha, changed: s.changed.toISOString(), listed: s.listed.toISOString(), scopes: s.scopes, position: s.position });
+    stampLines.set(s, line);
+  }
+  return line;
+}
+
 /** The state as stored: JSON, sorted, ISO dates, one line per record (diffs stay readable). */
 export function serialiseStamps(state: StampState): string {
   const records = [...state.records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const left = [...state.left].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  const lines = records.map(
-    ([name, s]) =>
-      `    ${JSON.stringify(name)}: ${JSON.stringify({ sha: s.sha, changed: s.changed.toISOString(), listed: s.listed.toISOString(), scopes: s.scopes, position: s.position })}`,
-  );
+  const lines = records.map(([name, s]) => `    ${JSON.stringify(name)}: ${stampLine(s)}`);
   const leftLines = left.map(([k, d]) => `    ${JSON.stringify(k)}: ${JSON.stringify(d.toISOString())}`);
   return `{\n  "format": ${STAMPS_FORMAT},\n  "records": {\n${lines.join(",\n")}${lines.length ? "\n" : ""}  },\n  "left": {\n${leftLines.join(",\n")}${leftLines.length ? "\n" : ""}  }\n}\n`;
 }
