@@ -25,7 +25,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import { parseRecords } from "../src/core/catalog.js";
+import { memoryCatalog, parseRecords } from "../src/core/catalog.js";
 import { parseSiteConfig } from "../src/core/config.js";
 import { directoryStore } from "../src/storage/fs-dir.js";
 import { indexEntry, sealIndex, siteFingerprint, type IndexEntry } from "../src/storage/kv-index.js";
@@ -33,6 +33,7 @@ import { INDEX_KEY, recordKey, VERSION_KEY } from "../src/storage/kv.js";
 import { readAllRecords } from "../src/storage/load.js";
 import { readTombstonesFile } from "../src/storage/tombstone-file.js";
 import { localWorker, PortSettingError } from "./worker-local.js";
+import { STAMPS_FILE, stampedCatalog } from "../src/storage/stamps-file.js";
 
 const args = process.argv.slice(2);
 const where = args.includes("--remote") ? "--remote" : args.includes("--local") ? "--local" : undefined;
@@ -60,7 +61,7 @@ const site = parseSiteConfig(JSON.parse(await readFile(configPath, "utf8")), con
 const itemsDir = process.env.ITEMS_DIR ?? "items";
 // Described by their KV keys ("items/<name>"), as the KV store names them.
 const raw = await readAllRecords(directoryStore(itemsDir, "items"));
-const { errors } = parseRecords(raw, site);
+const { articles, errors } = parseRecords(raw, site);
 if (errors.length > 0) {
   for (const e of errors) console.error(e.message);
   console.error(`kv-load: ${errors.length} problem(s) in ${itemsDir}/; the Worker leaves the records named out and serves the others`);
@@ -80,7 +81,9 @@ if (withdrawn.problem) {
   console.error(`kv-load: ${withdrawn.problem}; nothing was written`);
   process.exit(1);
 }
-const index = await sealIndex(await siteFingerprint(site), entries, withdrawn.tombstones);
+// Change stamps (Last-Modified) from items/.changes.json, as the Node server and the bundle read them.
+const { state: stamps, restamped, save } = await stampedCatalog(itemsDir, raw, memoryCatalog(articles), new Date(), (m) => console.error(`kv-load: ${m}`));
+const index = await sealIndex(await siteFingerprint(site), entries, withdrawn.tombstones, stamps);
 
 const dir = mkdtempSync(join(tmpdir(), "wirefeed-kv-"));
 const wrangler = resolve("node_modules/.bin/wrangler");
@@ -105,4 +108,6 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 if (process.exitCode) process.exit();
+await save();
+if (restamped) console.error(`kv-load: change stamps updated in ${itemsDir}/${STAMPS_FILE} (commit it with the records)`);
 console.log(`kv-load: ${raw.length} records and the index (version ${index.version}, for ${site.baseUrl}) written ${where === "--local" ? "to local KV" : "to the remote namespace"}`);

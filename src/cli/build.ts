@@ -6,6 +6,7 @@ import { listPaths, listWithdrawnPaths } from "../http/site-resources.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { readAllRecords } from "../storage/load.js";
 import { readTombstonesFile } from "../storage/tombstone-file.js";
+import { STAMPS_FILE, stampedCatalog } from "../storage/stamps-file.js";
 import { flagOption, stringOption } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError } from "./io.js";
@@ -82,14 +83,17 @@ Example:
     const dir = await existingDirectory(io, dirArg, "--dir");
 
     const withdrawn = await readTombstonesFile(dir, dirArg);
-    const catalog = buildCatalog(await readAllRecords(directoryStore(dir, dirArg)), site, withdrawn.tombstones);
-    for (const error of catalog.errors) io.err(`build: skipped record: ${error.message}`);
+    const raw = await readAllRecords(directoryStore(dir, dirArg));
+    const parsed = buildCatalog(raw, site, withdrawn.tombstones);
+    for (const error of parsed.errors) io.err(`build: skipped record: ${error.message}`);
     if (withdrawn.problem) io.err(`build: ${withdrawn.problem}`);
-    const problems = catalog.errors.length + (withdrawn.problem ? 1 : 0);
+    const problems = parsed.errors.length + (withdrawn.problem ? 1 : 0);
     if (flagOption(args, "strict") && problems > 0) {
       io.err(`build: --strict: ${problems} problem(s) in the records; nothing written`);
       return EXIT.findings;
     }
+    // Change stamps (Last-Modified): those the server and the Worker read; what is new is stamped now, and saved.
+    const { catalog, restamped, save } = await stampedCatalog(dir, raw, parsed, io.now(), (m) => io.err(`build: ${m}`));
 
     // The server's own app, so every file is byte for byte what the server answers at its path.
     const app = createApp({ site, catalog: () => catalog, log: (message, error) => io.err(`build: ${message} ${String(error ?? "")}`) });
@@ -103,6 +107,7 @@ Example:
         contentType: res.headers.get("content-type") ?? "",
         cacheControl: res.headers.get("cache-control") ?? "",
         extraHeaders: Object.fromEntries(EXPORTED_HEADERS.flatMap((h) => (res.headers.has(h) ? [[h, res.headers.get(h)!]] : []))),
+        ...(res.headers.has("last-modified") ? { lastModified: new Date(res.headers.get("last-modified")!) } : {}),
       });
     };
     for (const path of listPaths(site, catalog)) await fetchFile(path, 200);
@@ -115,6 +120,8 @@ Example:
     const long = rules.flatMap((r) => r.headers.filter(([n, v]) => n.length + v.length + 4 > MAX_HEADER_LINE).map(([n]) => `${r.pattern} ${n}`));
     if (long.length > 0) io.err(`build: warning: _headers lines over ${MAX_HEADER_LINE} characters, which Cloudflare Pages ignores: ${long.join(", ")}`);
     await writeStaticSite(resolve(io.cwd, outArg), outArg, files, layout as Layout);
+    await save();
+    if (restamped) io.err(`build: change stamps updated in ${dirArg}/${STAMPS_FILE} (commit it with the records)`);
     io.out(`build: wrote ${files.length} files (${catalog.entries.length} article${catalog.entries.length === 1 ? "" : "s"}) and _headers to ${outArg} for ${site.baseUrl}`);
     return EXIT.ok;
   },

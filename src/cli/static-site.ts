@@ -1,4 +1,4 @@
-import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, readFile, rename, rm, stat, utimes, writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
 import { headerRules, renderHeaderRules, type HeaderRule } from "./headers-file.js";
 import { CommandError } from "./project.js";
@@ -12,6 +12,8 @@ export interface StaticFile {
   cacheControl: string;
   /** Other headers a static host should send as the server does (CORS on feeds, Link on pages). */
   extraHeaders?: Record<string, string>;
+  /** The server's Last-Modified: the file's mtime, which hosts that serve files (nginx, GitHub Pages) send as theirs. */
+  lastModified?: Date;
 }
 
 /**
@@ -127,6 +129,7 @@ export async function writeStaticSite(out: string, label: string, files: readonl
       await mkdir(dirname(target), { recursive: true });
       // "wx": two paths mapped to one file would be a bug, not something to paper over.
       await writeFile(target, f.bytes, { flag: "wx" });
+      if (f.lastModified) await utimes(target, f.lastModified, f.lastModified);
     }
     await writeFile(join(staging, "_headers"), headersFile(files), { flag: "wx" });
     if (existing) {

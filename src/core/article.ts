@@ -32,6 +32,10 @@ export interface ArticleMeta {
   url: string;
   /** Digest of the record's bytes, where the store knows it: tells an unchanged article from a changed one. */
   rev?: string;
+  /** When its content last changed, as its store saw it (see change-stamps.ts); unknown: its own dates stand in. */
+  changed?: Date;
+  /** When it last joined a scope or moved in the listings (see change-stamps.ts). */
+  listed?: Date;
 }
 
 /** A validated article record: the only shape the renderers see. */

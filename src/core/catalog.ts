@@ -27,6 +27,8 @@ export interface Catalog {
   load(entry: ArticleMeta): Promise<Article>;
   /** Withdrawn articles, newest withdrawal first. */
   readonly tombstones: readonly Tombstone[];
+  /** Scope key (change-stamps.ts) → when a record last left that scope; absent where the store keeps no stamps. */
+  readonly left?: ReadonlyMap<string, Date>;
 }
 
 /**

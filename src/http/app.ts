@@ -33,11 +33,24 @@ export interface AppOptions {
   clientKey?: ClientKey;
   /** The clock for politeness intervals (tests pass their own). */
   now?: () => number;
+  /** Byte budget of the representation cache (bodies plus compressed variants); default DEFAULT_CACHE_BYTES. */
+  cacheBytes?: number;
 }
 
 const TEXT = "text/plain; charset=utf-8";
 /** Representations kept across catalog versions (article pages of a large site, feeds): bounded. */
 const MAX_CARRIED = 4096;
+/** Default byte budget of the representation cache (AppOptions.cacheBytes; WIREFEED_CACHE_MB on Node). */
+export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
+/** Byte budget of the resolutions kept per catalog (URL → what it shows). */
+const RESOLUTION_BYTES = 4 * 1024 * 1024;
+
+/** A representation held in the cache, with the catalog it was last valid for (by id: it must not pin old catalogs) and its deps. */
+interface Held {
+  catalog: number;
+  deps: string | undefined;
+  rep: Representation;
+}
 const CORS_HEADERS = {
   "Access-Control-Allow-Origin": "*",
   "Access-Control-Expose-Headers": "ETag, Last-Modified, Link",
@@ -120,50 +133,62 @@ export interface FastResponse {
   body: Uint8Array | undefined;
 }
 
-export type App = Hono & { fastResponse: (method: string, target: string, headerOf: HeaderOf) => FastResponse | undefined };
+export type App = Hono & {
+  fastResponse: (method: string, target: string, headerOf: HeaderOf) => FastResponse | undefined;
+  /** What the representation cache holds now: entries, and bytes as it counts them against `cacheBytes`. */
+  cacheUse: () => { entries: number; bytes: number };
+};
 
 /** The publisher as a web-standard fetch handler; runtimes only wire it up. */
 export function createApp(options: AppOptions): App {
   const { site, compress } = options;
   const log = options.log ?? ((message, error) => console.error(message, error ?? ""));
   const defaultCacheControl = `public, max-age=${site.cacheMinutes * 60}`;
-  // Representations per catalog object (the hot path: one Map lookup); a new catalog starts empty.
-  const caches = new WeakMap<Catalog, Map<string, Promise<Representation>>>();
-  // The same representations once made, for the synchronous Node fast path.
-  const ready = new WeakMap<Catalog, Map<string, Representation>>();
-  const readyFor = (catalog: Catalog) => {
-    let map = ready.get(catalog);
-    if (!map) ready.set(catalog, (map = new Map()));
-    return map;
+  // The representation cache: per resource key, the representation made for the newest catalog
+  // that asked, with what its body depends on, so a new catalog that did not touch what it shows
+  // reuses it. Bounded in entries and in bytes (bodies and their compressed variants).
+  const held = new BoundedMap<string, Held>(MAX_CARRIED, options.cacheBytes ?? DEFAULT_CACHE_BYTES);
+  // Renders under way, per catalog: concurrent first requests share one render.
+  const rendering = new WeakMap<Catalog, Map<string, Promise<Representation>>>();
+  const catalogIds = new WeakMap<Catalog, number>();
+  let lastCatalogId = 0;
+  const idOf = (catalog: Catalog): number => {
+    let id = catalogIds.get(catalog);
+    if (id === undefined) catalogIds.set(catalog, (id = ++lastCatalogId));
+    return id;
   };
-  // Across catalogs, by key and what the body depends on: a change re-renders only what shows it.
-  const carried = new BoundedMap<string, { deps: string; rep: Promise<Representation> }>(MAX_CARRIED);
+  /** This catalog's representation of `key` if it is made (the Node fast path: no deps worked out). */
+  const heldFor = (catalog: Catalog, key: string): Representation | undefined => {
+    const entry = held.get(key);
+    return entry && entry.catalog === idOf(catalog) ? entry.rep : undefined;
+  };
 
   const representation = (catalog: Catalog, resource: Resource): Promise<Representation> => {
-    let cache = caches.get(catalog);
-    if (!cache) caches.set(catalog, (cache = new Map()));
-    let hit = cache.get(resource.key);
-    if (!hit) {
-      const deps = resource.deps?.();
-      const previous = deps === undefined ? undefined : carried.get(resource.key);
-      if (previous && previous.deps === deps) {
-        hit = previous.rep;
-        hit.then((rep) => readyFor(catalog).set(resource.key, rep), () => {});
-      }
-      else {
-        // Concurrent first requests share this one promise, so one render.
-        const rendered = resource.render().then((r) => Representation.create(r, compress));
-        rendered.then((rep) => readyFor(catalog).set(resource.key, rep), () => {});
-        rendered.catch(() => {
-          cache.delete(resource.key);
-          carried.delete(resource.key);
-        });
-        if (deps !== undefined) carried.set(resource.key, { deps, rep: rendered });
-        hit = rendered;
-      }
-      cache.set(resource.key, hit);
+    const { key } = resource;
+    const id = idOf(catalog);
+    const entry = held.get(key);
+    if (entry && entry.catalog === id) return Promise.resolve(entry.rep);
+    const deps = resource.deps?.();
+    if (entry && deps !== undefined && entry.deps === deps) {
+      entry.catalog = id;
+      return Promise.resolve(entry.rep);
     }
-    return hit;
+    let pending = rendering.get(catalog);
+    if (!pending) rendering.set(catalog, (pending = new Map()));
+    const inFlight = pending.get(key);
+    if (inFlight) return inFlight;
+    const rendered = resource.render().then((r) => Representation.create(r, compress));
+    pending.set(key, rendered);
+    const settle = () => void pending.delete(key);
+    // A failed render is not kept: the next request tries again.
+    rendered.then((rep) => {
+      settle();
+      const made: Held = { catalog: id, deps, rep };
+      const weight = () => rep.bytes + key.length * 2;
+      rep.onGrow = () => held.get(key) === made && held.reweigh(key, weight());
+      held.set(key, made, weight());
+    }, settle);
+    return rendered;
   };
 
   /**
@@ -203,12 +228,13 @@ export function createApp(options: AppOptions): App {
   const resolve = async (url: URL, pathname = url.pathname): Promise<Resource | undefined> => {
     const catalog = await options.catalog();
     let known = resolutions.get(catalog);
-    if (!known) resolutions.set(catalog, (known = new BoundedMap(MAX_CARRIED)));
+    if (!known) resolutions.set(catalog, (known = new BoundedMap(MAX_CARRIED, RESOLUTION_BYTES)));
     const key = `${pathname}${url.search}`;
     const hit = known.get(key);
     if (hit) return hit;
     const resource = resolveResource(site, catalog, pathname, url.searchParams);
-    if (resource) known.set(key, resource);
+    // Weighed by what it keeps alive: its key, closures, and the list of entries it shows.
+    if (resource) known.set(key, resource, 512 + key.length * 2 + (resource.holds ?? 0) * 8);
     return resource;
   };
 
@@ -227,7 +253,7 @@ export function createApp(options: AppOptions): App {
     const catalog = options.catalog();
     if (catalog instanceof Promise) return undefined;
     const resource = resolutions.get(catalog)?.get(target);
-    const rep = resource && ready.get(catalog)?.get(resource.key);
+    const rep = resource && heldFor(catalog, resource.key);
     if (!resource || !rep) return undefined;
     const coding = pickEncoding(headerOf("accept-encoding"), rep.codings);
     const variant = rep.madeVariant(coding);
@@ -304,5 +330,5 @@ export function createApp(options: AppOptions): App {
       headers: { "Content-Type": TEXT, "Cache-Control": "no-store" },
     });
   });
-  return Object.assign(app, { fastResponse });
+  return Object.assign(app, { fastResponse, cacheUse: () => ({ entries: held.size, bytes: held.weight }) });
 }

@@ -20,6 +20,8 @@ export interface Variant {
 const encoder = new TextEncoder();
 /** Below this, compression costs more than it saves. */
 const MIN_COMPRESS_BYTES = 256;
+/** Objects, ETags and worked-out headers around the bodies, counted per representation (a rough upper figure). */
+const REPRESENTATION_OVERHEAD = 4096;
 
 async function strongEtag(bytes: Bytes): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
@@ -73,6 +75,19 @@ export class Representation {
   /** Response headers already worked out, by whatever decides them (the Node fast path's key). */
   readonly answered = new Map<string, Record<string, string>>();
 
+  /** Called when a variant is added (the representation grew): a byte-bounded cache re-weighs it. */
+  onGrow: (() => void) | undefined;
+
+  /**
+   * Bytes this representation keeps alive: every variant's body, plus a
+   * fixed allowance for the objects and headers around them.
+   */
+  get bytes(): number {
+    let total = REPRESENTATION_OVERHEAD;
+    for (const v of this.made.values()) total += v.body.byteLength;
+    return total;
+  }
+
   variant(coding: ContentCoding): Promise<Variant> {
     let hit = this.variants.get(coding);
     if (!hit) {
@@ -81,6 +96,7 @@ export class Representation {
       hit = compress(coding as "br" | "gzip", this.identity.body).then((body) => {
         const made: Variant = { coding, body, etag: `${this.identity.etag.slice(0, -1)}-${suffix}"` };
         this.made.set(coding, made);
+        this.onGrow?.();
         return made;
       });
       // A failed compression is not cached: the next request tries again.

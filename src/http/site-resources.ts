@@ -1,6 +1,7 @@
 import { lastChange, type Article, type ArticleMeta } from "../core/article.js";
 import { archiveHistory, archiveOf, archivePath, subscriptionHistory } from "../core/archive.js";
 import type { Catalog } from "../core/catalog.js";
+import { lastModifiedOf, listingMovedAt, scopeKey } from "../core/change-stamps.js";
 import type { SiteConfig } from "../core/config.js";
 import { feedDirectory, feedLinksOf } from "../core/feed-directory.js";
 import {
@@ -61,9 +62,16 @@ export interface Resource {
   browserXml?: boolean;
   /** HTTP Link header: a page's feeds, or a feed's WebSub hub and self URL. */
   link?: string;
+  /** How many catalog entries this resolution keeps referenced (its weight in the app's resolution cache). */
+  holds?: number;
 }
 
 export class BadRequest extends Error {}
+
+/** The later of two instants. */
+function latest(a: Date, b: Date): Date {
+  return a.getTime() >= b.getTime() ? a : b;
+}
 
 /** Deps over a list of entries; undefined (whole-catalog) when an entry has no digest. */
 function depsOf(prefix: string, shown: readonly ArticleMeta[]): (() => string) | undefined {
@@ -88,6 +96,21 @@ function scoped(catalog: Catalog, kind: Exclude<ScopeKind, "site">, slug: string
     index.set(key, hit);
   }
   return hit;
+}
+
+/** When a scope's listing last moved (change-stamps.ts), once per catalog and scope. */
+const movedCache = new WeakMap<Catalog, Map<string, Date>>();
+function listingMoved(catalog: Catalog, scope: Scope, entries: readonly ArticleMeta[]): Date {
+  let index = movedCache.get(catalog);
+  if (!index) movedCache.set(catalog, (index = new Map()));
+  let hit = index.get(scope.path);
+  if (!hit) index.set(scope.path, (hit = listingMovedAt(entries, catalog.left?.get(scopeKey(scope.path)))));
+  return hit;
+}
+
+/** When anything a directory of every scope (OPML, the feeds page) shows last moved. */
+function anyListingMoved(catalog: Catalog): Date {
+  return listingMovedAt(catalog.entries, new Date(Math.max(0, ...[...(catalog.left?.values() ?? [])].map((d) => d.getTime()))));
 }
 
 /** The newest `n` entries in feed order (publication, or latest change when configured). */
@@ -129,11 +152,14 @@ function feedResource(
     const deleted = withdrawn.slice(0, size);
     const tombstoneIds = deleted.map((t) => `${t.id}@${t.when.getTime()}`).join(",");
     // The prev-archive link names the newest closed period: part of what the feed shows.
-    const latest = archiveOf(entries, site.archivePageSize).latestKey() ?? "";
-    const deps = depsOf(`total=${entries.length}|gone=${tombstoneIds}|archive=${latest}`, shownEntries);
+    const latestArchive = archiveOf(entries, site.archivePageSize).latestKey() ?? "";
+    // The count and the window depend on the whole listing: when it last moved counts too.
+    const lastModified = lastModifiedOf(shownEntries, [listingMoved(catalog, scope, entries), ...deleted.map((t) => t.when)]);
+    const deps = depsOf(`total=${entries.length}|gone=${tombstoneIds}|archive=${latestArchive}|lm=${lastModified.getTime()}`, shownEntries);
     return {
       key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
       ...(deps ? { deps } : {}),
+      holds: shownEntries.length,
       cors: true,
       browserXml: format !== "json",
       ...(site.websubHub ? { link: websubLink(site.websubHub, new URL(scope.path + FEED_FILES[format], site.baseUrl).href) } : {}),
@@ -141,17 +167,20 @@ function feedResource(
         const shown = shownEntries;
         const history = subscriptionHistory(site, scope, archiveOf(entries, site.archivePageSize), entries.length, shown.length);
         const model = feedModel(site, scope, await loadAll(catalog, shown), { history, deleted });
-        return { contentType: type, body: RENDERERS[format](model), lastModified: model.updated };
+        return { contentType: type, body: RENDERERS[format](model), lastModified: latest(lastModified, model.updated) };
       },
     };
   }
   // archive/<period>/<file>
   const doc = rest.length === 2 && rest[0] === "archive" ? archiveOf(entries, site.archivePageSize).document(rest[1]!) : undefined;
   if (!doc) return undefined;
-  const archiveDeps = depsOf(`archive=${doc.key}|split=${doc.split}|prev=${doc.prevKey ?? ""}`, doc.entries);
+  // A period's document changes only with its own articles; a removal from the scope is counted too (it may have been here).
+  const archiveModified = lastModifiedOf(doc.entries, [doc.entries.length ? undefined : doc.start, catalog.left?.get(scopeKey(scope.path))]);
+  const archiveDeps = depsOf(`archive=${doc.key}|split=${doc.split}|prev=${doc.prevKey ?? ""}|lm=${archiveModified.getTime()}`, doc.entries);
   return {
     key: `${scope.path}archive/${doc.key}/${FEED_FILES[format]}`,
     ...(archiveDeps ? { deps: archiveDeps } : {}),
+    holds: doc.entries.length,
     cors: true,
     browserXml: format !== "json",
     cacheControl: ARCHIVE_CACHE_CONTROL,
@@ -160,7 +189,7 @@ function feedResource(
       const model = feedModel(site, scope, await loadAll(catalog, doc.entries), { documentPath: archivePath(doc.key), history });
       // An empty document (a split period, or a period with no articles) dates from its period's start.
       const dated = doc.entries.length ? model : { ...model, updated: doc.start };
-      return { contentType: type, body: RENDERERS[format](dated), lastModified: dated.updated };
+      return { contentType: type, body: RENDERERS[format](dated), lastModified: latest(archiveModified, dated.updated) };
     },
   };
 }
@@ -169,15 +198,17 @@ function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries:
   const heading = scopeTitle(site, scope);
   const description = scope.kind === "site" ? site.description : `${entries.length} article${entries.length === 1 ? "" : "s"}.`;
   const shownEntries = newestEntries(site, entries, site.feedSize);
-  const deps = depsOf(`total=${entries.length}`, shownEntries);
+  const lastModified = lastModifiedOf(shownEntries, [listingMoved(catalog, scope, entries)]);
+  const deps = depsOf(`total=${entries.length}|lm=${lastModified.getTime()}`, shownEntries);
   return {
     key: scope.path,
     ...(deps ? { deps } : {}),
+    holds: shownEntries.length,
     cors: false,
     link: alternatesLink(feedLinksOf(site, scope), scope.kind !== "site"),
     render: async () => {
       const shown = await loadAll(catalog, shownEntries);
-      return { contentType: MEDIA_TYPES.html, body: renderListPage(site, scope, heading, description, shown), lastModified: newestChange(shown) };
+      return { contentType: MEDIA_TYPES.html, body: renderListPage(site, scope, heading, description, shown), lastModified };
     },
   };
 }
@@ -222,7 +253,8 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
       // Only a well-formed slug is ever looked up: nothing a client sends reaches a store as a name.
       const entry = rest.length === 1 && SLUG.test(rest[0]!) ? catalog.find(rest[0]!) : undefined;
       if (!entry) return undefined;
-      const deps = depsOf("article", [entry]);
+      const itemModified = lastModifiedOf([entry]);
+      const deps = depsOf(`article|lm=${itemModified.getTime()}`, [entry]);
       return {
         key: `items/${entry.slug}`,
         ...(deps ? { deps } : {}),
@@ -230,7 +262,7 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
         link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
         render: async () => {
           const article = await catalog.load(entry);
-          return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: lastChange(article) };
+          return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: latest(itemModified, lastChange(article)) };
         },
       };
     }
@@ -251,7 +283,7 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
         render: async () => ({
           contentType: MEDIA_TYPES.opml,
           body: renderOpml(site, feedDirectory(site, catalog.entries), newestChange(catalog.entries), format),
-          lastModified: newestChange(catalog.entries),
+          lastModified: lastModifiedOf([], [newestChange(catalog.entries), anyListingMoved(catalog)]),
         }),
       };
     }
@@ -264,7 +296,7 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
         render: async () => ({
           contentType: MEDIA_TYPES.html,
           body: renderFeedsPage(site, feedDirectory(site, catalog.entries)),
-          lastModified: newestChange(catalog.entries),
+          lastModified: lastModifiedOf([], [newestChange(catalog.entries), anyListingMoved(catalog)]),
         }),
       };
   }

@@ -12,6 +12,8 @@ import type { Logger } from "../http/app.js";
 import { IdTakenError, type Publisher } from "../http/publish-api.js";
 import { removeStaleTempFiles } from "../storage/atomic-file.js";
 import { changeLine, refusedLine } from "./change-log.js";
+import { emptyStamps, reconcileStamps, withStamps, type StampState } from "../core/change-stamps.js";
+import { readStamps, stampsWriter } from "../storage/stamps-file.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { TombstoneFile } from "../storage/tombstone-file.js";
 import { isRecordName } from "../storage/store.js";
@@ -88,6 +90,10 @@ export class LiveCatalog implements Publisher {
       now: live.now,
       onInvalid: (aside) => options.log(`tombstones file not valid JSON: moved aside to ${aside}; starting without tombstones`),
     });
+    live.stamps = await readStamps(dir, options.log);
+    // An empty folder with no stamps yet has nothing to date: whatever is published next is stamped when it comes.
+    if (!live.stamps && live.articles.size === 0) live.stamps = emptyStamps();
+    live.stampsRead = true;
     live.rebuild();
     // Every record left out, those refused for a duplicate id included (they name the record holding it).
     for (const e of live.snapshot.errors) options.log(`skipped record: ${e.message}`);
@@ -137,7 +143,7 @@ export class LiveCatalog implements Publisher {
     this.refused = refused;
     // An id that is live again is not withdrawn (its tombstone may still be on disk: see forgetTombstone).
     const live = new Set(articles.map((a) => a.id));
-    this.snapshot = memoryCatalog(articles, errors, this.tombstones.list().filter((t) => !live.has(t.id)));
+    this.snapshot = this.stamped(memoryCatalog(articles, errors, this.tombstones.list().filter((t) => !live.has(t.id))));
   }
 
   /** A republished id loses its tombstone: on disk when the next write lands (a failure there only logs: rebuild() hides it anyway). */
@@ -145,6 +151,22 @@ export class LiveCatalog implements Publisher {
     if (!this.tombstones?.has(id)) return;
     this.tombstones.commit((set) => void set.delete(id)).catch((error) => this.log(`could not drop the tombstone of ${id}`, error));
   }
+
+  // ---- Change stamps (Last-Modified; src/core/change-stamps.ts), kept in items/.changes.json ----
+  private stamps: StampState | undefined;
+  private stampsRead = false;
+  private stampsFile: ReturnType<typeof stampsWriter> | undefined;
+
+  /** The catalog with each record's change stamp, stamping (now) what is new since the last rebuild, and saving them. */
+  private stamped(catalog: Catalog): Catalog {
+    if (!this.stampsRead) return catalog;
+    const current = catalog.entries.map((article) => ({ name: article.file.slice(article.file.lastIndexOf("/") + 1), sha: article.rev!, article }));
+    const { moved, ...state } = reconcileStamps(this.stamps, current, this.now());
+    if (moved || this.stamps === undefined) (this.stampsFile ??= stampsWriter(this.dir, this.log)).save(state);
+    this.stamps = state;
+    return withStamps(catalog, state);
+  }
+  // ---- end of change stamps ----
 
   private emit(change: CatalogChange | undefined): void {
     if (!change) return;
@@ -269,6 +291,7 @@ export class LiveCatalog implements Publisher {
   async idle(): Promise<void> {
     await Promise.all(this.queues.values());
     await this.tombstones.idle();
+    await this.stampsFile?.idle();
   }
 
   read(slug: string): Promise<Uint8Array | undefined> {
@@ -296,6 +319,8 @@ export class LiveCatalog implements Publisher {
       const existed = (await this.store.read(name)) !== undefined;
       await this.store.write(name, bytes).catch((error) => this.failed(`publish of ${this.store.describe(name)}`, error));
       await this.reload(name);
+      // An acknowledged write's change stamp is on disk too (Last-Modified survives a restart).
+      await this.stampsFile?.idle();
       return { created: !existed };
     });
     const next = this.writes.then(run, run);
@@ -336,6 +361,7 @@ export class LiveCatalog implements Publisher {
         throw error;
       }
       this.forget(name);
+      await this.stampsFile?.idle();
       // It existed on disk (even if it never parsed, and so leaves no tombstone).
       return true;
     });

@@ -21,6 +21,10 @@ export interface NodeSiteOptions {
   publishToken?: string;
   /** Follow the items directory for changes (default true). */
   watch?: boolean;
+  /** The clock for change stamps and tombstones (tests pass a fake one). */
+  now?: () => Date;
+  /** WIREFEED_CACHE_MB in bytes: the representation cache's budget (default: the app's). */
+  cacheBytes?: number;
   log?: Logger;
 }
 
@@ -39,7 +43,7 @@ export async function loadSiteConfig(configPath: string, siteUrl?: string): Prom
 export async function createNodeSite(options: NodeSiteOptions) {
   const log = options.log ?? ((m, e) => (e === undefined ? console.error(m) : console.error(m, e)));
   const site = await loadSiteConfig(options.configPath, options.siteUrl);
-  const live = await LiveCatalog.open(options.itemsDir, site, { label: options.itemsDir, log });
+  const live = await LiveCatalog.open(options.itemsDir, site, { label: options.itemsDir, log, ...(options.now ? { now: options.now } : {}) });
   if (options.watch !== false) live.watch();
   const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
   if (hub) live.onChange((change) => hub.notify([...feedsShowing(site, change.before), ...feedsShowing(site, change.after)]));
@@ -51,6 +55,7 @@ export async function createNodeSite(options: NodeSiteOptions) {
     compress: nodeCompressor,
     log,
     clientKey,
+    ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
     ...(options.publishToken ? { publish: { token: options.publishToken, publisher: live } } : {}),
   });
   return { site, catalog: live.current(), live, hub, app };

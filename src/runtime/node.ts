@@ -11,6 +11,12 @@ const root = process.cwd();
 const configPath = resolve(root, process.env.WIREFEED_CONFIG ?? "site.config.json");
 const publishToken = process.env.PUBLISH_TOKEN || undefined;
 
+const cacheMiB = process.env.WIREFEED_CACHE_MB;
+if (cacheMiB !== undefined && !/^[0-9]{1,6}$/.test(cacheMiB)) {
+  console.error(`wirefeed: WIREFEED_CACHE_MB must be a whole number of MiB (0 turns the cache off), not ${JSON.stringify(cacheMiB)}`);
+  process.exit(1);
+}
+
 process.on("unhandledRejection", (reason) => console.error("unhandled rejection:", reason));
 
 // One line per request on stdout (ACCESS_LOG=off turns it off); everything else goes to stderr.
@@ -28,6 +34,7 @@ const { site, catalog, live, app } = await createNodeSite({
   itemsDir: resolve(root, process.env.ITEMS_DIR ?? "items"),
   siteUrl,
   publishToken,
+  ...(cacheMiB !== undefined ? { cacheBytes: Number(cacheMiB) * 1024 * 1024 } : {}),
 });
 serve(app.fetch, app.fastResponse);
 const mismatch = socketMismatch(site.baseUrl, bound);

@@ -12,4 +12,6 @@ export interface WorkerData {
   tombstones?: unknown[];
   /** Why each broken record of items/ was left out of `records` (`file:line: field: problem`), logged by the Worker. */
   problems: string[];
+  /** items/.changes.json as the build read (and completed) it: the records' change stamps (Last-Modified). Absent in a build for KV. */
+  stamps?: string;
 }

@@ -1,4 +1,5 @@
 import { buildCatalog } from "../core/catalog.js";
+import { parseStamps, withStamps } from "../core/change-stamps.js";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { parseTombstones } from "../core/tombstone.js";
 import { createApp, type Logger } from "../http/app.js";
@@ -32,10 +33,12 @@ function bundleSource(data: WorkerData, site: SiteConfig, log: Logger): () => Pr
   let built: Promise<VersionedCatalog> | undefined;
   return () =>
     (built ??= readAllRecords(bundleStore(data.records)).then((records) => {
-      const catalog = buildCatalog(records, site, parseTombstones(data.tombstones ?? []));
+      const parsed = buildCatalog(records, site, parseTombstones(data.tombstones ?? []));
       // The build left broken records out and kept why; they are reported here, as Node reports them at start-up.
       for (const problem of data.problems) log(`skipped record: ${problem}`);
-      for (const error of catalog.errors) log(`skipped record: ${error.message}`);
+      for (const error of parsed.errors) log(`skipped record: ${error.message}`);
+      // The build stamped every bundled record (scripts/build-worker-data.ts), so these are the Node server's instants.
+      const catalog = data.stamps ? withStamps(parsed, parseStamps(JSON.parse(data.stamps), "worker data: stamps")) : parsed;
       return { catalog, version: data.version };
     }));
 }

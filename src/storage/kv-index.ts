@@ -11,6 +11,7 @@ import { RecordError } from "../core/errors.js";
 import { compareNewestFirst } from "../core/feed-model.js";
 import { parseRecord } from "../core/record.js";
 import { compareTombstones, latestPerId, parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
+import { emptyStamps, parseStamps, reconcileStamps, serialiseStamps, type StampState } from "../core/change-stamps.js";
 
 export const INDEX_FORMAT = 1;
 
@@ -36,6 +37,8 @@ export interface RecordIndex {
   records: Record<string, IndexEntry>;
   /** Withdrawn articles (RFC 6721), as stored by serialiseTombstones (ISO dates). */
   tombstones?: unknown[];
+  /** Change stamps (Last-Modified; src/core/change-stamps.ts), as in items/.changes.json. */
+  stamps?: unknown;
 }
 
 const encoder = new TextEncoder();
@@ -86,14 +89,46 @@ export async function indexEntry(file: string, bytes: Uint8Array, site: SiteConf
 }
 
 /** Completes an index: the version is a hash of everything a response can depend on in the data. */
-export async function sealIndex(siteFp: string, records: Record<string, IndexEntry>, tombstones: readonly Tombstone[] = []): Promise<RecordIndex> {
+export async function sealIndex(siteFp: string, records: Record<string, IndexEntry>, tombstones: readonly Tombstone[] = [], stamps?: StampState): Promise<RecordIndex> {
   const names = Object.keys(records).sort();
   const lines = names.map((n) => `${n} ${records[n]!.sha}\n`).join("");
   const withdrawn = serialiseTombstones(tombstones);
-  const version = (await sha256Hex(`wirefeed-index ${INDEX_FORMAT}\n${siteFp}\n${lines}${tombstones.length ? withdrawn : ""}`)).slice(0, 32);
+  const stamped = stamps ? serialiseStamps(stamps) : "";
+  const version = (await sha256Hex(`wirefeed-index ${INDEX_FORMAT}\n${siteFp}\n${lines}${tombstones.length ? withdrawn : ""}${stamped}`)).slice(0, 32);
   const sorted: Record<string, IndexEntry> = {};
   for (const n of names) sorted[n] = records[n]!;
-  return { format: INDEX_FORMAT, version, site: siteFp, records: sorted, ...(tombstones.length ? { tombstones: JSON.parse(withdrawn) } : {}) };
+  return {
+    format: INDEX_FORMAT,
+    version,
+    site: siteFp,
+    records: sorted,
+    ...(tombstones.length ? { tombstones: JSON.parse(withdrawn) } : {}),
+    ...(stamps ? { stamps: JSON.parse(stamped) } : {}),
+  };
+}
+
+/** The change stamps an index holds; undefined when it holds none (an index from before stamps). */
+export function indexStamps(index: RecordIndex | undefined): StampState | undefined {
+  return index?.stamps === undefined ? undefined : parseStamps(index.stamps, "KV index: stamps");
+}
+
+/** A record's digest as change stamps key it (base64, as the Node server's), from the index's hex. */
+function stampDigest(hex: string): string {
+  let binary = "";
+  for (let i = 0; i < hex.length; i += 2) binary += String.fromCharCode(parseInt(hex.slice(i, i + 2), 16));
+  return btoa(binary);
+}
+
+/**
+ * The stamps after a write to `records`, at `now`: what changed is stamped,
+ * the rest keep theirs. An index without stamps that already lists records
+ * (loaded before stamps existed) is stamped as a first start would be.
+ */
+export function restampIndex(index: RecordIndex | undefined, records: Record<string, IndexEntry>, now: Date): StampState {
+  const previous = indexStamps(index) ?? (index && Object.keys(index.records).length > 0 ? undefined : emptyStamps());
+  const current = Object.entries(records).flatMap(([name, e]) => ("meta" in e ? [{ name, sha: stampDigest(e.sha), article: fromIndexedMeta(e.meta) }] : []));
+  const { moved: _moved, ...state } = reconcileStamps(previous, current, now);
+  return state;
 }
 
 /** The tombstones an index holds. */

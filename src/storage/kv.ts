@@ -16,7 +16,8 @@ import type { Catalog } from "../core/catalog.js";
 import { buildCatalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { tombstoneOf, type Tombstone } from "../core/tombstone.js";
-import { indexCatalog, indexEntry, indexTombstones, parseIndex, sealIndex, siteFingerprint, type IndexEntry, type RecordIndex } from "./kv-index.js";
+import { indexCatalog, indexEntry, indexStamps, indexTombstones, parseIndex, restampIndex, sealIndex, siteFingerprint, type IndexEntry, type RecordIndex } from "./kv-index.js";
+import { withStamps } from "../core/change-stamps.js";
 import { readAllRecords } from "./load.js";
 import { isRecordName, type RecordStore, type WritableRecordStore } from "./store.js";
 
@@ -56,8 +57,9 @@ export function kvStore(kv: KvNamespaceLike, site: SiteConfig, now: () => Date =
   };
   const describe = (name: string) => recordKey(name);
 
-  const commit = async (records: Record<string, IndexEntry>, tombstones: readonly Tombstone[]) => {
-    const index = await sealIndex(await fingerprint, records, tombstones);
+  const commit = async (records: Record<string, IndexEntry>, tombstones: readonly Tombstone[], previous: RecordIndex | undefined) => {
+    // Change stamps (Last-Modified): what this write changed is stamped now.
+    const index = await sealIndex(await fingerprint, records, tombstones, restampIndex(previous, records, now()));
     await kv.put(INDEX_KEY, JSON.stringify(index));
     await kv.put(VERSION_KEY, index.version);
   };
@@ -79,7 +81,7 @@ export function kvStore(kv: KvNamespaceLike, site: SiteConfig, now: () => Date =
         const records = { ...index?.records, [name]: entry };
         // An article published again under a withdrawn id is no longer withdrawn.
         const revived = "meta" in entry ? entry.meta.id : undefined;
-        await commit(records, indexTombstones(index).filter((t) => t.id !== revived));
+        await commit(records, indexTombstones(index).filter((t) => t.id !== revived), index);
       });
     },
     remove(name) {
@@ -96,7 +98,7 @@ export function kvStore(kv: KvNamespaceLike, site: SiteConfig, now: () => Date =
           if ("meta" in entry) tombstones = [...tombstones.filter((t) => t.id !== entry.meta.id), tombstoneOf(entry.meta, now())];
           // Index first: readers stop listing it before its bytes go.
           delete records[name];
-          await commit(records, tombstones);
+          await commit(records, tombstones, index);
         }
         if (stored) await kv.delete(recordKey(name));
         return indexed || stored;
@@ -141,6 +143,8 @@ export function kvCatalogSource(kv: KvNamespaceLike, site: SiteConfig, log: (mes
     } else {
       catalog = indexCatalog(index, site, (name) => readRecord(kv, name));
     }
+    const stamps = indexStamps(index);
+    if (stamps) catalog = withStamps(catalog, stamps);
     for (const error of catalog.errors) log(`skipped record: ${error.message}`);
     return { catalog, version: index.version };
   };

@@ -31,7 +31,7 @@ function filesUnder(dir: string): string[] {
 function serverApp(cwd: string, config: Record<string, unknown> = {}) {
   const site = parseSiteConfig({ ...SITE_CONFIG, ...config }, "test");
   const dir = join(cwd, "items");
-  const records = readdirSync(dir).map((f) => ({ file: `items/${f}`, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
+  const records = readdirSync(dir).filter((f) => f.endsWith(".md")).map((f) => ({ file: `items/${f}`, bytes: new Uint8Array(readFileSync(join(dir, f))) }));
   const catalog = buildCatalog(records, site);
   return { site, catalog, app: createApp({ site, catalog: () => catalog, compress: nodeCompressor, log: () => {} }) };
 }

@@ -60,8 +60,8 @@ describe("publish API", () => {
     const replaced = await put("cabinet", { ...STORY, title: "Cabinet meets again" });
     expect(replaced.status).toBe(200);
     expect(await (await app.request("/feed.json")).text()).toContain("Cabinet meets again");
-    // What lands on disk is a record like any other, and no temporary file stays behind.
-    expect(readdirSync(dir)).toEqual(["cabinet.md"]);
+    // What lands on disk is a record like any other (and its change stamp), and no temporary file stays behind.
+    expect(readdirSync(dir).sort()).toEqual([".changes.json", "cabinet.md"]);
     expect(readFileSync(join(dir, "cabinet.md"), "utf8")).toMatch(/^---\ntitle: Cabinet meets again\n/);
   });
 

@@ -115,4 +115,25 @@ describe("publish API on the Worker: limits, text/markdown, reading back", () =>
     expect(second).toEqual({ items: [{ slug: "scoop", href: "https://wire.example/api/items/scoop" }], next: null });
     expect((await call("/api/items")).status).toBe(401);
   });
+
+  it("a back-dated publish moves the feeds' Last-Modified to when it was written; the same bytes again keep it", async () => {
+    await call("/api/items/scoop", { method: "PUT", headers: auth, body: JSON.stringify(STORY) });
+    const before = (await call("/categories/energy/rss.xml")).headers;
+    // HTTP dates have whole seconds: the next write lands in a later one.
+    await new Promise((r) => setTimeout(r, 1100));
+    const started = Date.now();
+    const late = { ...STORY, title: "Filed late", published: "2020-01-01T00:00:00Z" };
+    expect((await call("/api/items/late", { method: "PUT", headers: auth, body: JSON.stringify(late) })).status).toBe(201);
+    const after = (await call("/categories/energy/rss.xml")).headers;
+    expect(after.get("etag")).not.toBe(before.get("etag"));
+    const moved = new Date(after.get("last-modified")!).getTime();
+    // Stamped by the write (the Worker's clock), not by the newest date shown (2022-07-02).
+    expect(moved).toBeGreaterThan(new Date(before.get("last-modified")!).getTime());
+    expect(Math.abs(moved - started)).toBeLessThan(120_000);
+    const poll = await call("/categories/energy/rss.xml", { headers: { "If-Modified-Since": before.get("last-modified")! } });
+    expect(poll.status).toBe(200);
+    expect((await call("/api/items/late", { method: "PUT", headers: auth, body: JSON.stringify(late) })).status).toBe(200);
+    const again = (await call("/categories/energy/rss.xml")).headers;
+    expect([again.get("etag"), again.get("last-modified")]).toEqual([after.get("etag"), after.get("last-modified")]);
+  });
 });

@@ -1,0 +1,106 @@
+/**
+ * The `?limit=N` sweep (`npm run loadtest:limit-sweep`): every feed of every
+ * scope, in every format, at every limit from 1 to the site's maxLimit, each
+ * asked once without Accept-Encoding and once with gzip (so the cache
+ * holds bodies and their compressed variants), against the real server over
+ * a ~300-article synthetic store in a temp folder (gzip, not br: brotli at
+ * quality 11 takes about a second per 200-article feed, which would make the
+ * sweep take hours). Prints the server's RSS
+ * before and after, and fails (exit 1) when it grew by more than 64 MiB or
+ * any request did not answer 200.
+ *
+ * Only 127.0.0.1 is contacted; the server it starts it stops.
+ * SWEEP_ARTICLES (10–2000, default 305); WIREFEED_CACHE_MB is passed on to the server.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request, Agent } from "node:http";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { writeItems } from "./items.js";
+
+const ARTICLES = Number(process.env.SWEEP_ARTICLES ?? 305);
+if (!Number.isInteger(ARTICLES) || ARTICLES < 10 || ARTICLES > 2000) throw new Error("SWEEP_ARTICLES must be a whole number from 10 to 2000");
+const BUDGET_MIB = 64;
+const MAX_LIMIT = 200; // the config default, which this store's config keeps
+
+const root = mkdtempSync(join(tmpdir(), "wirefeed-sweep-"));
+let server: ChildProcess | undefined;
+process.on("exit", () => {
+  if (server && server.exitCode === null && server.signalCode === null) server.kill("SIGKILL");
+  rmSync(root, { recursive: true, force: true });
+});
+setTimeout(() => {
+  console.error("limit-sweep: overall time limit reached");
+  process.exit(1);
+}, 45 * 60_000).unref();
+
+function startServer(itemsDir: string): Promise<{ child: ChildProcess; port: number }> {
+  const child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {
+    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ITEMS_DIR: itemsDir, SITE_URL: "https://wire.example/" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  server = child;
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout!.on("data", (d: Buffer) => {
+      out += d.toString();
+      const m = /on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    });
+    child.once("exit", (code) => reject(new Error(`server exited ${code} before listening: ${stderr}`)));
+  });
+}
+
+const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request({ host: "127.0.0.1", port, path, headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on("data", (c: Buffer) => chunks.push(c));
+      res.on("end", () => resolve({ status: res.statusCode!, body: Buffer.concat(chunks).toString() }));
+    })
+      .on("error", reject)
+      .end();
+  });
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  return Math.round(Number(m![1]) / 1024);
+}
+
+const itemsDir = join(root, "items");
+writeItems(itemsDir, ARTICLES);
+const { child, port } = await startServer(itemsDir);
+
+// Every scope the site has, from its own feed directory (the OPML lists each scope's feeds).
+const opml = (await get(port, "/feeds.opml")).body;
+const feedPaths = [...new Set([...opml.matchAll(/xmlUrl="https:\/\/wire\.example(\/[^"]*)"/g)].map((m) => m[1]!))];
+const scopes = new Set(feedPaths.map((p) => p.slice(0, p.lastIndexOf("/") + 1)));
+// Warm: each feed once, so the "before" figure includes the ordinary working set.
+for (const path of feedPaths) await get(port, path, { "Accept-Encoding": "gzip" });
+const before = rssMiB(child.pid!);
+
+let requests = 0;
+const failures: string[] = [];
+const started = Date.now();
+for (const path of feedPaths) {
+  for (let limit = 1; limit <= MAX_LIMIT; limit++) {
+    for (const headers of [{}, { "Accept-Encoding": "gzip" }] as Record<string, string>[]) {
+      const { status } = await get(port, `${path}?limit=${limit}`, headers);
+      requests++;
+      if (requests % 1000 === 0) console.log(`limit-sweep: ${requests} GETs, server RSS ${rssMiB(child.pid!)} MiB`);
+      if (status !== 200 && failures.length < 10) failures.push(`${path}?limit=${limit}: ${status}`);
+    }
+  }
+}
+const after = rssMiB(child.pid!);
+const grew = after - before;
+console.log(`limit-sweep: ${ARTICLES} articles, ${scopes.size} scopes, ${feedPaths.length} feeds x ${MAX_LIMIT} limits x 2 codings = ${requests} GETs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`limit-sweep: server RSS before ${before} MiB, after ${after} MiB (+${grew} MiB; budget +${BUDGET_MIB} MiB)`);
+if (failures.length) console.error(`limit-sweep: non-200 answers: ${failures.join("; ")}`);
+child.kill("SIGTERM");
+process.exit(failures.length === 0 && grew <= BUDGET_MIB ? 0 : 1);

@@ -1,0 +1,211 @@
+/**
+ * Change stamps: when each record's content last changed, as its store saw it
+ * (an API write, the watcher, a start-up or a build that found new bytes),
+ * so a representation's Last-Modified can say when *it* last changed rather
+ * than the newest date it shows (a back-dated article, a removal, an edit
+ * without `updated:` change a feed but none of its dates).
+ *
+ * Per record: `changed` moves on any change of its bytes; `listed` only when
+ * it joins a scope or moves in the listings (new record, other scopes, other
+ * `published`/`updated`). Per scope: `left`, the last instant a record left
+ * it (removed, made a draft, edited out). Pure: the instant is passed in
+ * (core reads no clock); the runtimes persist the state (items/.changes.json
+ * on a file-based site, the index on KV).
+ */
+import { lastChange, type ArticleMeta } from "./article.js";
+import type { Catalog } from "./catalog.js";
+import { scopesOf, SITE_SCOPE } from "./scopes.js";
+
+export const STAMPS_FORMAT = 1;
+
+export interface RecordStamp {
+  /** Digest of the record's bytes when stamped. */
+  sha: string;
+  changed: Date;
+  listed: Date;
+  /** Where it was listed when stamped: its scope keys, and its dates (to tell a move from an edit). */
+  scopes: string[];
+  position: string;
+}
+
+export interface StampState {
+  /** Record name → its stamp. */
+  records: Map<string, RecordStamp>;
+  /** Scope key → the last instant a record left it. */
+  left: Map<string, Date>;
+}
+
+/** A record a store serves now: its name, digest, and what it parsed to. */
+export interface StampedInput {
+  name: string;
+  sha: string;
+  article: ArticleMeta;
+}
+
+/** A scope's key in the state: its path, "/" for the site. */
+export function scopeKey(path: string): string {
+  return `/${path}`;
+}
+
+/** Every scope an article is listed in (the site, its categories, authors and language). */
+export function scopeKeysOf(article: ArticleMeta): string[] {
+  const keys = [scopeKey(SITE_SCOPE.path)];
+  for (const kind of ["category", "author", "language"] as const) for (const s of scopesOf([article], kind)) keys.push(scopeKey(s.path));
+  return keys;
+}
+
+function positionOf(article: ArticleMeta): string {
+  return `${article.published.toISOString()}|${article.updated?.toISOString() ?? ""}`;
+}
+
+export function emptyStamps(): StampState {
+  return { records: new Map(), left: new Map() };
+}
+
+/**
+ * The state after the store was seen to serve `current` at `now`: records
+ * whose bytes are unchanged keep their stamps; new or changed ones are
+ * stamped `now`; records no longer served, and scopes a changed record left,
+ * mark `left`. With no earlier state at all (`previous` undefined: a site's
+ * first start), each record is stamped with its own newest date, the best
+ * there is to know, so adopting stamps moves no Last-Modified.
+ */
+export function reconcileStamps(previous: StampState | undefined, current: readonly StampedInput[], now: Date): StampState & { moved: boolean } {
+  let moved = false;
+  const records = new Map<string, RecordStamp>();
+  const left = new Map(previous?.left ?? []);
+  const leave = (keys: readonly string[], except: readonly string[] = []) => {
+    for (const k of keys) if (!except.includes(k)) left.set(k, now);
+  };
+  for (const { name, sha, article } of current) {
+    const before = previous?.records.get(name);
+    if (before && before.sha === sha) {
+      records.set(name, before);
+      continue;
+    }
+    moved = true;
+    const scopes = scopeKeysOf(article);
+    const position = positionOf(article);
+    const at = previous ? now : lastChange(article);
+    const relisted = !before || before.position !== position || before.scopes.join("\n") !== scopes.join("\n");
+    records.set(name, { sha, changed: at, listed: relisted ? at : before.listed, scopes, position });
+    if (before) leave(before.scopes, scopes);
+  }
+  for (const [name, before] of previous?.records ?? []) {
+    if (records.has(name)) continue;
+    moved = true;
+    leave(before.scopes);
+  }
+  return { records, left, moved };
+}
+
+/** Each stamp's JSON, made once: a large store's file is written after every change, mostly of unchanged stamps. */
+const stampLines = new WeakMap<RecordStamp, string>();
+function stampLine(s: RecordStamp): string {
+  let line = stampLines.get(s);
+  if (line === undefined) {
+    line = JSON.stringify({ sha: s.sha, changed: s.changed.toISOString(), listed: s.listed.toISOString(), scopes: s.scopes, position: s.position });
+    stampLines.set(s, line);
+  }
+  return line;
+}
+
+/** The state as stored: JSON, sorted, ISO dates, one line per record (diffs stay readable). */
+export function serialiseStamps(state: StampState): string {
+  const records = [...state.records].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const left = [...state.left].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const lines = records.map(([name, s]) => `    ${JSON.stringify(name)}: ${stampLine(s)}`);
+  const leftLines = left.map(([k, d]) => `    ${JSON.stringify(k)}: ${JSON.stringify(d.toISOString())}`);
+  return `{\n  "format": ${STAMPS_FORMAT},\n  "records": {\n${lines.join(",\n")}${lines.length ? "\n" : ""}  },\n  "left": {\n${leftLines.join(",\n")}${leftLines.length ? "\n" : ""}  }\n}\n`;
+}
+
+export class StampsError extends Error {}
+
+function date(value: unknown, where: string): Date {
+  const d = typeof value === "string" ? new Date(value) : undefined;
+  if (!d || Number.isNaN(d.getTime())) throw new StampsError(`${where}: not an ISO date`);
+  return d;
+}
+
+/** Parses a stored state; throws StampsError naming the entry when it is not one. */
+export function parseStamps(json: unknown, source: string): StampState {
+  const raw = json as { format?: unknown; records?: unknown; left?: unknown };
+  if (typeof raw !== "object" || raw === null || raw.format !== STAMPS_FORMAT || typeof raw.records !== "object" || raw.records === null) {
+    throw new StampsError(`${source}: not a change-stamp file of format ${STAMPS_FORMAT}`);
+  }
+  const state = emptyStamps();
+  for (const [name, value] of Object.entries(raw.records as Record<string, unknown>)) {
+    const s = value as Record<string, unknown>;
+    const where = `${source}: records.${name}`;
+    if (typeof s?.sha !== "string" || !Array.isArray(s.scopes) || !s.scopes.every((k) => typeof k === "string") || typeof s.position !== "string") {
+      throw new StampsError(`${where}: needs sha, changed, listed, scopes and position`);
+    }
+    state.records.set(name, { sha: s.sha, changed: date(s.changed, `${where}.changed`), listed: date(s.listed, `${where}.listed`), scopes: s.scopes as string[], position: s.position });
+  }
+  for (const [key, value] of Object.entries((raw.left ?? {}) as Record<string, unknown>)) state.left.set(key, date(value, `${source}: left.${key}`));
+  return state;
+}
+
+/** Stamped copies already made, per article object: a catalog rebuilt after one change copies only that record. */
+const stampedCopies = new WeakMap<ArticleMeta, { stamp: RecordStamp; copy: ArticleMeta }>();
+
+/** The article with its stamp, as ArticleMeta carries it (`changed`, `listed`). */
+export function stampArticle<T extends ArticleMeta>(article: T, stamp: RecordStamp | undefined): T {
+  if (!stamp) return article;
+  const made = stampedCopies.get(article);
+  if (made && made.stamp === stamp) return made.copy as T;
+  const copy = { ...article, changed: stamp.changed, listed: stamp.listed };
+  stampedCopies.set(article, { stamp, copy });
+  return copy;
+}
+
+function newest(dates: Iterable<Date | undefined>): number {
+  let t = 0;
+  for (const d of dates) if (d && d.getTime() > t) t = d.getTime();
+  return t;
+}
+
+/**
+ * When a scope's listing last moved: a record joined it or moved in it
+ * (`listed`), or one left it. `entries` are the scope's entries (or, for an
+ * archive page, the ones on that page and older: newer arrivals do not shift it).
+ */
+export function listingMovedAt(entries: readonly ArticleMeta[], left: Date | undefined): Date {
+  return new Date(Math.max(newest(entries.map((e) => e.listed)), left?.getTime() ?? 0));
+}
+
+/**
+ * A representation's Last-Modified: the newest of the dates it shows, the
+ * change stamps of the records it shows, the withdrawals it announces, and
+ * when its listing last moved. Never earlier than a date it shows.
+ */
+export function lastModifiedOf(shown: readonly ArticleMeta[], also: readonly (Date | undefined)[] = []): Date {
+  let t = newest(also);
+  for (const e of shown) t = Math.max(t, lastChange(e).getTime(), e.changed?.getTime() ?? 0);
+  return new Date(t);
+}
+
+/** The record name an entry came from ("items/foo.md" → "foo.md"): how stamps are keyed. */
+export function recordNameOf(entry: ArticleMeta): string {
+  return entry.file.slice(entry.file.lastIndexOf("/") + 1);
+}
+
+/** A catalog whose entries and articles carry `state`'s stamps, and whose scopes carry `left`. */
+export function withStamps(catalog: Catalog, state: StampState): Catalog {
+  const stamp = <T extends ArticleMeta>(e: T) => stampArticle(e, state.records.get(recordNameOf(e)));
+  const entries = catalog.entries.map(stamp);
+  const original = new Map(catalog.entries.map((e, i) => [entries[i]!, e]));
+  const bySlug = new Map(entries.map((e) => [e.slug, e]));
+  return {
+    entries,
+    errors: catalog.errors,
+    tombstones: catalog.tombstones,
+    left: state.left,
+    find: (slug) => bySlug.get(slug),
+    load: async (entry) => {
+      const from = original.get(entry);
+      if (!from) throw new Error(`no article ${entry.slug} in this catalog`);
+      return stamp(await catalog.load(from));
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/** The representation cache is bounded in bytes (bodies and compressed variants), not only in entries. */
+import { describe, expect, it } from "vitest";
+import type { Article, ArticleMeta } from "../../src/core/article.js";
+import { lazyCatalog } from "../../src/core/catalog.js";
+import { createApp } from "../../src/http/app.js";
+import { BoundedMap } from "../../src/http/bounded-map.js";
+import type { Compressor } from "../../src/http/representation.js";
+import { article, testSite } from "../support/fixtures.js";
+
+describe("BoundedMap by weight", () => {
+  it("forgets the oldest entries once the total weight passes the budget", () => {
+    const map = new BoundedMap<string, number>(100, 10);
+    map.set("a", 1, 4);
+    map.set("b", 2, 4);
+    expect(map.weight).toBe(8);
+    map.set("c", 3, 4);
+    expect(map.get("a")).toBeUndefined();
+    expect([map.get("b"), map.get("c")]).toEqual([2, 3]);
+    expect(map.weight).toBe(8);
+  });
+
+  it("re-weighs an entry that grew, evicting older ones", () => {
+    const map = new BoundedMap<string, number>(100, 10);
+    map.set("a", 1, 3);
+    map.set("b", 2, 3);
+    map.reweigh("b", 8);
+    expect(map.get("a")).toBeUndefined();
+    expect(map.get("b")).toBe(2);
+    expect(map.weight).toBe(8);
+  });
+
+  it("does not keep an entry heavier than the whole budget", () => {
+    const map = new BoundedMap<string, number>(100, 10);
+    map.set("a", 1, 2);
+    map.set("huge", 2, 11);
+    expect(map.get("huge")).toBeUndefined();
+    expect(map.get("a")).toBe(1);
+    map.set("a", 3, 11);
+    expect(map.get("a")).toBeUndefined();
+    expect(map.weight).toBe(0);
+  });
+});
+
+describe("the app's representation cache", () => {
+  const site = testSite({ feedSize: 10, maxLimit: 60 });
+  const body = "Officials said the talks would continue. ".repeat(60);
+  const articles: Article[] = Array.from({ length: 60 }, (_, i) => ({
+    ...article(`story-${i}`, { title: `Story ${i}`, published: new Date(Date.UTC(2022, 0, 1, i)).toISOString() }, body, site),
+    rev: `r${i}`,
+  }));
+  // A stand-in compressor that keeps the size: the cache must count compressed variants too.
+  const copy: Compressor = async (_coding, bytes) => new Uint8Array(bytes);
+
+  it("stays within its byte budget through a ?limit sweep, bodies and variants counted", async () => {
+    const loads: string[] = [];
+    const catalog = lazyCatalog(articles, async (e: ArticleMeta) => {
+      loads.push(e.slug);
+      return articles.find((a) => a.slug === e.slug)!;
+    });
+    const budget = 1024 * 1024;
+    const app = createApp({ site, catalog: () => catalog, compress: copy, cacheBytes: budget, log: () => {} });
+    let served = 0;
+    for (let limit = 1; limit <= 60; limit++) {
+      for (const file of ["rss.xml", "atom.xml", "feed.json"]) {
+        for (const enc of ["identity", "gzip"]) {
+          const res = await app.request(`/${file}?limit=${limit}`, { headers: { "Accept-Encoding": enc } });
+          expect(res.status).toBe(200);
+          served += (await res.arrayBuffer()).byteLength;
+          expect(app.cacheUse().bytes).toBeLessThanOrEqual(budget);
+        }
+      }
+    }
+    // Far more was served than the budget, so the bound did something.
+    expect(served).toBeGreaterThan(10 * budget);
+    expect(app.cacheUse().entries).toBeGreaterThan(0);
+    // The oldest representations were let go: asking again renders again.
+    loads.length = 0;
+    await app.request("/rss.xml?limit=1");
+    expect(loads).toEqual(["story-59"]);
+    // The newest is still held: no render.
+    loads.length = 0;
+    await app.request("/feed.json?limit=60", { headers: { "Accept-Encoding": "gzip" } });
+    expect(loads).toEqual([]);
+  });
+
+  it("a representation larger than the whole budget is served, not kept", async () => {
+    const catalog = lazyCatalog(articles, async (e: ArticleMeta) => articles.find((a) => a.slug === e.slug)!);
+    const app = createApp({ site, catalog: () => catalog, cacheBytes: 8 * 1024, log: () => {} });
+    const res = await app.request("/rss.xml?limit=60");
+    expect(res.status).toBe(200);
+    expect((await res.text()).length).toBeGreaterThan(8 * 1024);
+    expect(app.cacheUse()).toEqual({ entries: 0, bytes: 0 });
+  });
+});
