@@ -111,15 +111,22 @@ describe("Last-Modified follows content changes", () => {
     expect(await validators(second.base)).toEqual(before);
   });
 
-  it("a back-dated publish moves ETag and Last-Modified of every feed it changes", async () => {
+  it("a back-dated publish moves ETag and Last-Modified of what it changes (the scope page), never back", async () => {
     clock = new Date("2026-01-01T00:00:00Z");
     const { base } = await start(project(INITIAL));
     const before = await validators(base);
     clock = new Date("2026-01-02T10:00:00Z");
     // Older than every article shown (feedSize 2): the feeds' newest date stays 2022-01-03.
     await put(base, "back-dated", { title: "Back-dated", published: "2021-06-01T00:00:00Z", categories: ["Markets"], body: "Filed late." });
-    // (The front page shows the newest two and no count, the OPML the scopes: their bytes do not change.)
-    await expectMoved(base, before, clock, PATHS.filter((p) => p !== "/" && p !== "/feeds.opml"));
+    // The scope page counts its articles: its bytes change. The subscription feeds show the same
+    // window and, with calendar-period archives, the same history links: their bytes stay.
+    await expectMoved(base, before, clock, ["/categories/markets/"]);
+    const after = await validators(base);
+    for (const path of ["/rss.xml", "/atom.xml", "/feed.json", "/categories/markets/rss.xml", "/"]) {
+      expect(after[path]!.etag, path).toBe(before[path]!.etag);
+      // Last-Modified may move with the scope's listing (it errs toward a 200, never a missed change): never backwards.
+      expect(Date.parse(after[path]!.lastModified), path).toBeGreaterThanOrEqual(Date.parse(before[path]!.lastModified));
+    }
   });
 
   it("removing an older article moves them too, in feeds that announce no tombstone", async () => {
