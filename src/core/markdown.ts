@@ -1,5 +1,5 @@
-import { Marked, type Token, type Tokens } from "marked";
-import type { Article } from "./article.js";
+import { Lexer, Parser, Renderer, Tokenizer, getDefaults, type MarkedOptions, type Token, type Tokens } from "marked";
+import { RENDER_LIMITS, RenderLimitError } from "./render-limits.js";
 import { sanitizeHtml } from "./sanitize.js";
 import { collapseWhitespace, decodeEntities, stripForbiddenXmlChars } from "./text.js";
 
@@ -13,18 +13,96 @@ function absolutise(href: string, base: string): string {
   }
 }
 
-function markedFor(base: string): Marked {
-  return new Marked({
-    gfm: true,
-    // Task-list boxes as characters: form controls are not allowed in feeds or pages.
-    renderer: { checkbox: ({ checked }) => (checked ? "\u2611 " : "\u2610 ") },
-    walkTokens(token) {
-      if (token.type === "link" || token.type === "image") {
-        const t = token as Tokens.Link | Tokens.Image;
-        t.href = absolutise(t.href, base);
+/** Task-list boxes as characters: form controls are not allowed in feeds or pages. */
+class FeedRenderer extends Renderer {
+  override checkbox({ checked }: Tokens.Checkbox): string {
+    return checked ? "\u2611 " : "\u2610 ";
+  }
+}
+
+/**
+ * The GFM text rule stops before a possible e-mail address by looking ahead
+ * over the whole run of address characters for an "@". Every text step in a
+ * run like `_a_a_a…` repeats that look-ahead over the rest of the run, which
+ * is quadratic. Local parts are at most 64 characters (RFC 5321); 256 keeps
+ * every real address and makes the look-ahead constant.
+ */
+const EMAIL_RUN = "[a-zA-Z0-9.!#$%&'*+\\/=?_`{\\|}~-]";
+const gfmInline = (Lexer.rules.inline as unknown as { gfm: Record<string, RegExp> }).gfm;
+const boundedText = new RegExp(gfmInline.text!.source.split(`${EMAIL_RUN}+@`).join(`${EMAIL_RUN}{1,256}@`), gfmInline.text!.flags);
+/** The same for the GFM e-mail autolink itself, tried at every inline step: its local part is matched up to 256 characters. */
+const boundedUrl = new RegExp(gfmInline.url!.source.split("[A-Za-z0-9._+-]+(@)").join("[A-Za-z0-9._+-]{1,256}(@)"), gfmInline.url!.flags);
+
+/** Counts inline work and refuses oversized tables; see RENDER_LIMITS. */
+class BoundedTokenizer extends Tokenizer {
+  override table(src: string): Tokens.Table | undefined {
+    const cap = this.rules.block.table.exec(src);
+    if (cap) {
+      const columns = (cap[1]!.match(/\|/g)?.length ?? 0) + 1;
+      const rows = cap[3] ? cap[3].split("\n").length : 0;
+      if (columns * (rows + 1) > RENDER_LIMITS.maxTableCells) {
+        throw new RenderLimitError(`has a table of more than ${RENDER_LIMITS.maxTableCells} cells (${columns} columns × ${rows + 1} rows, short rows padded)`, offsetHint(src));
       }
-    },
-  });
+    }
+    return super.table(src);
+  }
+}
+
+/** Where an error's source text starts, found by the renderBody caller in the whole body (see RenderLimitError.offset). */
+let currentBody = "";
+function offsetHint(src: string): number | undefined {
+  const at = currentBody.indexOf(src.slice(0, 200));
+  return at === -1 ? undefined : at;
+}
+
+const tooDeep = () => new RenderLimitError(`nests deeper than ${RENDER_LIMITS.maxDepth} levels (quotes, lists, emphasis, links or HTML elements inside one another)`);
+
+/** A marked lexer whose recursion (quotes and list items; emphasis and links) stops at RENDER_LIMITS.maxDepth. */
+function boundedLexer(options: MarkedOptions): Lexer {
+  const tokenizer = new BoundedTokenizer(options);
+  const lexer = new Lexer({ ...options, tokenizer });
+  tokenizer.rules = { ...tokenizer.rules, inline: { ...tokenizer.rules.inline, text: boundedText, url: boundedUrl } };
+  const blockTokens = lexer.blockTokens.bind(lexer) as (src: string, tokens?: Token[], clipped?: boolean) => Token[];
+  const inlineTokens = lexer.inlineTokens.bind(lexer);
+  let blockDepth = 0;
+  let inlineDepth = 0;
+  lexer.blockTokens = ((src: string, tokens?: Token[], clipped?: boolean) => {
+    if (++blockDepth > RENDER_LIMITS.maxDepth) throw tooDeep();
+    try {
+      return blockTokens(src, tokens, clipped);
+    } finally {
+      blockDepth--;
+    }
+  }) as Lexer["blockTokens"];
+  lexer.inlineTokens = (src: string, tokens?: Token[]) => {
+    if (++inlineDepth > RENDER_LIMITS.maxDepth) throw tooDeep();
+    try {
+      return inlineTokens(src, tokens);
+    } finally {
+      inlineDepth--;
+    }
+  };
+  return lexer;
+}
+
+/** Every token, parents before children, without recursion (the depth is bounded, but this needs no bound). */
+function* allTokens(tokens: readonly Token[]): Generator<Token> {
+  const stack: Token[] = [...tokens].reverse();
+  while (stack.length > 0) {
+    const token = stack.pop()!;
+    yield token;
+    const children: Token[] = [];
+    if (token.type === "table") {
+      const table = token as Tokens.Table;
+      for (const cell of table.header) children.push(...cell.tokens);
+      for (const row of table.rows) for (const cell of row) children.push(...cell.tokens);
+    } else if (token.type === "list") {
+      children.push(...(token as Tokens.List).items);
+    } else if ((token as Tokens.Generic).tokens) {
+      children.push(...((token as Tokens.Generic).tokens as Token[]));
+    }
+    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
+  }
 }
 
 export interface RenderedBody {
@@ -81,25 +159,48 @@ function firstTextOf(tokens: Token[]): string {
   return "";
 }
 
-const cache = new WeakMap<Article, RenderedBody>();
-
 /**
- * Markdown body → sanitized HTML with absolute URLs, memoised per article
- * object. The single place article HTML is made: feeds and pages only ever
- * see what sanitizeHtml let through (no script, handlers, forms, frames,
- * styles; http(s)/mailto links only).
+ * Markdown body → sanitized HTML with absolute URLs (`base` is the article's
+ * URL), within RENDER_LIMITS, or a RenderLimitError: never a partial result.
+ * The single place article HTML is made: feeds and pages only ever see what
+ * sanitizeHtml let through (no script, handlers, forms, frames, styles;
+ * http(s)/mailto links only). Record parsing calls it, so an Article always
+ * carries a body that rendered.
  */
-export function renderBody(article: Article): RenderedBody {
-  const hit = cache.get(article);
-  if (hit) return hit;
-  const marked = markedFor(article.url);
-  const tokens = marked.lexer(article.body);
-  marked.walkTokens(tokens, (t) => marked.defaults.walkTokens?.(t));
-  const paragraph = tokens.find((t): t is Tokens.Paragraph => t.type === "paragraph");
-  const html = sanitizeHtml(marked.parser(tokens), article.url).trim();
-  const rendered = { html, firstParagraph: summaryText(paragraph?.tokens), firstText: firstTextOf(tokens) };
-  cache.set(article, rendered);
-  return rendered;
+export function renderMarkdown(markdown: string, base: string): RenderedBody {
+  const options: MarkedOptions = { ...getDefaults(), gfm: true, renderer: new FeedRenderer() };
+  currentBody = markdown;
+  try {
+    const tokens = boundedLexer(options).lex(markdown);
+    // Reference links repeat their URL at every use: bound what the HTML will hold before building it.
+    let linkChars = 0;
+    const resolved = new Map<string, string>();
+    for (const token of allTokens(tokens)) {
+      if (token.type !== "link" && token.type !== "image") continue;
+      const t = token as Tokens.Link | Tokens.Image;
+      linkChars += t.href.length + (t.title?.length ?? 0);
+      if (linkChars > RENDER_LIMITS.maxHtmlChars) {
+        throw new RenderLimitError(`would render to more than ${RENDER_LIMITS.maxHtmlChars} characters of HTML (links repeat their URL)`);
+      }
+      let href = resolved.get(t.href);
+      if (href === undefined) resolved.set(t.href, (href = absolutise(t.href, base)));
+      t.href = href;
+    }
+    const raw = new Parser(options).parse(tokens);
+    if (raw.length > RENDER_LIMITS.maxHtmlChars) {
+      throw new RenderLimitError(`renders to more than ${RENDER_LIMITS.maxHtmlChars} characters of HTML`);
+    }
+    const paragraph = tokens.find((t): t is Tokens.Paragraph => t.type === "paragraph");
+    const html = sanitizeHtml(raw, base).trim();
+    return { html, firstParagraph: summaryText(paragraph?.tokens), firstText: firstTextOf(tokens) };
+  } finally {
+    currentBody = "";
+  }
+}
+
+/** The body as feeds and pages show it: rendered once, when the record was parsed. */
+export function renderBody(article: { rendered: RenderedBody }): RenderedBody {
+  return article.rendered;
 }
 
 /**
@@ -108,7 +209,7 @@ export function renderBody(article: Article): RenderedBody {
  * wants a description before content:encoded, and an Atom entry whose body
  * sanitizes to nothing needs a summary.
  */
-export function summaryOf(article: Article): string {
+export function summaryOf(article: { summary?: string; title: string; rendered: RenderedBody }): string {
   if (article.summary) return article.summary;
   const body = renderBody(article);
   return body.firstParagraph || body.firstText || article.title;

@@ -1,0 +1,29 @@
+/**
+ * The bounds a record body is rendered within. Every limit is counted, not
+ * timed, so a body is accepted or refused the same way on every machine and
+ * runtime (a clock would make the same record pass on a fast host and fail on
+ * a slow one, and the stores' bytes differ).
+ */
+export const RENDER_LIMITS = {
+  /**
+   * Elements nested inside one another in the rendered body: quotes, lists
+   * and list items, emphasis, links, and HTML written in the body. Deeper
+   * bodies are refused before anything recursive walks them.
+   */
+  maxDepth: 64,
+  /** Cells of one table, counting the empty ones a short row is padded with. */
+  maxTableCells: 100_000,
+  /** Characters of rendered HTML, before sanitizing: reference links repeated many times multiply their URL. */
+  maxHtmlChars: 4 * 1024 * 1024,
+} as const;
+
+/** A body that cannot be rendered within RENDER_LIMITS; `offset` is where in the Markdown, when known. */
+export class RenderLimitError extends Error {
+  override readonly name = "RenderLimitError";
+  constructor(
+    readonly problem: string,
+    readonly offset?: number,
+  ) {
+    super(problem);
+  }
+}
