@@ -33,7 +33,7 @@ const boundedText = new RegExp(gfmInline.text!.source.split(`${EMAIL_RUN}+@`).jo
 /** The same for the GFM e-mail autolink itself, tried at every inline step: its local part is matched up to 256 characters. */
 const boundedUrl = new RegExp(gfmInline.url!.source.split("[A-Za-z0-9._+-]+(@)").join("[A-Za-z0-9._+-]{1,256}(@)"), gfmInline.url!.flags);
 
-/** Counts inline work and refuses oversized tables; see RENDER_LIMITS. */
+/** Refuses tables that would pad out to more cells than RENDER_LIMITS allows. */
 class BoundedTokenizer extends Tokenizer {
   override table(src: string): Tokens.Table | undefined {
     const cap = this.rules.block.table.exec(src);

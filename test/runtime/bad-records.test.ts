@@ -31,6 +31,11 @@ const BAD: [string, string | Buffer, RegExp][] = [
   ["bad-enclosure.md", record({ title: "E", published: "2022-06-29", enclosures: [{ url: "javascript:x", type: "audio/mpeg" }] }), /bad-enclosure\.md:4: enclosures\[0\]\.url: "javascript:x" is not an http\(s\) URL/],
   ["no-body.md", "---\ntitle: t\npublished: 2022-06-29\n---\n\n", /no-body\.md:5: body: is empty/],
   ["Bad_Name.md", good("x", "Bad name"), /Bad_Name\.md: slug: "Bad_Name" must be lower-case/],
+  // Bodies that cannot be rendered within the limits (README: limits of a record body): refused when read, never a 500 later.
+  ["deep-quote.md", record({ title: "Deep quote", published: "2022-06-29" }, `${"> ".repeat(3000)}x`), /deep-quote\.md:6: body: nests deeper than 64 levels/],
+  ["deep-html.md", record({ title: "Deep HTML", published: "2022-06-29" }, `${"<div>".repeat(20_000)}x`), /deep-html\.md:6: body: nests deeper than 64 levels/],
+  ["deep-list.md", record({ title: "Deep list", published: "2022-06-29" }, `${"<ul><li>".repeat(5000)}x`), /deep-list\.md:6: body: nests deeper than 64 levels/],
+  ["wide-table.md", record({ title: "Wide table", published: "2022-06-29" }, `${"|a".repeat(2000)}\n${"|-".repeat(2000)}\n${"x\n".repeat(1000)}`), /wide-table\.md:6: body: has a table of more than 100000 cells/],
 ];
 
 let server: RunningServer;
