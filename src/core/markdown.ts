@@ -33,8 +33,40 @@ const boundedText = new RegExp(gfmInline.text!.source.split(`${EMAIL_RUN}+@`).jo
 /** The same for the GFM e-mail autolink itself, tried at every inline step: its local part is matched up to 256 characters. */
 const boundedUrl = new RegExp(gfmInline.url!.source.split("[A-Za-z0-9._+-]+(@)").join("[A-Za-z0-9._+-]{1,256}(@)"), gfmInline.url!.flags);
 
-/** Refuses tables that would pad out to more cells than RENDER_LIMITS allows. */
+/**
+ * A closer search of emphasis or strikethrough visits the delimiters after
+ * its opener one `exec` at a time: counting the calls counts that work
+ * exactly. A paragraph of openers that never pair (`*a *a *a … a*`) costs
+ * the square of their number; the budget stops it after a bounded amount.
+ */
+class MeteredRegExp extends RegExp {
+  constructor(
+    pattern: RegExp,
+    private readonly meter: () => void,
+  ) {
+    super(pattern.source, pattern.flags);
+  }
+  override exec(text: string): RegExpExecArray | null {
+    this.meter();
+    return super.exec(text);
+  }
+}
+
+/** Refuses tables that would pad out to more cells than RENDER_LIMITS allows, and meters the closer search of emphasis. */
 class BoundedTokenizer extends Tokenizer {
+  private closerSearch = 0;
+  /** Where in the body the current inline run starts, for the error's line (set by boundedLexer). */
+  run = "";
+
+  readonly meter = (): void => {
+    if (++this.closerSearch > RENDER_LIMITS.maxCloserSearch) {
+      throw new RenderLimitError(
+        `needs more than the render budget (${RENDER_LIMITS.maxCloserSearch} delimiters visited looking for closing *, _ or ~): escape unmatched ones as \\*, \\_ or \\~, or split the paragraph`,
+        offsetHint(this.run),
+      );
+    }
+  };
+
   override table(src: string): Tokens.Table | undefined {
     const cap = this.rules.block.table.exec(src);
     if (cap) {
@@ -61,7 +93,18 @@ const tooDeep = () => new RenderLimitError(`nests deeper than ${RENDER_LIMITS.ma
 function boundedLexer(options: MarkedOptions): Lexer {
   const tokenizer = new BoundedTokenizer(options);
   const lexer = new Lexer({ ...options, tokenizer });
-  tokenizer.rules = { ...tokenizer.rules, inline: { ...tokenizer.rules.inline, text: boundedText, url: boundedUrl } };
+  const inline = tokenizer.rules.inline;
+  tokenizer.rules = {
+    ...tokenizer.rules,
+    inline: {
+      ...inline,
+      text: boundedText,
+      url: boundedUrl,
+      emStrongRDelimAst: new MeteredRegExp(inline.emStrongRDelimAst, tokenizer.meter),
+      emStrongRDelimUnd: new MeteredRegExp(inline.emStrongRDelimUnd, tokenizer.meter),
+      delRDelim: new MeteredRegExp(inline.delRDelim, tokenizer.meter),
+    },
+  };
   const blockTokens = lexer.blockTokens.bind(lexer) as (src: string, tokens?: Token[], clipped?: boolean) => Token[];
   const inlineTokens = lexer.inlineTokens.bind(lexer);
   let blockDepth = 0;
@@ -76,9 +119,12 @@ function boundedLexer(options: MarkedOptions): Lexer {
   }) as Lexer["blockTokens"];
   lexer.inlineTokens = (src: string, tokens?: Token[]) => {
     if (++inlineDepth > RENDER_LIMITS.maxDepth) throw tooDeep();
+    const outer = tokenizer.run;
+    tokenizer.run = src;
     try {
       return inlineTokens(src, tokens);
     } finally {
+      tokenizer.run = outer;
       inlineDepth--;
     }
   };

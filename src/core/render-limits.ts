@@ -11,6 +11,13 @@ export const RENDER_LIMITS = {
    * bodies are refused before anything recursive walks them.
    */
   maxDepth: 64,
+  /**
+   * Delimiters visited by emphasis and strikethrough openers looking for
+   * their closer, summed over the body. Ordinary articles visit a few per
+   * emphasis; a paragraph of thousands of `*a ` with one closer at the end
+   * visits millions (each opener searches to the end).
+   */
+  maxCloserSearch: 1_000_000,
   /** Cells of one table, counting the empty ones a short row is padded with. */
   maxTableCells: 100_000,
   /** Characters of rendered HTML, before sanitizing: reference links repeated many times multiply their URL. */

@@ -101,6 +101,12 @@ describe("property: stressing the renderer renders within the limits or refuses 
     );
   });
 
+  it("a paragraph of emphasis openers that never pair is refused by the budget, not rendered in quadratic time", () => {
+    for (const run of ["*a ", "_a ", "~a ", "**a "]) expect(outcome(`${run.repeat(20_000)}a${run.trim()[0]}`), run).toBe("refused");
+    // Runs whose openers are settled at once stay accepted however long.
+    for (const run of ["_a", "*a", "**a", "~a", "a_"]) expect(outcome(run.repeat(50_000)), run).toBe("rendered");
+  });
+
   it("both outcomes occurred (the properties are not vacuous)", () => {
     expect(tally.rendered).toBeGreaterThan(20);
     expect(tally.refused).toBeGreaterThan(20);
