@@ -10,7 +10,8 @@
  *
  * LOADTEST_DURATION (s, 5–60, default 20), LOADTEST_CONNECTIONS (1–1000,
  * default 200), LOADTEST_ARTICLES (10–2000, default 300); --json for a
- * machine-readable report.
+ * machine-readable report. --hostile runs the hostile-body scenario instead
+ * (hostile.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -198,7 +199,10 @@ async function main(): Promise<number> {
   return failures.length ? 1 : 0;
 }
 
-main().then(
+if (process.argv.includes("--hostile")) {
+  rmSync(root, { recursive: true, force: true });
+  await import("./hostile.js");
+} else main().then(
   (code) => {
     cleanup();
     process.exit(code);

@@ -17,7 +17,7 @@ export const RENDER_LIMITS = {
    * emphasis; a paragraph of thousands of `*a ` with one closer at the end
    * visits millions (each opener searches to the end).
    */
-  maxCloserSearch: 1_000_000,
+  maxCloserSearch: 250_000,
   /** Cells of one table, counting the empty ones a short row is padded with. */
   maxTableCells: 100_000,
   /** Characters of rendered HTML, before sanitizing: reference links repeated many times multiply their URL. */

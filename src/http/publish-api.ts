@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { SiteConfig } from "../core/config.js";
-import { parseRecord, SLUG } from "../core/record.js";
+import { parseRecord, SLUG, type ParseResult } from "../core/record.js";
 import { recordText } from "../core/record-writer.js";
 import { readLimitedBody } from "./body-limit.js";
 
@@ -10,6 +10,8 @@ export interface Publisher {
   put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }>;
   /** Removes the record and leaves a tombstone; resolves false when there was none. */
   remove(slug: string): Promise<boolean>;
+  /** Parses a record without storing it, where the publisher can do so off the serving thread; else it is parsed in line. */
+  check?(file: string, text: string): Promise<ParseResult>;
 }
 
 export interface PublishApiOptions {
@@ -73,7 +75,7 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     const { body: markdown, ...fields } = input as Record<string, unknown>;
     if (typeof markdown !== "string") return json(422, { errors: [{ field: "body", message: "is required: the article text in Markdown" }] });
     const text = recordText(fields, markdown);
-    const result = parseRecord(`${slug}.md`, text, site);
+    const result = options.publisher.check ? await options.publisher.check(`${slug}.md`, text) : parseRecord(`${slug}.md`, text, site);
     if (!result.ok) return json(422, { errors: result.errors.map((e) => ({ field: e.field, message: e.problem })) });
     const { created } = await options.publisher.put(slug, encoder.encode(text));
     const url = new URL(`items/${slug}`, site.baseUrl).href;

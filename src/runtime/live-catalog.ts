@@ -6,7 +6,7 @@ import type { Article, ArticleMeta } from "../core/article.js";
 import { firstOfEachId, memoryCatalog, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
-import { parseRecord } from "../core/record.js";
+import { parseRecord, type ParseResult } from "../core/record.js";
 import { parseTombstones, serialiseTombstones, type Tombstone } from "../core/tombstone.js";
 import type { Logger } from "../http/app.js";
 import type { Publisher } from "../http/publish-api.js";
@@ -60,18 +60,24 @@ export class LiveCatalog implements Publisher {
     private readonly site: SiteConfig,
     private readonly log: Logger,
     private readonly now: () => Date,
+    /** Where records are parsed: in line by default; the Node entry passes a worker thread (ParsePool). */
+    private readonly parseOff: (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<ParseResult> = async (f, i, s) => parseRecord(f, i, s),
   ) {
     this.store = directoryStore(dir, label);
     this.snapshot = memoryCatalog([]);
   }
 
-  static async open(dir: string, site: SiteConfig, options: { label?: string; log: Logger; now?: () => Date }): Promise<LiveCatalog> {
-    const live = new LiveCatalog(dir, options.label ?? dir, site, options.log, options.now ?? (() => new Date()));
+  static async open(
+    dir: string,
+    site: SiteConfig,
+    options: { label?: string; log: Logger; now?: () => Date; parse?: (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<ParseResult> },
+  ): Promise<LiveCatalog> {
+    const live = new LiveCatalog(dir, options.label ?? dir, site, options.log, options.now ?? (() => new Date()), options.parse);
     // One record at a time: each file's bytes are garbage as soon as it is parsed, so a large
     // store never holds all its raw bytes at once (100k records: ~160 MB less at the peak).
     for (const name of (await live.store.list()).sort()) {
       const bytes = await live.store.read(name);
-      if (bytes) live.apply(name, bytes);
+      if (bytes) await live.apply(name, bytes);
     }
     const stored = await readFile(join(dir, TOMBSTONES_FILE), "utf8").catch(() => "[]");
     try {
@@ -93,12 +99,12 @@ export class LiveCatalog implements Publisher {
   }
 
   /** Parses `bytes` as record `name`; a failure keeps the last good version. Returns the change, if any. */
-  private apply(name: string, bytes: Uint8Array): CatalogChange | undefined {
+  private async apply(name: string, bytes: Uint8Array): Promise<CatalogChange | undefined> {
     const digest = createHash("sha256").update(bytes).digest("base64");
     if (this.digests.get(name) === digest) return undefined;
     this.digests.set(name, digest);
+    const result = await this.parseOff(this.store.describe(name), bytes, this.site);
     const before = this.articles.get(name);
-    const result = parseRecord(this.store.describe(name), bytes, this.site);
     if (!result.ok) {
       this.problems.set(name, result.errors);
       return undefined;
@@ -155,7 +161,7 @@ export class LiveCatalog implements Publisher {
         await this.withdraw(name);
         return;
       }
-      const change = this.apply(name, bytes);
+      const change = await this.apply(name, bytes);
       const errors = this.problems.get(name);
       if (errors) {
         for (const e of errors) this.log(`record not updated (keeping the last good version): ${e.message}`);
@@ -209,6 +215,11 @@ export class LiveCatalog implements Publisher {
   /** Resolves when queued reloads are done (tests, shutdown). */
   async idle(): Promise<void> {
     await Promise.all(this.queues.values());
+  }
+
+  /** Parses a record as this catalog would (off the serving thread where the entry set that up), without storing it. */
+  check(file: string, text: string): Promise<ParseResult> {
+    return this.parseOff(file, text, this.site);
   }
 
   async put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }> {
