@@ -62,7 +62,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 setTimeout(() => {
   console.error("loadtest: overall time limit reached");
   process.exit(1);
-}, (DURATION + 90) * 1000).unref();
+}, (DURATION * (process.argv.includes("--hostile") ? 2 : 1) + 150) * 1000).unref();
 
 function startServer(itemsDir: string): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {

@@ -61,6 +61,8 @@ export class ParsePool {
       void worker.terminate();
       this.finish({ ok: false, errors: [new RecordError(job.file, "body", `took longer than ${this.timeoutMs / 1000} s to render`)] });
     }, this.timeoutMs);
+    // A parse alone must not keep a stopping server alive: a record the watcher was reading is read again at the next start.
+    timer.unref();
     this.busy = { job, timer };
     const { resolve: _resolve, ...message } = job;
     worker.postMessage(message satisfies ParseJob);
@@ -72,6 +74,12 @@ export class ParsePool {
     this.busy = undefined;
     busy.job.resolve(result);
     this.next();
+    // Idle, the worker goes: it would keep a stopping process alive, and a burst (start-up) keeps it busy anyway.
+    if (!this.busy && this.worker) {
+      const worker = this.worker;
+      this.worker = undefined;
+      void worker.terminate();
+    }
   }
 
   async close(): Promise<void> {
