@@ -67,6 +67,45 @@ class BoundedTokenizer extends Tokenizer {
     }
   };
 
+  private hrefScan = 0;
+  /** The current run's next white space at or after `at` (a link destination cannot cross one); moves forward only. */
+  private cursor = { run: "", at: 0, space: 0, open: 0 };
+
+  /**
+   * An inline link's destination runs to the next white space, and the link
+   * pattern scans that far for every "[": in a long stretch without white
+   * space dense with "[a](" that is quadratic. Each link attempt is charged
+   * the distance to the next white space when a "](" comes before it (found
+   * with cursors that only move forward, so finding them is linear too).
+   */
+  override link(src: string): Tokens.Link | Tokens.Image | undefined {
+    if (src[0] === "[" || src[0] === "!") {
+      const run = this.run.endsWith(src) ? this.run : src;
+      const at = run.length - src.length;
+      const c = this.cursor;
+      if (c.run !== run || at < c.at) Object.assign(c, { run, at, space: -1, open: -1 });
+      c.at = at;
+      if (c.space < at) {
+        const m = /[ \t\n]/g;
+        m.lastIndex = at;
+        c.space = m.exec(run)?.index ?? run.length;
+      }
+      if (c.open < at) {
+        const found = run.indexOf("](", at);
+        c.open = found === -1 ? run.length : found;
+      }
+      // Only where a destination can start ("](") before the white space does the pattern scan to it.
+      if (c.open < c.space) this.hrefScan += c.space - at;
+      if (this.hrefScan > RENDER_LIMITS.maxLinkScan) {
+        throw new RenderLimitError(
+          `needs more than the render budget (${RENDER_LIMITS.maxLinkScan} characters scanned for link destinations): put spaces between the links, or escape unmatched [ as \\[`,
+          offsetHint(this.run),
+        );
+      }
+    }
+    return super.link(src);
+  }
+
   override table(src: string): Tokens.Table | undefined {
     const cap = this.rules.block.table.exec(src);
     if (cap) {

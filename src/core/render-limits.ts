@@ -18,6 +18,13 @@ export const RENDER_LIMITS = {
    * visits millions (each opener searches to the end).
    */
   maxCloserSearch: 250_000,
+  /**
+   * Characters scanned for inline link destinations, summed over the body:
+   * each "[" that might start a link is charged the distance to the next
+   * white space. Ordinary text: a word per link; a long stretch without
+   * white space full of "[a](" needs billions.
+   */
+  maxLinkScan: 16 * 1024 * 1024,
   /** Cells of one table, counting the empty ones a short row is padded with. */
   maxTableCells: 100_000,
   /** Characters of rendered HTML, before sanitizing: reference links repeated many times multiply their URL. */

@@ -107,6 +107,12 @@ describe("property: stressing the renderer renders within the limits or refuses 
     for (const run of ["_a", "*a", "**a", "~a", "a_"]) expect(outcome(run.repeat(50_000)), run).toBe("rendered");
   });
 
+  it("a long stretch without white space full of link openers is refused by the budget; brackets alone are not", () => {
+    expect(outcome(`${"[a](".repeat(20_000)})`)).toBe("refused");
+    expect(outcome(`${"![a](".repeat(20_000)})`)).toBe("refused");
+    for (const run of ["[a", "![a", "[a] (", "[a](b) "]) expect(outcome(run.repeat(20_000)), run).toBe("rendered");
+  });
+
   it("both outcomes occurred (the properties are not vacuous)", () => {
     expect(tally.rendered).toBeGreaterThan(20);
     expect(tally.refused).toBeGreaterThan(20);
