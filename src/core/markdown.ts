@@ -69,21 +69,22 @@ class BoundedTokenizer extends Tokenizer {
 
   private hrefScan = 0;
   /** The current run's next white space at or after `at` (a link destination cannot cross one); moves forward only. */
-  private cursor = { run: "", at: 0, space: 0, open: 0 };
+  private cursor = { run: "", at: 0, space: 0, open: 0, close: 0 };
 
   /**
-   * An inline link's destination runs to the next white space, and the link
-   * pattern scans that far for every "[": in a long stretch without white
-   * space dense with "[a](" that is quadratic. Each link attempt is charged
-   * the distance to the next white space when a "](" comes before it (found
-   * with cursors that only move forward, so finding them is linear too).
+   * A link's text is scanned to its "]" and its destination to the next
+   * white space, for every "[": in a long run of "[a" without "]", or a
+   * stretch without white space dense with "[a](", that is quadratic. Each
+   * link attempt is charged the distance to the next "]", plus to the next
+   * white space when a "](" comes before it (found with cursors that only
+   * move forward, so finding them is linear too).
    */
   override link(src: string): Tokens.Link | Tokens.Image | undefined {
     if (src[0] === "[" || src[0] === "!") {
       const run = this.run.endsWith(src) ? this.run : src;
       const at = run.length - src.length;
       const c = this.cursor;
-      if (c.run !== run || at < c.at) Object.assign(c, { run, at, space: -1, open: -1 });
+      if (c.run !== run || at < c.at) Object.assign(c, { run, at, space: -1, open: -1, close: -1 });
       c.at = at;
       if (c.space < at) {
         const m = /[ \t\n]/g;
@@ -94,7 +95,12 @@ class BoundedTokenizer extends Tokenizer {
         const found = run.indexOf("](", at);
         c.open = found === -1 ? run.length : found;
       }
-      // Only where a destination can start ("](") before the white space does the pattern scan to it.
+      if (c.close <= at) {
+        const found = run.indexOf("]", at + 1);
+        c.close = found === -1 ? run.length : found;
+      }
+      // The link text is scanned to its "]"; only where a destination can start ("](") before the white space is that scanned too.
+      this.hrefScan += c.close - at;
       if (c.open < c.space) this.hrefScan += c.space - at;
       if (this.hrefScan > RENDER_LIMITS.maxLinkScan) {
         throw new RenderLimitError(
@@ -170,23 +176,25 @@ function boundedLexer(options: MarkedOptions): Lexer {
   return lexer;
 }
 
-/** Every token, parents before children, without recursion (the depth is bounded, but this needs no bound). */
+/** Every token, parents before children, without recursion (the depth is bounded, but this needs no bound) and without spreading arrays into calls (a paragraph may hold hundreds of thousands of tokens). */
 function* allTokens(tokens: readonly Token[]): Generator<Token> {
-  const stack: Token[] = [...tokens].reverse();
+  const stack: Token[] = [];
+  const pushReversed = (list: readonly Token[]) => {
+    for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]!);
+  };
+  pushReversed(tokens);
   while (stack.length > 0) {
     const token = stack.pop()!;
     yield token;
-    const children: Token[] = [];
     if (token.type === "table") {
       const table = token as Tokens.Table;
-      for (const cell of table.header) children.push(...cell.tokens);
-      for (const row of table.rows) for (const cell of row) children.push(...cell.tokens);
+      const cells = [...table.header, ...table.rows.flat()];
+      for (let i = cells.length - 1; i >= 0; i--) pushReversed(cells[i]!.tokens);
     } else if (token.type === "list") {
-      children.push(...(token as Tokens.List).items);
+      pushReversed((token as Tokens.List).items);
     } else if ((token as Tokens.Generic).tokens) {
-      children.push(...((token as Tokens.Generic).tokens as Token[]));
+      pushReversed((token as Tokens.Generic).tokens as Token[]);
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
   }
 }
 
