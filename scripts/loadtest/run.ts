@@ -10,7 +10,8 @@
  *
  * LOADTEST_DURATION (s, 5–60, default 20), LOADTEST_CONNECTIONS (1–1000,
  * default 200), LOADTEST_ARTICLES (10–2000, default 300); --json for a
- * machine-readable report.
+ * machine-readable report. --hostile runs the hostile-body scenario instead
+ * (hostile.ts).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -61,7 +62,7 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
 setTimeout(() => {
   console.error("loadtest: overall time limit reached");
   process.exit(1);
-}, (DURATION + 90) * 1000).unref();
+}, (DURATION * (process.argv.includes("--hostile") ? 2 : 1) + 150) * 1000).unref();
 
 function startServer(itemsDir: string): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
   const child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {
@@ -198,7 +199,10 @@ async function main(): Promise<number> {
   return failures.length ? 1 : 0;
 }
 
-main().then(
+if (process.argv.includes("--hostile")) {
+  rmSync(root, { recursive: true, force: true });
+  await import("./hostile.js");
+} else main().then(
   (code) => {
     cleanup();
     process.exit(code);

@@ -1,4 +1,5 @@
 import type { Person } from "./config.js";
+import type { RenderedBody } from "./markdown.js";
 
 export interface Enclosure {
   url: string;
@@ -42,8 +43,10 @@ export interface ArticleMeta {
 export interface Article extends ArticleMeta {
   /** Plain text, when the record gives one; otherwise derived from the body. */
   summary?: string;
-  /** Markdown source; rendered lazily so loading a large store stays cheap. */
+  /** Markdown source. */
   body: string;
+  /** The body rendered within RENDER_LIMITS when the record was parsed: a record whose body cannot be is refused. */
+  rendered: RenderedBody;
   dateline?: string;
   source?: string;
   /** Desk initials from the wire trailer, e.g. "mk.ibi". */

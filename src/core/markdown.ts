@@ -1,5 +1,5 @@
-import { Marked, type Token, type Tokens } from "marked";
-import type { Article } from "./article.js";
+import { Lexer, Parser, Renderer, Tokenizer, getDefaults, type MarkedOptions, type Token, type Tokens } from "marked";
+import { RENDER_LIMITS, RenderLimitError } from "./render-limits.js";
 import { sanitizeHtml } from "./sanitize.js";
 import { collapseWhitespace, decodeEntities, stripForbiddenXmlChars } from "./text.js";
 
@@ -13,18 +13,189 @@ function absolutise(href: string, base: string): string {
   }
 }
 
-function markedFor(base: string): Marked {
-  return new Marked({
-    gfm: true,
-    // Task-list boxes as characters: form controls are not allowed in feeds or pages.
-    renderer: { checkbox: ({ checked }) => (checked ? "\u2611 " : "\u2610 ") },
-    walkTokens(token) {
-      if (token.type === "link" || token.type === "image") {
-        const t = token as Tokens.Link | Tokens.Image;
-        t.href = absolutise(t.href, base);
+/** Task-list boxes as characters: form controls are not allowed in feeds or pages. */
+class FeedRenderer extends Renderer {
+  override checkbox({ checked }: Tokens.Checkbox): string {
+    return checked ? "\u2611 " : "\u2610 ";
+  }
+}
+
+/**
+ * The GFM text rule stops before a possible e-mail address by looking ahead
+ * over the whole run of address characters for an "@". Every text step in a
+ * run like `_a_a_a…` repeats that look-ahead over the rest of the run, which
+ * is quadratic. Local parts are at most 64 characters (RFC 5321); 256 keeps
+ * every real address and makes the look-ahead constant.
+ */
+const EMAIL_RUN = "[a-zA-Z0-9.!#$%&'*+\\/=?_`{\\|}~-]";
+const gfmInline = (Lexer.rules.inline as unknown as { gfm: Record<string, RegExp> }).gfm;
+const boundedText = new RegExp(gfmInline.text!.source.split(`${EMAIL_RUN}+@`).join(`${EMAIL_RUN}{1,256}@`), gfmInline.text!.flags);
+/** The same for the GFM e-mail autolink itself, tried at every inline step: its local part is matched up to 256 characters. */
+const boundedUrl = new RegExp(gfmInline.url!.source.split("[A-Za-z0-9._+-]+(@)").join("[A-Za-z0-9._+-]{1,256}(@)"), gfmInline.url!.flags);
+
+/**
+ * A closer search of emphasis or strikethrough visits the delimiters after
+ * its opener one `exec` at a time: counting the calls counts that work
+ * exactly. A paragraph of openers that never pair (`*a *a *a … a*`) costs
+ * the square of their number; the budget stops it after a bounded amount.
+ */
+class MeteredRegExp extends RegExp {
+  constructor(
+    pattern: RegExp,
+    private readonly meter: () => void,
+  ) {
+    super(pattern.source, pattern.flags);
+  }
+  override exec(text: string): RegExpExecArray | null {
+    this.meter();
+    return super.exec(text);
+  }
+}
+
+/** Refuses tables that would pad out to more cells than RENDER_LIMITS allows, and meters the closer search of emphasis. */
+class BoundedTokenizer extends Tokenizer {
+  private closerSearch = 0;
+  /** Where in the body the current inline run starts, for the error's line (set by boundedLexer). */
+  run = "";
+
+  readonly meter = (): void => {
+    if (++this.closerSearch > RENDER_LIMITS.maxCloserSearch) {
+      throw new RenderLimitError(
+        `needs more than the render budget (${RENDER_LIMITS.maxCloserSearch} delimiters visited looking for closing *, _ or ~): escape unmatched ones as \\*, \\_ or \\~, or split the paragraph`,
+        offsetHint(this.run),
+      );
+    }
+  };
+
+  private hrefScan = 0;
+  /** The current run's next white space at or after `at` (a link destination cannot cross one); moves forward only. */
+  private cursor = { run: "", at: 0, space: 0, open: 0, close: 0 };
+
+  /**
+   * A link's text is scanned to its "]" and its destination to the next
+   * white space, for every "[": in a long run of "[a" without "]", or a
+   * stretch without white space dense with "[a](", that is quadratic. Each
+   * link attempt is charged the distance to the next "]", plus to the next
+   * white space when a "](" comes before it (found with cursors that only
+   * move forward, so finding them is linear too).
+   */
+  override link(src: string): Tokens.Link | Tokens.Image | undefined {
+    if (src[0] === "[" || src[0] === "!") {
+      const run = this.run.endsWith(src) ? this.run : src;
+      const at = run.length - src.length;
+      const c = this.cursor;
+      if (c.run !== run || at < c.at) Object.assign(c, { run, at, space: -1, open: -1, close: -1 });
+      c.at = at;
+      if (c.space < at) {
+        const m = /[ \t\n]/g;
+        m.lastIndex = at;
+        c.space = m.exec(run)?.index ?? run.length;
       }
+      if (c.open < at) {
+        const found = run.indexOf("](", at);
+        c.open = found === -1 ? run.length : found;
+      }
+      if (c.close <= at) {
+        const found = run.indexOf("]", at + 1);
+        c.close = found === -1 ? run.length : found;
+      }
+      // The link text is scanned to its "]"; only where a destination can start ("](") before the white space is that scanned too.
+      this.hrefScan += c.close - at;
+      if (c.open < c.space) this.hrefScan += c.space - at;
+      if (this.hrefScan > RENDER_LIMITS.maxLinkScan) {
+        throw new RenderLimitError(
+          `needs more than the render budget (${RENDER_LIMITS.maxLinkScan} characters scanned for link destinations): put spaces between the links, or escape unmatched [ as \\[`,
+          offsetHint(this.run),
+        );
+      }
+    }
+    return super.link(src);
+  }
+
+  override table(src: string): Tokens.Table | undefined {
+    const cap = this.rules.block.table.exec(src);
+    if (cap) {
+      const columns = (cap[1]!.match(/\|/g)?.length ?? 0) + 1;
+      const rows = cap[3] ? cap[3].split("\n").length : 0;
+      if (columns * (rows + 1) > RENDER_LIMITS.maxTableCells) {
+        throw new RenderLimitError(`has a table of more than ${RENDER_LIMITS.maxTableCells} cells (${columns} columns × ${rows + 1} rows, short rows padded)`, offsetHint(src));
+      }
+    }
+    return super.table(src);
+  }
+}
+
+/** Where an error's source text starts, found by the renderBody caller in the whole body (see RenderLimitError.offset). */
+let currentBody = "";
+function offsetHint(src: string): number | undefined {
+  const at = currentBody.indexOf(src.slice(0, 200));
+  return at === -1 ? undefined : at;
+}
+
+const tooDeep = () => new RenderLimitError(`nests deeper than ${RENDER_LIMITS.maxDepth} levels (quotes, lists, emphasis, links or HTML elements inside one another)`);
+
+/** A marked lexer whose recursion (quotes and list items; emphasis and links) stops at RENDER_LIMITS.maxDepth. */
+function boundedLexer(options: MarkedOptions): Lexer {
+  const tokenizer = new BoundedTokenizer(options);
+  const lexer = new Lexer({ ...options, tokenizer });
+  const inline = tokenizer.rules.inline;
+  tokenizer.rules = {
+    ...tokenizer.rules,
+    inline: {
+      ...inline,
+      text: boundedText,
+      url: boundedUrl,
+      emStrongRDelimAst: new MeteredRegExp(inline.emStrongRDelimAst, tokenizer.meter),
+      emStrongRDelimUnd: new MeteredRegExp(inline.emStrongRDelimUnd, tokenizer.meter),
+      delRDelim: new MeteredRegExp(inline.delRDelim, tokenizer.meter),
     },
-  });
+  };
+  const blockTokens = lexer.blockTokens.bind(lexer) as (src: string, tokens?: Token[], clipped?: boolean) => Token[];
+  const inlineTokens = lexer.inlineTokens.bind(lexer);
+  let blockDepth = 0;
+  let inlineDepth = 0;
+  lexer.blockTokens = ((src: string, tokens?: Token[], clipped?: boolean) => {
+    if (++blockDepth > RENDER_LIMITS.maxDepth) throw tooDeep();
+    try {
+      return blockTokens(src, tokens, clipped);
+    } finally {
+      blockDepth--;
+    }
+  }) as Lexer["blockTokens"];
+  lexer.inlineTokens = (src: string, tokens?: Token[]) => {
+    if (++inlineDepth > RENDER_LIMITS.maxDepth) throw tooDeep();
+    const outer = tokenizer.run;
+    tokenizer.run = src;
+    try {
+      return inlineTokens(src, tokens);
+    } finally {
+      tokenizer.run = outer;
+      inlineDepth--;
+    }
+  };
+  return lexer;
+}
+
+/** Every token, parents before children, without recursion (the depth is bounded, but this needs no bound) and without spreading arrays into calls (a paragraph may hold hundreds of thousands of tokens). */
+function* allTokens(tokens: readonly Token[]): Generator<Token> {
+  const stack: Token[] = [];
+  const pushReversed = (list: readonly Token[]) => {
+    for (let i = list.length - 1; i >= 0; i--) stack.push(list[i]!);
+  };
+  pushReversed(tokens);
+  while (stack.length > 0) {
+    const token = stack.pop()!;
+    yield token;
+    if (token.type === "table") {
+      const table = token as Tokens.Table;
+      const cells = [...table.header, ...table.rows.flat()];
+      for (let i = cells.length - 1; i >= 0; i--) pushReversed(cells[i]!.tokens);
+    } else if (token.type === "list") {
+      pushReversed((token as Tokens.List).items);
+    } else if ((token as Tokens.Generic).tokens) {
+      pushReversed((token as Tokens.Generic).tokens as Token[]);
+    }
+  }
 }
 
 export interface RenderedBody {
@@ -81,25 +252,48 @@ function firstTextOf(tokens: Token[]): string {
   return "";
 }
 
-const cache = new WeakMap<Article, RenderedBody>();
-
 /**
- * Markdown body → sanitized HTML with absolute URLs, memoised per article
- * object. The single place article HTML is made: feeds and pages only ever
- * see what sanitizeHtml let through (no script, handlers, forms, frames,
- * styles; http(s)/mailto links only).
+ * Markdown body → sanitized HTML with absolute URLs (`base` is the article's
+ * URL), within RENDER_LIMITS, or a RenderLimitError: never a partial result.
+ * The single place article HTML is made: feeds and pages only ever see what
+ * sanitizeHtml let through (no script, handlers, forms, frames, styles;
+ * http(s)/mailto links only). Record parsing calls it, so an Article always
+ * carries a body that rendered.
  */
-export function renderBody(article: Article): RenderedBody {
-  const hit = cache.get(article);
-  if (hit) return hit;
-  const marked = markedFor(article.url);
-  const tokens = marked.lexer(article.body);
-  marked.walkTokens(tokens, (t) => marked.defaults.walkTokens?.(t));
-  const paragraph = tokens.find((t): t is Tokens.Paragraph => t.type === "paragraph");
-  const html = sanitizeHtml(marked.parser(tokens), article.url).trim();
-  const rendered = { html, firstParagraph: summaryText(paragraph?.tokens), firstText: firstTextOf(tokens) };
-  cache.set(article, rendered);
-  return rendered;
+export function renderMarkdown(markdown: string, base: string): RenderedBody {
+  const options: MarkedOptions = { ...getDefaults(), gfm: true, renderer: new FeedRenderer() };
+  currentBody = markdown;
+  try {
+    const tokens = boundedLexer(options).lex(markdown);
+    // Reference links repeat their URL at every use: bound what the HTML will hold before building it.
+    let linkChars = 0;
+    const resolved = new Map<string, string>();
+    for (const token of allTokens(tokens)) {
+      if (token.type !== "link" && token.type !== "image") continue;
+      const t = token as Tokens.Link | Tokens.Image;
+      linkChars += t.href.length + (t.title?.length ?? 0);
+      if (linkChars > RENDER_LIMITS.maxHtmlChars) {
+        throw new RenderLimitError(`would render to more than ${RENDER_LIMITS.maxHtmlChars} characters of HTML (links repeat their URL)`);
+      }
+      let href = resolved.get(t.href);
+      if (href === undefined) resolved.set(t.href, (href = absolutise(t.href, base)));
+      t.href = href;
+    }
+    const raw = new Parser(options).parse(tokens);
+    if (raw.length > RENDER_LIMITS.maxHtmlChars) {
+      throw new RenderLimitError(`renders to more than ${RENDER_LIMITS.maxHtmlChars} characters of HTML`);
+    }
+    const paragraph = tokens.find((t): t is Tokens.Paragraph => t.type === "paragraph");
+    const html = sanitizeHtml(raw, base).trim();
+    return { html, firstParagraph: summaryText(paragraph?.tokens), firstText: firstTextOf(tokens) };
+  } finally {
+    currentBody = "";
+  }
+}
+
+/** The body as feeds and pages show it: rendered once, when the record was parsed. */
+export function renderBody(article: { rendered: RenderedBody }): RenderedBody {
+  return article.rendered;
 }
 
 /**
@@ -108,7 +302,7 @@ export function renderBody(article: Article): RenderedBody {
  * wants a description before content:encoded, and an Atom entry whose body
  * sanitizes to nothing needs a summary.
  */
-export function summaryOf(article: Article): string {
+export function summaryOf(article: { summary?: string; title: string; rendered: RenderedBody }): string {
   if (article.summary) return article.summary;
   const body = renderBody(article);
   return body.firstParagraph || body.firstText || article.title;

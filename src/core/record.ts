@@ -5,6 +5,8 @@ import { localDate, parseRecordDate } from "./dates.js";
 import { RecordError } from "./errors.js";
 import { isLanguageTag } from "./language.js";
 import { lineOfPath } from "./yaml-lines.js";
+import { renderMarkdown, type RenderedBody } from "./markdown.js";
+import { RenderLimitError } from "./render-limits.js";
 import { mediaTypeFromUrl, normaliseMediaType } from "./media-types.js";
 import { slugProblem } from "./slug.js";
 import { collapseWhitespace, quoteForMessage, stripForbiddenXmlChars } from "./text.js";
@@ -397,6 +399,8 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
 
   const markdown = stripForbiddenXmlChars(body).trim();
   if (markdown === "") r.report("body", "is empty: an article needs text after the front matter", bodyLine);
+  const url = new URL(`items/${slug}`, site.baseUrl).href;
+  const rendered = markdown === "" ? undefined : renderWithinLimits(r, file, markdown, url, bodyLine + leadingLines(body));
 
   if (r.errors.length > 0) return { ok: false, errors: r.all() };
   if (raw.draft === true) return { ok: true, draft: true, slug };
@@ -419,7 +423,8 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
       language,
       ...(image ? { image } : {}),
       enclosures,
-      url: new URL(`items/${slug}`, site.baseUrl).href,
+      url,
+      rendered: rendered!,
     },
   };
 }
@@ -427,6 +432,23 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
 /** The id a record without an `id` field gets: a tag URI of the site's domain, the local publication date and the slug. */
 export function defaultId(site: SiteConfig, slug: string, published: Date): string {
   return `tag:${site.idDomain},${localDate(published, site.timeZone)}:${slug}`;
+}
+
+/** Newlines before the first character the trimmed body keeps. */
+function leadingLines(body: string): number {
+  return (/^\s*/.exec(body)![0].match(/\n/g) ?? []).length;
+}
+
+/** The body rendered, or a "body" error (with the line, where the renderer knows it) when it cannot be within the limits. */
+function renderWithinLimits(r: FieldReader, file: string, markdown: string, url: string, firstLine: number): RenderedBody | undefined {
+  try {
+    return renderMarkdown(markdown, url);
+  } catch (error) {
+    if (!(error instanceof RenderLimitError)) throw error;
+    const line = error.offset === undefined ? firstLine : firstLine + (markdown.slice(0, error.offset).match(/\n/g) ?? []).length;
+    r.report("body", error.problem, line);
+    return undefined;
+  }
 }
 
 /** True when `new URL()` leaves the text as it is, so every format prints the same id. */

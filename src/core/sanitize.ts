@@ -20,7 +20,8 @@
 // The default import: xss is CommonJS, and only the module object itself carries FilterXSS in every
 // loader we run under (Node ESM, esbuild's Worker bundle, workerd's test pool).
 import xss, { type FilterXSS as FilterXSSClass } from "xss";
-import { parseFragment, serialize as serializeTree, type DefaultTreeAdapterTypes as T } from "parse5";
+import { defaultTreeAdapter, parseFragment, serialize as serializeTree, type DefaultTreeAdapterTypes as T } from "parse5";
+import { RENDER_LIMITS, RenderLimitError } from "./render-limits.js";
 import { stripForbiddenXmlChars } from "./text.js";
 
 /** Elements and their attributes: what Markdown produces, within the W3C feed validator's acceptable HTML. */
@@ -178,12 +179,72 @@ function serialize(nodes: readonly T.ChildNode[], base: string): string {
   return html;
 }
 
-/** Safe, balanced HTML with absolute http(s)/mailto URLs; `base` is the article's URL. */
+const tooDeep = () =>
+  new RenderLimitError(`nests deeper than ${RENDER_LIMITS.maxDepth} levels (quotes, lists, emphasis, links or HTML elements inside one another)`);
+
+/** A <template>'s content is a fragment of its own: the element it belongs to, to keep counting through it. */
+const templateOf = new WeakMap<T.ParentNode, T.Element>();
+
+/** Elements above `node`, itself included (through template contents); stops counting past `limit`. */
+function elementDepth(node: T.ParentNode | null, limit: number): number {
+  let depth = 0;
+  let n: T.ParentNode | null | undefined = node;
+  while (n && depth <= limit) {
+    if ("tagName" in n) {
+      depth++;
+      n = n.parentNode;
+    } else n = templateOf.get(n);
+  }
+  return depth;
+}
+
+/**
+ * parse5's tree builder, refusing to nest an element deeper than the limit
+ * while it builds: each start tag makes it search the open elements, so deep
+ * nesting is quadratic for the parser itself, and the tree walks below recurse.
+ * The fragment parser's own root <html> is one level more.
+ */
+const boundedAdapter: typeof defaultTreeAdapter = {
+  ...defaultTreeAdapter,
+  appendChild(parent, node) {
+    if ("tagName" in node && elementDepth(parent, RENDER_LIMITS.maxDepth + 1) > RENDER_LIMITS.maxDepth) throw tooDeep();
+    defaultTreeAdapter.appendChild(parent, node);
+  },
+  setTemplateContent(template, content) {
+    templateOf.set(content, template);
+    defaultTreeAdapter.setTemplateContent(template, content);
+  },
+  insertBefore(parent, node, reference) {
+    if ("tagName" in node && elementDepth(parent, RENDER_LIMITS.maxDepth + 1) > RENDER_LIMITS.maxDepth) throw tooDeep();
+    defaultTreeAdapter.insertBefore(parent, node, reference);
+  },
+};
+
+/** Parses as a browser would, refusing trees deeper than RENDER_LIMITS.maxDepth (checked again on the finished tree: the adoption agency moves nodes). */
+function parseBounded(html: string): T.DocumentFragment {
+  const fragment = parseFragment(html, { treeAdapter: boundedAdapter });
+  const stack: [T.ParentNode, number][] = [[fragment, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    for (const child of node.childNodes) {
+      if (!("tagName" in child)) continue;
+      if (depth + 1 > RENDER_LIMITS.maxDepth) throw tooDeep();
+      stack.push([child, depth + 1]);
+    }
+  }
+  return fragment;
+}
+
+/**
+ * Safe, balanced HTML with absolute http(s)/mailto URLs; `base` is the
+ * article's URL. Throws RenderLimitError for trees nested deeper than
+ * RENDER_LIMITS.maxDepth, so the recursive walks here never meet one.
+ */
 export function sanitizeHtml(html: string, base: string): string {
   // xss filters the tree a browser would build (an unclosed <script> swallows
   // the rest, <noscript> is raw text), not its own reading of the raw text.
-  const tree = parseFragment(html);
+  const tree = parseBounded(html);
   prune(tree);
   const filtered = filter.process(serializeTree(tree));
-  return serialize(parseFragment(filtered).childNodes, base);
+  return serialize(parseBounded(filtered).childNodes, base);
 }

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
-import { MAX_RECORD_BYTES, parseRecord, slugProblem } from "../core/record.js";
+import { MAX_RECORD_BYTES, parseRecord, slugProblem, type ParseResult } from "../core/record.js";
 import { recordText } from "../core/record-writer.js";
 import { isSlug } from "../core/slug.js";
 import { StorageFullError } from "../storage/storage-full-error.js";
@@ -21,6 +21,8 @@ export interface Publisher {
   read(slug: string): Promise<Uint8Array | undefined>;
   /** The slugs of every stored record, in no particular order. */
   list(): Promise<string[]>;
+  /** Parses a record without storing it, where the publisher can do so off the serving thread; else it is parsed in line. */
+  check?(file: string, bytes: Uint8Array): Promise<ParseResult>;
 }
 
 /** A write refused because another live article holds the record's id: the holder keeps it. */
@@ -198,7 +200,7 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
       return fieldErrors([{ field: "(record)", problem: `would be ${bytes.length} bytes as stored (front matter and body); the limit is ${MAX_RECORD_BYTES}` }]);
     }
     // The very bytes that will be stored, parsed as the server will read them.
-    const result = parseRecord(`${slug}.md`, bytes, site);
+    const result = options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site);
     if (!result.ok) return fieldErrors(result.errors);
     const stored = await throughStore(site, () => options.publisher.put(slug, bytes));
     if (!stored.ok) return stored.response;

@@ -6,7 +6,7 @@ import type { Article, ArticleMeta } from "../core/article.js";
 import { memoryCatalog, oneOfEachId, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
-import { parseRecord, slugOfFile } from "../core/record.js";
+import { parseRecord, slugOfFile, type ParseResult } from "../core/record.js";
 import { tombstoneOf, type Tombstone } from "../core/tombstone.js";
 import type { Logger } from "../http/app.js";
 import { IdTakenError, type Publisher } from "../http/publish-api.js";
@@ -71,20 +71,26 @@ export class LiveCatalog implements Publisher {
     private readonly site: SiteConfig,
     private readonly log: Logger,
     private readonly now: () => Date,
+    /** Where records are parsed: in line by default; the Node entry passes a worker thread (ParsePool). */
+    private readonly parseOff: (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<ParseResult> = async (f, i, s) => parseRecord(f, i, s),
   ) {
     this.store = directoryStore(dir, label);
     this.snapshot = memoryCatalog([]);
   }
 
-  static async open(dir: string, site: SiteConfig, options: { label?: string; log: Logger; now?: () => Date }): Promise<LiveCatalog> {
-    const live = new LiveCatalog(dir, options.label ?? dir, site, options.log, options.now ?? (() => new Date()));
+  static async open(
+    dir: string,
+    site: SiteConfig,
+    options: { label?: string; log: Logger; now?: () => Date; parse?: (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<ParseResult> },
+  ): Promise<LiveCatalog> {
+    const live = new LiveCatalog(dir, options.label ?? dir, site, options.log, options.now ?? (() => new Date()), options.parse);
     // Leftovers of writers killed mid-write (no process of ours writes yet).
     for (const name of await removeStaleTempFiles(dir)) options.log(`removed ${live.label.replace(/\/+$/, "")}/${name}, the temporary file of an unfinished write`);
     // One record at a time: each file's bytes are garbage as soon as it is parsed, so a large
     // store never holds all its raw bytes at once (100k records: ~160 MB less at the peak).
     for (const name of (await live.store.list()).sort()) {
       const bytes = await live.store.read(name);
-      if (bytes) live.apply(name, bytes);
+      if (bytes) await live.apply(name, bytes);
     }
     live.tombstones = await TombstoneFile.open(dir, {
       now: live.now,
@@ -110,12 +116,12 @@ export class LiveCatalog implements Publisher {
   }
 
   /** Parses `bytes` as record `name`; a failure keeps the last good version. Returns the change, if any. */
-  private apply(name: string, bytes: Uint8Array): CatalogChange | undefined {
+  private async apply(name: string, bytes: Uint8Array): Promise<CatalogChange | undefined> {
     const digest = createHash("sha256").update(bytes).digest("base64");
     if (this.digests.get(name) === digest) return undefined;
     this.digests.set(name, digest);
+    const result = await this.parseOff(this.store.describe(name), bytes, this.site);
     const before = this.articles.get(name);
-    const result = parseRecord(this.store.describe(name), bytes, this.site);
     if (!result.ok) {
       this.problems.set(name, result.errors);
       return undefined;
@@ -234,7 +240,7 @@ export class LiveCatalog implements Publisher {
     const bytes = await this.store.read(name);
     if (!bytes) return this.withdraw(name);
     const known = this.digests.get(name);
-    const change = this.apply(name, bytes);
+    const change = await this.apply(name, bytes);
     const errors = this.problems.get(name);
     if (errors) {
       // Once per version of the file: the same broken bytes seen again (another watch event) say nothing new.
@@ -294,6 +300,11 @@ export class LiveCatalog implements Publisher {
     await this.stampsFile?.idle();
   }
 
+  /** Parses a record as this catalog would (off the serving thread where the entry set that up), without storing it. */
+  check(file: string, input: string | Uint8Array): Promise<ParseResult> {
+    return this.parseOff(file, input, this.site);
+  }
+
   read(slug: string): Promise<Uint8Array | undefined> {
     return this.store.read(`${slug}.md`);
   }
@@ -313,7 +324,7 @@ export class LiveCatalog implements Publisher {
   put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }> {
     const name = `${slug}.md`;
     const run = () => this.serially(name, async () => {
-      const parsed = parseRecord(this.store.describe(name), bytes, this.site);
+      const parsed = await this.parseOff(this.store.describe(name), bytes, this.site);
       const holder = parsed.ok && "article" in parsed ? this.holders.get(parsed.article.id) : undefined;
       if (holder && holder.slug !== slug) throw new IdTakenError(holder.id, holder.slug, holder.file);
       const existed = (await this.store.read(name)) !== undefined;

@@ -10,6 +10,11 @@ import { createApp, type App, type Logger } from "../http/app.js";
 import { rawTargetProblem, reject } from "../http/request-limits.js";
 import { websubNotifier } from "../http/websub.js";
 import { LiveCatalog } from "./live-catalog.js";
+import { ParsePool } from "./parse-pool.js";
+import { parseRecord } from "../core/record.js";
+
+/** Smaller records are parsed in line: within the render budget they cost at most tens of milliseconds. */
+const OFF_THREAD_CHARS = 4 * 1024;
 import { nodeCompressor } from "./node-compress.js";
 
 export interface NodeSiteOptions {
@@ -43,7 +48,11 @@ export async function loadSiteConfig(configPath: string, siteUrl?: string): Prom
 export async function createNodeSite(options: NodeSiteOptions) {
   const log = options.log ?? ((m, e) => (e === undefined ? console.error(m) : console.error(m, e)));
   const site = await loadSiteConfig(options.configPath, options.siteUrl);
-  const live = await LiveCatalog.open(options.itemsDir, site, { label: options.itemsDir, log, ...(options.now ? { now: options.now } : {}) });
+  // Records over a few KB are parsed and rendered on a worker thread: a hostile one cannot stall requests.
+  const pool = new ParsePool();
+  const parse = (file: string, input: string | Uint8Array, s: typeof site) =>
+    input.length > OFF_THREAD_CHARS ? pool.parse(file, input, s) : Promise.resolve(parseRecord(file, input, s));
+  const live = await LiveCatalog.open(options.itemsDir, site, { label: options.itemsDir, log, parse, ...(options.now ? { now: options.now } : {}) });
   if (options.watch !== false) live.watch();
   const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
   if (hub) live.onChange((change) => hub.notify([...feedsShowing(site, change.before), ...feedsShowing(site, change.after)]));

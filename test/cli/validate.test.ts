@@ -53,6 +53,18 @@ describe("wirefeed validate", () => {
     expect(result.stdout).toEqual([`items/b.md: id: "${id}" is already used by items/a.md`]);
   });
 
+  it("bodies that cannot be rendered within the limits are problems of the body, with its line", async () => {
+    const cwd = project({
+      "quotes.md": record({ title: "Quotes", published: "2022-06-29" }, `${"> ".repeat(3000)}x`),
+      "divs.md": record({ title: "Divs", published: "2022-06-29" }, `Intro.\n\n${"<div>".repeat(20_000)}x`),
+      "fine.md": record({ title: "Fine", published: "2022-06-29" }, `${"> ".repeat(20)}x`),
+    });
+    const result = await wirefeed(["validate"], { cwd });
+    expect(result.code).toBe(1);
+    const deep = "body: nests deeper than 64 levels (quotes, lists, emphasis, links or HTML elements inside one another)";
+    expect([...result.stdout].sort()).toEqual([`items/divs.md:6: ${deep}`, `items/quotes.md:6: ${deep}`]);
+  });
+
   it("binary and empty files are problems too", async () => {
     const cwd = project({ "bin.md": new Uint8Array([0, 1, 2]), "empty.md": "" });
     const result = await wirefeed(["validate"], { cwd });

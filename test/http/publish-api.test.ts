@@ -75,6 +75,20 @@ describe("publish API", () => {
     expect((await put("Bad_Slug", STORY)).status).toBe(422);
   });
 
+  it("422 naming the body for one that cannot be rendered within the limits; the site keeps serving", async () => {
+    const { app, put } = await setup();
+    expect((await put("fine", STORY)).status).toBe(201);
+    for (const body of [`${"> ".repeat(3000)}x`, `${"<div>".repeat(20_000)}x`, `${"<b>".repeat(5000)}x`, `${"<blockquote>".repeat(5000)}x`, `${"<ul><li>".repeat(5000)}x`, `${"<x-y>".repeat(5000)}x`]) {
+      const res = await put("deep", { ...STORY, body });
+      expect(res.status, body.slice(0, 20)).toBe(422);
+      const { errors } = (await res.json()) as { errors: { field: string; message: string }[] };
+      expect(errors.map((e) => e.field)).toEqual(["body"]);
+      expect(errors[0]!.message).toMatch(/nests deeper than 64 levels/);
+    }
+    for (const path of ["/", "/rss.xml", "/atom.xml", "/feed.json", "/items/fine"]) expect((await app.request(path)).status, path).toBe(200);
+    expect((await app.request("/items/deep")).status).toBe(404);
+  });
+
   it("400 for a body that is not a JSON object", async () => {
     const { put } = await setup();
     expect((await put("x", "not json")).status).toBe(400);

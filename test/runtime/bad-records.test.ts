@@ -38,6 +38,11 @@ const BAD: [string, string | Buffer, RegExp][] = [
   ["year-10000.md", record({ title: "Year 10000", published: "9999-12-31T23:59:59-23:59" }), /year-10000\.md:3: published: .* is in the year 10000 in UTC/],
   ["many-categories.md", record({ title: "Many", published: "2022-06-29", categories: Array.from({ length: 20_000 }, (_, i) => `C${i}`) }), /many-categories\.md:4: categories: has 20000 entries; the limit is 100/],
   ["deep-yaml.md", `---\ntitle: t\npublished: 2022-06-29\nc: ${"[".repeat(300_000)}\n---\nbody\n`, /deep-yaml\.md: front matter: is not valid YAML: nested too deeply/],
+  // Bodies that cannot be rendered within the limits (README: limits of a record body): refused when read, never a 500 later.
+  ["deep-quote.md", record({ title: "Deep quote", published: "2022-06-29" }, `${"> ".repeat(3000)}x`), /deep-quote\.md:6: body: nests deeper than 64 levels/],
+  ["deep-html.md", record({ title: "Deep HTML", published: "2022-06-29" }, `${"<div>".repeat(20_000)}x`), /deep-html\.md:6: body: nests deeper than 64 levels/],
+  ["deep-list.md", record({ title: "Deep list", published: "2022-06-29" }, `${"<ul><li>".repeat(5000)}x`), /deep-list\.md:6: body: nests deeper than 64 levels/],
+  ["wide-table.md", record({ title: "Wide table", published: "2022-06-29" }, `${"|a".repeat(2000)}\n${"|-".repeat(2000)}\n${"x\n".repeat(1000)}`), /wide-table\.md:6: body: has a table of more than 100000 cells/],
 ];
 
 let server: RunningServer;

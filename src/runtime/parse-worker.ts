@@ -1,0 +1,24 @@
+/**
+ * Worker thread of the parse pool (parse-pool.ts): parses and renders one
+ * record at a time, off the thread that answers requests. Errors travel as
+ * plain fields; the pool turns them back into RecordErrors.
+ */
+import { parentPort } from "node:worker_threads";
+import type { SiteConfig } from "../core/config.js";
+import { parseRecord } from "../core/record.js";
+
+export interface ParseJob {
+  id: number;
+  file: string;
+  input: string | Uint8Array;
+  site: SiteConfig;
+}
+
+parentPort!.on("message", (job: ParseJob) => {
+  const result = parseRecord(job.file, job.input, job.site);
+  if (result.ok) parentPort!.postMessage({ id: job.id, result });
+  else {
+    const errors = result.errors.map((e) => ({ file: e.file, field: e.field, problem: e.problem, line: e.line }));
+    parentPort!.postMessage({ id: job.id, result: { ok: false, errors } });
+  }
+});
