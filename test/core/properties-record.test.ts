@@ -119,7 +119,15 @@ describe("property: long and hostile field names and values, through the record 
         const fields = { title, summary, published: "2022-06-29T09:00:00+09:00", authors: [author], categories: [category] };
         // The bytes the API stores (a lone surrogate written raw would become U+FFFD here).
         const bytes = encoder.encode(recordText(fields, body));
-        const result = parseRecord(FILE, bytes, site);
+        let result = parseRecord(FILE, bytes, site);
+        // Random text can be too costly to render (marked is quadratic on long runs of "!", say): then the body,
+        // and only the body, is refused with a render limit (README: limits of a record body), and the fields'
+        // text rule is checked with a body that renders.
+        const renderRefused = !result.ok && result.errors.length === 1 && result.errors[0]!.field === "body" && /render budget|nests deeper|renders? to more|table of more/.test(result.errors[0]!.problem);
+        if (renderRefused) {
+          result = parseRecord(FILE, encoder.encode(recordText(fields, "Text.")), site);
+          body = "Text.";
+        }
         const want = { title: lineText(title), summary: lineText(summary), author: lineText(author), category: lineText(category), body: hygiene(body).replace(/\r\n?/g, "\n").trim() };
         const valid = Object.values(want).every((v) => v !== "");
         expect(result.ok && "article" in result, JSON.stringify(result.ok ? "ok" : result.errors.map(String)).slice(0, 500)).toBe(valid);
