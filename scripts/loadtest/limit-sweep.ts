@@ -77,7 +77,8 @@ writeItems(itemsDir, ARTICLES);
 const { child, port } = await startServer(itemsDir);
 
 // Every scope the site has, from its own feed directory (the OPML lists each scope's feeds).
-const opml = (await get(port, "/feeds.opml")).body;
+// Every feed of every scope in every format: /feeds.opml lists one (Atom) per scope, the per-format lists all.
+const opml = (await Promise.all(["/feeds.rss.opml", "/feeds.atom.opml", "/feeds.json.opml"].map(async (path) => (await get(port, path)).body))).join("\n");
 const feedPaths = [...new Set([...opml.matchAll(/xmlUrl="https:\/\/wire\.example(\/[^"]*)"/g)].map((m) => m[1]!))];
 const scopes = new Set(feedPaths.map((p) => p.slice(0, p.lastIndexOf("/") + 1)));
 // Warm: each feed once, so the "before" figure includes the ordinary working set.
