@@ -9,6 +9,7 @@ import { createApp } from "../../src/http/app.js";
 import { listPaths } from "../../src/http/site-resources.js";
 import { record } from "../support/fixtures.js";
 import { project, SITE_CONFIG, wirefeed } from "./support.js";
+import { MIRRORED } from "./headers-rules.js";
 
 /** A port free a moment ago, for a server that cannot be told to take port 0. */
 async function freePort(): Promise<number> {
@@ -59,16 +60,6 @@ async function cloudflareAssets(dir: string, configDir: string, port: number): P
   return { origin: `http://127.0.0.1:${port}`, close };
 }
 
-const MIRRORED = [
-  "content-type",
-  "cache-control",
-  "link",
-  "access-control-allow-origin",
-  "access-control-expose-headers",
-  "x-content-type-options",
-  "content-security-policy",
-  "referrer-policy",
-];
 
 describe("wirefeed build under Cloudflare's own static asset server", () => {
   it("every path answers 200 with the server's bytes and the server's headers, from _headers; a missing path gets 404.html", async () => {

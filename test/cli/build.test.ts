@@ -9,7 +9,7 @@ import { listPaths } from "../../src/http/site-resources.js";
 import { LiveCatalog } from "../../src/runtime/live-catalog.js";
 import { nodeCompressor } from "../../src/runtime/node-compress.js";
 import { record } from "../support/fixtures.js";
-import { effectiveHeaders, matchingRules, parseHeadersFile, type ParsedRule } from "./headers-rules.js";
+import { effectiveHeaders, matchingRules, MIRRORED, parseHeadersFile, type ParsedRule } from "./headers-rules.js";
 import { HAVE_PYTHON, plainServer } from "./plain-server.js";
 import { project, SITE_CONFIG, wirefeed } from "./support.js";
 
@@ -36,17 +36,6 @@ function serverApp(cwd: string, config: Record<string, unknown> = {}) {
   return { site, catalog, app: createApp({ site, catalog: () => catalog, compress: nodeCompressor, log: () => {} }) };
 }
 
-/** What a static host must send as the server does: every header the server's answer has, of these. */
-const MIRRORED = [
-  "content-type",
-  "cache-control",
-  "link",
-  "access-control-allow-origin",
-  "access-control-expose-headers",
-  "x-content-type-options",
-  "content-security-policy",
-  "referrer-policy",
-];
 
 function mirrored(res: Response): Record<string, string> {
   return Object.fromEntries(MIRRORED.flatMap((h) => (res.headers.has(h) ? [[h, res.headers.get(h)!]] : [])));

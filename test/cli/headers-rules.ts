@@ -72,3 +72,15 @@ export function effectiveHeaders(rules: readonly ParsedRule[], path: string): Re
 export function matchingRules(rules: readonly ParsedRule[], path: string): ParsedRule[] {
   return rules.filter((r) => matcher(r.pattern).test(path));
 }
+
+/** What a static host must send as the server does: every header the server's answer has, of these. */
+export const MIRRORED = [
+  "content-type",
+  "cache-control",
+  "link",
+  "access-control-allow-origin",
+  "access-control-expose-headers",
+  "x-content-type-options",
+  "content-security-policy",
+  "referrer-policy",
+];
