@@ -12,12 +12,13 @@
  * the pollers, or a hostile write answered 5xx. Only 127.0.0.1 is contacted;
  * everything started is stopped.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { writeItems } from "./items.js";
+import { startServer } from "./server.js";
 
 const bounded = (name: string, fallback: number, min: number, max: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -57,25 +58,6 @@ setTimeout(() => {
   process.exit(1);
 }, (2 * DURATION + 120) * 1000).unref();
 
-function startServer(itemsDir: string): Promise<{ port: number; exited: Promise<number | null>; stderr: () => string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ITEMS_DIR: itemsDir, SITE_URL: "https://wire.example/", PUBLISH_TOKEN: TOKEN },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  server = child;
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ port: Number(m[1]), exited, stderr: () => stderr });
-    });
-    void exited.then((code) => reject(new Error(`server exited ${code} before listening: ${stderr}`)));
-  });
-}
 
 interface Write {
   kind: string;
@@ -111,7 +93,7 @@ async function hostileWriter(port: number, itemsDir: string, until: number, log:
 async function main(): Promise<number> {
   const itemsDir = join(root, "items");
   const slugs = writeItems(itemsDir, ARTICLES);
-  const { port, exited, stderr } = await startServer(itemsDir);
+  const { port, exited, stderr } = await startServer(itemsDir, { env: { PUBLISH_TOKEN: TOKEN }, onSpawn: (c) => (server = c) });
   const paths = ["/style.css", "/", "/rss.xml", "/atom.xml", "/feed.json", `/items/${slugs[0]}`];
   const requests = paths.map((path) => ({ method: "GET", path, headers: { "Accept-Encoding": "gzip" } }));
   for (const path of paths) await fetch(`http://127.0.0.1:${port}${path}`); // warm: every representation rendered once

@@ -12,12 +12,13 @@
  * Only 127.0.0.1 is contacted; the server it starts it stops.
  * SWEEP_ARTICLES (10–2000, default 305); WIREFEED_CACHE_MB is passed on to the server.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request, Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { writeItems } from "./items.js";
+import { startServer } from "./server.js";
 
 const ARTICLES = Number(process.env.SWEEP_ARTICLES ?? 305);
 if (!Number.isInteger(ARTICLES) || ARTICLES < 10 || ARTICLES > 2000) throw new Error("SWEEP_ARTICLES must be a whole number from 10 to 2000");
@@ -35,24 +36,6 @@ setTimeout(() => {
   process.exit(1);
 }, 45 * 60_000).unref();
 
-function startServer(itemsDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ITEMS_DIR: itemsDir, SITE_URL: "https://wire.example/" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  server = child;
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    });
-    child.once("exit", (code) => reject(new Error(`server exited ${code} before listening: ${stderr}`)));
-  });
-}
 
 const agent = new Agent({ keepAlive: true, maxSockets: 4 });
 function get(port: number, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
@@ -74,9 +57,8 @@ function rssMiB(pid: number): number {
 
 const itemsDir = join(root, "items");
 writeItems(itemsDir, ARTICLES);
-const { child, port } = await startServer(itemsDir);
+const { child, port } = await startServer(itemsDir, { onSpawn: (c) => (server = c) });
 
-// Every scope the site has, from its own feed directory (the OPML lists each scope's feeds).
 // Every feed of every scope in every format: /feeds.opml lists one (Atom) per scope, the per-format lists all.
 const opml = (await Promise.all(["/feeds.rss.opml", "/feeds.atom.opml", "/feeds.json.opml"].map(async (path) => (await get(port, path)).body))).join("\n");
 const feedPaths = [...new Set([...opml.matchAll(/xmlUrl="https:\/\/wire\.example(\/[^"]*)"/g)].map((m) => m[1]!))];

@@ -13,13 +13,14 @@
  * machine-readable report. --hostile runs the hostile-body scenario instead
  * (hostile.ts).
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:http";
 import { availableParallelism, cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { writeItems } from "./items.js";
+import { startServer } from "./server.js";
 
 const bounded = (name: string, fallback: number, min: number, max: number) => {
   const value = Number(process.env[name] ?? fallback);
@@ -64,25 +65,6 @@ setTimeout(() => {
   process.exit(1);
 }, (DURATION * (process.argv.includes("--hostile") ? 2 : 1) + 150) * 1000).unref();
 
-function startServer(itemsDir: string): Promise<{ child: ChildProcess; port: number; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {
-    env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ITEMS_DIR: itemsDir, SITE_URL: "https://wire.example/" },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  server = child;
-  let stderr = "";
-  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString()));
-  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout!.on("data", (d: Buffer) => {
-      out += d.toString();
-      const m = /on http:\/\/127\.0\.0\.1:(\d+)/.exec(out);
-      if (m) resolve({ child, port: Number(m[1]), exited });
-    });
-    void exited.then((code) => reject(new Error(`server exited ${code} before listening: ${stderr}`)));
-  });
-}
 
 function get(port: number, path: string, headers: Record<string, string>): Promise<{ status: number; etag: string | undefined }> {
   return new Promise((resolve, reject) => {
@@ -109,7 +91,7 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 async function main(): Promise<number> {
   const slugs = writeItems(join(root, "items"), ARTICLES);
-  const { child, port, exited } = await startServer(join(root, "items"));
+  const { child, port, exited } = await startServer(join(root, "items"), { onSpawn: (c) => (server = c) });
   const pages = slugs.filter((_, i) => i % Math.ceil(slugs.length / 20) === 0).map((s) => `/items/${s}`);
   const paths = ["/rss.xml", "/atom.xml", "/feed.json", "/", "/style.css", ...pages];
   const codings = { identity: "identity", gzip: "gzip", br: "gzip, deflate, br" } as const;
