@@ -180,7 +180,8 @@ export function createApp(options: AppOptions): App {
     const { key } = resource;
     const id = idOf(catalog);
     const entry = held.get(key);
-    if (entry && entry.catalog === id) return Promise.resolve(entry.rep);
+    // Within one catalog a key shows one thing, unless it also follows the clock: then its deps decide.
+    if (entry && entry.catalog === id && !resource.volatile) return Promise.resolve(entry.rep);
     const deps = resource.deps?.();
     if (entry && deps !== undefined && entry.deps === deps) {
       entry.catalog = id;
