@@ -64,7 +64,8 @@ describe("sitemap.xml", () => {
   it("past its limit of URLs it is an index of sitemap files that together list each URL once", async () => {
     const render = async (path: string) => {
       const resource = (await resolveResource(site, catalog, path, undefined, { sitemapMaxUrls: 5 })) as Resource | undefined;
-      return resource && (await resource.render()).body;
+      const body = resource && (await resource.render()).body;
+      return typeof body === "string" || body === undefined ? body : new TextDecoder().decode(body);
     };
     const index = (await render("/sitemap.xml"))!;
     validateSitemap(index, "sitemapindex");
