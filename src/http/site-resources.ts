@@ -12,9 +12,10 @@ import {
   newestChange,
   scopeTitle,
   type FeedFormat,
+  type FeedModel,
 } from "../core/feed-model.js";
+import { feedViewPath } from "../core/feed-views.js";
 import { renderAtom } from "../core/render/atom.js";
-import { feedXsl } from "../core/render/feed-xsl.js";
 import { renderArticlePage, renderFeedsPage, renderListPage, STYLESHEET } from "../core/render/html.js";
 import { renderJson } from "../core/render/json.js";
 import { opmlFile, renderOpml } from "../core/render/opml.js";
@@ -22,6 +23,7 @@ import { renderRss } from "../core/render/rss.js";
 import { SLUG } from "../core/record.js";
 import { inScope, kindOfSegment, scopesOf, SITE_SCOPE, tombstoneInScope, type Scope, type ScopeKind } from "../core/scopes.js";
 import type { Tombstone } from "../core/tombstone.js";
+import { feedViewResource, feedViewUrl } from "./feed-view-resource.js";
 import { alternatesLink, websubLink } from "./link-header.js";
 import type { Rendered } from "./representation.js";
 
@@ -32,7 +34,6 @@ export const MEDIA_TYPES = {
   html: "text/html; charset=utf-8",
   css: "text/css; charset=utf-8",
   opml: "text/x-opml; charset=utf-8",
-  xsl: "text/xsl; charset=utf-8",
 } as const;
 
 const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJson } as const;
@@ -58,12 +59,20 @@ export interface Resource {
   cacheControl?: string;
   /** Readable from other origins (feeds, OPML, the stylesheet). */
   cors: boolean;
-  /** An XML feed: browsers get it as application/xml so its stylesheet applies (see app.ts). */
-  browserXml?: boolean;
+  /** A feed: what its HTML view (feed-view-resource.ts) shows, and where that view lives. */
+  feed?: FeedContent;
   /** HTTP Link header: a page's feeds, or a feed's WebSub hub and self URL. */
   link?: string;
   /** How many catalog entries this resolution keeps referenced (its weight in the app's resolution cache). */
   holds?: number;
+}
+
+/** A feed's content before it is rendered: one model for the feed's bytes and for its HTML view. */
+export interface FeedContent {
+  format: FeedFormat;
+  /** The HTML view's path (site-relative, no leading slash): where a browser opening the feed is sent. */
+  viewPath: string;
+  load: () => Promise<{ model: FeedModel; lastModified: Date }>;
 }
 
 export class BadRequest extends Error {}
@@ -156,18 +165,22 @@ function feedResource(
     // The count and the window depend on the whole listing: when it last moved counts too.
     const lastModified = lastModifiedOf(shownEntries, [listingMoved(catalog, scope, entries), ...deleted.map((t) => t.when)]);
     const deps = depsOf(`total=${entries.length}|gone=${tombstoneIds}|archive=${latestArchive}|lm=${lastModified.getTime()}`, shownEntries);
+    const load = async () => {
+      const shown = shownEntries;
+      const history = subscriptionHistory(site, scope, archiveOf(entries, site.archivePageSize), entries.length, shown.length);
+      const model = feedModel(site, scope, await loadAll(catalog, shown), { history, deleted });
+      return { model, lastModified: latest(lastModified, model.updated) };
+    };
     return {
       key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
       ...(deps ? { deps } : {}),
       holds: shownEntries.length,
       cors: true,
-      browserXml: format !== "json",
+      feed: { format, viewPath: feedViewPath(`${scope.path}${FEED_FILES[format]}`)!, load },
       ...(site.websubHub ? { link: websubLink(site.websubHub, new URL(scope.path + FEED_FILES[format], site.baseUrl).href) } : {}),
       render: async () => {
-        const shown = shownEntries;
-        const history = subscriptionHistory(site, scope, archiveOf(entries, site.archivePageSize), entries.length, shown.length);
-        const model = feedModel(site, scope, await loadAll(catalog, shown), { history, deleted });
-        return { contentType: type, body: RENDERERS[format](model), lastModified: latest(lastModified, model.updated) };
+        const { model, lastModified: modified } = await load();
+        return { contentType: type, body: RENDERERS[format](model), lastModified: modified };
       },
     };
   }
@@ -177,19 +190,24 @@ function feedResource(
   // A period's document changes only with its own articles; a removal from the scope is counted too (it may have been here).
   const archiveModified = lastModifiedOf(doc.entries, [doc.entries.length ? undefined : doc.start, catalog.left?.get(scopeKey(scope.path))]);
   const archiveDeps = depsOf(`archive=${doc.key}|split=${doc.split}|prev=${doc.prevKey ?? ""}|lm=${archiveModified.getTime()}`, doc.entries);
+  const path = `${scope.path}archive/${doc.key}/${FEED_FILES[format]}`;
+  const load = async () => {
+    const history = archiveHistory(site, scope, doc.prevKey);
+    const model = feedModel(site, scope, await loadAll(catalog, doc.entries), { documentPath: archivePath(doc.key), history });
+    // An empty document (a split period, or a period with no articles) dates from its period's start.
+    const dated = doc.entries.length ? model : { ...model, updated: doc.start };
+    return { model: dated, lastModified: latest(archiveModified, dated.updated) };
+  };
   return {
-    key: `${scope.path}archive/${doc.key}/${FEED_FILES[format]}`,
+    key: path,
     ...(archiveDeps ? { deps: archiveDeps } : {}),
     holds: doc.entries.length,
     cors: true,
-    browserXml: format !== "json",
+    feed: { format, viewPath: feedViewPath(path)!, load },
     cacheControl: ARCHIVE_CACHE_CONTROL,
     render: async () => {
-      const history = archiveHistory(site, scope, doc.prevKey);
-      const model = feedModel(site, scope, await loadAll(catalog, doc.entries), { documentPath: archivePath(doc.key), history });
-      // An empty document (a split period, or a period with no articles) dates from its period's start.
-      const dated = doc.entries.length ? model : { ...model, updated: doc.start };
-      return { contentType: type, body: RENDERERS[format](dated), lastModified: latest(archiveModified, dated.updated) };
+      const { model, lastModified } = await load();
+      return { contentType: type, body: RENDERERS[format](model), lastModified };
     },
   };
 }
@@ -268,8 +286,6 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
     }
     case "style.css":
       return rest.length ? undefined : { key: "style.css", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET }) };
-    case "feed.xsl":
-      return rest.length ? undefined : { key: "feed.xsl", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.xsl, body: feedXsl(site) }) };
     case "feeds.opml":
     case "feeds.rss.opml":
     case "feeds.atom.opml":
@@ -288,14 +304,15 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
       };
     }
     case "feeds":
-      if (rest.length) return undefined;
+      // /feeds/<feed path>: the HTML view of a feed (feed-view-resource.ts).
+      if (rest.length) return feedViewResource(site, rest, (feedPath) => resolveResource(site, catalog, feedPath, query));
       return {
         key: "feeds",
         cors: false,
         link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
         render: async () => ({
           contentType: MEDIA_TYPES.html,
-          body: renderFeedsPage(site, feedDirectory(site, catalog.entries)),
+          body: renderFeedsPage(site, feedDirectory(site, catalog.entries), (f) => feedViewUrl(site, f.href)),
           lastModified: lastModifiedOf([], [newestChange(catalog.entries), anyListingMoved(catalog)]),
         }),
       };
@@ -311,7 +328,7 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
 
 /** Every URL path the site serves (for static export and link checks), site-relative with a leading "/". */
 export function listPaths(site: SiteConfig, catalog: Catalog): string[] {
-  const paths = ["/", "/style.css", "/feed.xsl", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
+  const paths = ["/", "/style.css", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
   const scopes: { scope: Scope; entries: readonly ArticleMeta[] }[] = [{ scope: SITE_SCOPE, entries: catalog.entries }];
   for (const kind of ["category", "author", "language"] as const) {
     for (const scope of scopesOf(catalog.entries, kind, catalog.tombstones)) scopes.push({ scope, entries: scoped(catalog, kind, scope.slug)!.entries });
@@ -320,8 +337,9 @@ export function listPaths(site: SiteConfig, catalog: Catalog): string[] {
     if (scope.kind !== "site") paths.push(`/${scope.path}`);
     const archiveKeys = archiveOf(entries, site.archivePageSize).keys();
     for (const format of FEED_FORMATS) {
-      paths.push(`/${scope.path}${FEED_FILES[format]}`);
-      for (const key of archiveKeys) paths.push(`/${scope.path}${archivePath(key)}${FEED_FILES[format]}`);
+      const feeds = [`${scope.path}${FEED_FILES[format]}`, ...archiveKeys.map((key) => `${scope.path}${archivePath(key)}${FEED_FILES[format]}`)];
+      // Each feed, and its HTML view (the page /feeds links as its preview).
+      for (const feed of feeds) paths.push(`/${feed}`, `/${feedViewPath(feed)!}`);
     }
   }
   for (const entry of catalog.entries) paths.push(`/items/${entry.slug}`);
