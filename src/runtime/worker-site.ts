@@ -3,6 +3,7 @@ import { parseStamps, withStamps } from "../core/change-stamps.js";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { parseTombstones } from "../core/tombstone.js";
 import { createApp, type Logger } from "../http/app.js";
+import { isDocumentNavigation } from "../http/feed-navigation.js";
 import { bundleStore } from "../storage/bundle.js";
 import { sha256Hex, siteFingerprint } from "../storage/kv-index.js";
 import { websubNotifier } from "../http/websub.js";
@@ -55,7 +56,7 @@ function edgeCache(): Cache | undefined {
  * the old app and its per-isolate cache are dropped when the version moves.
  *
  * 200s to plain GETs are also kept in the edge cache under a key made of the
- * build, the site config and the content version, so a publish (new version)
+ * build, the site config, the content version and whether a browser is navigating, so a publish (new version)
  * or a deploy (new build) is never answered from an older entry. Conditional
  * and HEAD requests go to the app, which answers them from its own cache.
  */
@@ -94,7 +95,10 @@ export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (requ
     // On the request's own host (as Cloudflare advises for cache keys); no client reaches these
     // paths, since every request comes to this Worker first. The app ignores the query string, so the key does too.
     const url = new URL(request.url);
-    const key = new Request(new URL(`${await cacheBase}${url.pathname}`, url.origin));
+    // A browser's navigation is answered apart (a feed's URL sends it to the feed's page, see
+    // src/http/feed-navigation.ts): its own keys, so a reader's cached feed never answers it, nor it a reader.
+    const navigation = isDocumentNavigation((name) => request.headers.get(name));
+    const key = new Request(new URL(`${await cacheBase}${navigation ? ".navigate" : ""}${url.pathname}`, url.origin));
     // The edge cache only saves work: when it fails (it is unavailable behind Cloudflare Access, say), the app answers.
     const hit = await cache.match(key).catch((error: unknown) => void log("edge cache: match failed", error));
     if (hit) return hit;
