@@ -21,6 +21,7 @@ html{background:var(--bg);color:var(--fg);-webkit-text-size-adjust:100%;text-siz
 body{margin:0;font:1.0625rem/var(--leading) var(--serif)}
 [lang]{font-family:var(--serif);line-height:var(--leading)}
 :lang(ja){line-break:strict;overflow-wrap:anywhere}
+.story[lang|="ar"] .body{font-size:1.25rem}li[lang|="ar"] .summary{font-size:1.1em}
 :lang(ar) em,:lang(ja) em,:lang(ar) i,:lang(ja) i{font-style:normal;font-weight:700}
 a{color:var(--link);text-underline-offset:.15em}a:visited{color:var(--visited)}
 a:focus-visible{outline:2px solid var(--accent);outline-offset:2px}
@@ -91,5 +92,4 @@ ul.feed-urls a.preview{font-size:.8rem}
 footer{max-width:44rem;margin:0 auto;padding:0 1.25rem 2.5rem;font-size:.82rem}
 footer p{margin:0;padding-block-start:1rem;border-block-start:1px solid var(--rule)}
 @media (max-width:30rem){body{font-size:1rem}.masthead .bar{padding:.75rem 1rem .6rem}main{padding:1.1rem 1rem 2.5rem}footer{padding-inline:1rem}.story .body{font-size:1.06rem}}
-@media print{.masthead nav,figure.enclosure audio{display:none}}
 `;
