@@ -110,7 +110,7 @@ beforeAll(async () => {
   const port = await freePort();
   server = await startServer({ PORT: String(port), SITE_URL: `http://127.0.0.1:${port}/`, ITEMS_DIR: items, ACCESS_LOG: "off" });
   mkdirSync(SCREENSHOTS, { recursive: true });
-});
+}, 60_000);
 
 afterAll(async () => {
   await server?.stop();

@@ -268,7 +268,7 @@ export function renderNotFoundPage(site: SiteConfig): string {
 
 /** The page a withdrawn article's URL answers with (410 Gone): what was withdrawn, and when. */
 export function renderGonePage(site: SiteConfig, withdrawn: Tombstone): string {
-  const what = withdrawn.title === undefined ? "The article at this address" : `The article “${bdi(withdrawn.title)}”`;
+  const what = withdrawn.title === undefined ? "The article at this address" : `The article “${escapeHtml(withdrawn.title)}”`;
   return page(site, {
     title: `Withdrawn — ${site.title}`,
     description: "Withdrawn",
