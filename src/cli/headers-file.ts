@@ -34,6 +34,10 @@ function shapeOf(path: string): { pattern: string; template: (value: string) => 
   if (segments.length >= 4 && kindOfSegment(segments[1]!) && segments[2] !== "") {
     swaps.push([`/${segments[1]}/${segments[2]}/`, `/${segments[1]}/:slug/`]);
   }
+  // A scope feed's HTML view, /feeds/<kind>/<slug>/<format> (src/core/feed-views.ts): one rule per kind and format too.
+  if (segments.length >= 5 && segments[1] === "feeds" && kindOfSegment(segments[2]!) && segments[3] !== "") {
+    swaps.push([`/feeds/${segments[2]}/${segments[3]}/`, `/feeds/${segments[2]}/:slug/`]);
+  }
   const archive = segments.length - 3;
   if (archive >= 1 && segments[archive] === "archive" && looksLikeArchiveKey(segments[archive + 1]!)) {
     swaps.push([`/archive/${segments[archive + 1]}/`, "/archive/:page/"]);

@@ -12,6 +12,9 @@ export interface ArticleImage {
   type: string;
   length?: number;
   alt?: string;
+  /** Pixel size, when the record gives both sides: pages reserve the image's box. */
+  width?: number;
+  height?: number;
 }
 
 /**
@@ -53,6 +56,8 @@ export interface Article extends ArticleMeta {
   desk?: string;
   image?: ArticleImage;
   enclosures: Enclosure[];
+  /** Dates the record gave as a bare day (2022-06-29): pages show them without a time of day. */
+  dateOnly?: { published?: true; updated?: true };
 }
 
 /** The instant an article last changed: `updated` when corrected, else `published`. */

@@ -129,6 +129,11 @@ function parseDateText(text: string, timeZone: string): Date | string {
   return new Date(utc(y, mo - 1, d, h, mi, s, millis) - offset * 60000);
 }
 
+/** Whether a record's date text is a bare calendar date (2022-06-29): a day, with no time of day given. */
+export function isDateOnly(text: string): boolean {
+  return DATE_ONLY.test(text.trim());
+}
+
 /** The calendar date (YYYY-MM-DD) of an instant as seen in `timeZone`. */
 export function localDate(date: Date, timeZone: string): string {
   const local = new Date(date.getTime() + zoneOffsetMinutes(timeZone, date.getTime()) * 60000);

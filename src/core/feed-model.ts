@@ -39,7 +39,12 @@ export interface FeedModel {
   author: Person;
   copyright?: string;
   ttlMinutes: number;
-  /** XSLT that lets a browser show the XML formats as a page (relative to the feed's URL). */
+  /**
+   * The `<?xml-stylesheet?>` RSS and Atom have always carried (relative to the
+   * feed's URL). Nothing applies it any more (browsers are sent to the feed's
+   * HTML view, see src/http/feed-navigation.ts, and /feed.xsl is gone): it is
+   * kept so that the bytes, and ETags, readers get stay exactly what they were.
+   */
   stylesheetUrl?: string;
   history: FeedHistory;
   /** WebSub hub that readers may subscribe through. */
@@ -133,7 +138,7 @@ export function feedModel(site: SiteConfig, scope: Scope, articles: Article[], o
     author: site.author,
     ...(site.copyright ? { copyright: site.copyright } : {}),
     ttlMinutes: site.cacheMinutes,
-    // Relative, so it resolves against the feed's own URL: browsers apply XSLT only from the same origin.
+    // Kept byte for byte (see FeedModel.stylesheetUrl).
     stylesheetUrl: `${"../".repeat((scope.path + (options.documentPath ?? "")).split("/").length - 1)}feed.xsl`,
     history: options.history ?? {},
     ...(site.websubHub ? { hub: site.websubHub } : {}),

@@ -1,7 +1,7 @@
 import yaml from "js-yaml";
 import type { Article, ArticleImage, Enclosure } from "./article.js";
 import type { Person, SiteConfig } from "./config.js";
-import { localDate, parseRecordDate } from "./dates.js";
+import { isDateOnly, localDate, parseRecordDate } from "./dates.js";
 import { RecordError } from "./errors.js";
 import { isLanguageTag } from "./language.js";
 import { lineOfPath } from "./yaml-lines.js";
@@ -259,10 +259,20 @@ function readLength(r: FieldReader, value: unknown, field: string): number | und
   return value;
 }
 
+/** Largest image side a record may give, in CSS pixels: beyond any photo a wire sends, and a typo's guard. */
+const MAX_IMAGE_SIDE = 20000;
+
+function readDimension(r: FieldReader, value: unknown, field: string): number | undefined {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 1 || value > MAX_IMAGE_SIDE) {
+    return r.fail(field, `must be a whole number of pixels from 1 to ${MAX_IMAGE_SIDE}`);
+  }
+  return value;
+}
+
 function readImage(r: FieldReader, value: unknown, base: string): ArticleImage | undefined {
   const obj: Record<string, unknown> = typeof value === "string" ? { url: value } : (value as Record<string, unknown>);
-  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) return r.fail("image", "must be a URL or {url, type?, length?, alt?}");
-  for (const key of unknownKeys(obj, ["url", "type", "length", "alt"])) r.fail(`image.${keyName(key)}`, "unknown field", ["image", key]);
+  if (typeof obj !== "object" || obj === null || Array.isArray(obj)) return r.fail("image", "must be a URL or {url, type?, length?, alt?, width?, height?}");
+  for (const key of unknownKeys(obj, ["url", "type", "length", "alt", "width", "height"])) r.fail(`image.${keyName(key)}`, "unknown field", ["image", key]);
   const raw = r.text(obj.url, "image.url");
   if (raw === undefined) return undefined;
   const url = resolveUrl(raw, base);
@@ -274,7 +284,17 @@ function readImage(r: FieldReader, value: unknown, base: string): ArticleImage |
   if (!type.startsWith("image/")) return r.fail("image.type", `${quoteForMessage(type)} is not an image type`);
   const length = obj.length === undefined ? undefined : readLength(r, obj.length, "image.length");
   const alt = obj.alt === undefined ? undefined : r.text(obj.alt, "image.alt");
-  return { url, type, ...(length !== undefined ? { length } : {}), ...(alt ? { alt } : {}) };
+  // Pages reserve the image's box only when both sides are known (no layout shift, no guessed ratio).
+  const width = obj.width === undefined ? undefined : readDimension(r, obj.width, "image.width");
+  const height = obj.height === undefined ? undefined : readDimension(r, obj.height, "image.height");
+  if ((obj.width === undefined) !== (obj.height === undefined)) r.fail(obj.width === undefined ? "image.width" : "image.height", "is required with the other side");
+  return {
+    url,
+    type,
+    ...(length !== undefined ? { length } : {}),
+    ...(alt ? { alt } : {}),
+    ...(width !== undefined && height !== undefined ? { width, height } : {}),
+  };
 }
 
 function readEnclosure(r: FieldReader, value: unknown, i: number, base: string): Enclosure | undefined {
@@ -366,6 +386,8 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
   };
   const published = readDate("published");
   let updated = readDate("updated");
+  // A bare date (2022-06-29) names a day, not local midnight: pages show it without a time.
+  const givenAsDate = (field: "published" | "updated") => typeof raw[field] === "string" && isDateOnly(raw[field] as string);
   if (published && updated && updated.getTime() <= published.getTime()) {
     updated = r.fail("updated", "must be later than published");
   }
@@ -413,6 +435,9 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
       title: title!,
       published: published!,
       ...(updated ? { updated } : {}),
+      ...(givenAsDate("published") || (updated && givenAsDate("updated"))
+        ? { dateOnly: { ...(givenAsDate("published") ? { published: true } : {}), ...(updated && givenAsDate("updated") ? { updated: true } : {}) } }
+        : {}),
       ...(summary ? { summary } : {}),
       body: markdown,
       authors: authors.length > 0 ? authors : [site.author],

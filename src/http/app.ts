@@ -10,8 +10,9 @@ import { SITE_SCOPE } from "../core/scopes.js";
 import type { Tombstone } from "../core/tombstone.js";
 import { escapeXml } from "../core/render/xml-guards.js";
 import { isNotModifiedBy, type HeaderOf } from "./conditional.js";
+import { FEED_VARY, isDocumentNavigation, seeFeedView } from "./feed-navigation.js";
 import { alternatesLink } from "./link-header.js";
-import { acceptQuality, pickEncoding, pickMediaType, type ContentCoding } from "./negotiate.js";
+import { pickEncoding, pickMediaType, type ContentCoding } from "./negotiate.js";
 import { politeness, type ClientKey } from "./polite.js";
 import { publishApi, type PublishApiOptions } from "./publish-api.js";
 import { BoundedMap } from "./bounded-map.js";
@@ -112,20 +113,6 @@ function gone(site: SiteConfig, accept: string | null, withdrawn: Tombstone, cac
   });
 }
 
-/**
- * Browsers show application/rss+xml and application/atom+xml as plain text
- * (Chromium special-cases feed types), so the XSLT page never appears. A
- * client that prefers HTML to every feed type (a browser navigating) gets
- * the same bytes as application/xml; feed readers get the feed type.
- */
-const BROWSER_XML = "application/xml; charset=utf-8";
-
-export function prefersHtml(accept: string | null): boolean {
-  const html = acceptQuality(accept, "text/html");
-  const feed = Math.max(...["application/rss+xml", "application/atom+xml"].map((t) => acceptQuality(accept, t)));
-  return html > feed && html > 0 && !!accept && !/^\s*\*\/\*\s*$/.test(accept);
-}
-
 /** The format `GET /feed` serves for an Accept header; undefined when none is acceptable (406). */
 export function negotiateFeed(accept: string | null): FeedFormat | undefined {
   const chosen = pickMediaType(accept, [
@@ -211,19 +198,19 @@ export function createApp(options: AppOptions): App {
    * (the Hono route below, and the Node fast path).
    */
   const answer = (headerOf: HeaderOf, resource: Resource, rep: Representation, variant: Variant, coding: ContentCoding, extra: Record<string, string>) => {
-    const browserXml = resource.browserXml && prefersHtml(headerOf("accept") ?? null);
-    // Vary on every runtime: where we do not compress (the Worker) the edge does.
+    // Vary on every runtime: where we do not compress (the Worker) the edge does. A browser's
+    // navigation to a feed is redirected to its page (feed-navigation.ts): feeds vary on that too.
     const headers: Record<string, string> = {
       ETag: variant.etag,
       "Cache-Control": resource.cacheControl ?? defaultCacheControl,
-      Vary: resource.browserXml ? "Accept, Accept-Encoding" : "Accept-Encoding",
+      Vary: resource.feed ? `${FEED_VARY}, Accept-Encoding` : "Accept-Encoding",
       ...extra,
     };
     if (rep.lastModified) headers["Last-Modified"] = rep.httpLastModified!;
     if (resource.cors) Object.assign(headers, CORS_HEADERS);
     if (resource.link) headers.Link = resource.link;
     if (isNotModifiedBy(headerOf, variant.etag, rep.lastModified)) return { status: 304 as const, headers };
-    headers["Content-Type"] = browserXml ? BROWSER_XML : rep.contentType;
+    headers["Content-Type"] = rep.contentType;
     headers["Content-Length"] = String(variant.body.length);
     if (coding !== "identity") headers["Content-Encoding"] = coding;
     return { status: 200 as const, headers };
@@ -274,14 +261,14 @@ export function createApp(options: AppOptions): App {
     if (catalog instanceof Promise) return undefined;
     const resource = resolutions.get(catalog)?.get(target);
     const rep = resource && heldFor(catalog, resource.key);
-    if (!resource || !rep) return undefined;
+    // A browser navigating to a feed is redirected (the route below): not a cached answer.
+    if (!resource || !rep || (resource.feed && isDocumentNavigation(headerOf))) return undefined;
     const coding = pickEncoding(headerOf("accept-encoding"), rep.codings);
     const variant = rep.madeVariant(coding);
     if (!variant) return undefined;
-    const browserXml = !!resource.browserXml && prefersHtml(headerOf("accept") ?? null);
     const status = isNotModifiedBy(headerOf, variant.etag, rep.lastModified) ? 304 : 200;
     // The headers depend only on these (the resource is fixed per representation key): worked out once.
-    const key = `${coding}|${browserXml ? 1 : 0}|${status}`;
+    const key = `${coding}|${status}`;
     let headers = rep.answered.get(key);
     if (!headers) {
       const decided = answer(headerOf, resource, rep, variant, coding, {});
@@ -309,8 +296,9 @@ export function createApp(options: AppOptions): App {
     const url = new URL(c.req.url);
     const listings = await current();
     const resource = (await resolve(listings, url, `/${FEED_FILES[format]}`)) as Resource;
+    if (isDocumentNavigation((n) => c.req.header(n))) return seeFeedView(site, resource.feed!.viewPath, "");
     const response = await serve(c.req.raw, listings, resource, { "Content-Location": new URL(FEED_FILES[format], site.baseUrl).href });
-    response.headers.set("Vary", "Accept, Accept-Encoding");
+    response.headers.set("Vary", `Accept, ${FEED_VARY}, Accept-Encoding`);
     return response;
   });
   app.get("*", async (c) => {
@@ -322,6 +310,7 @@ export function createApp(options: AppOptions): App {
       const withdrawn = await withdrawnAt(listings, url.pathname);
       return withdrawn ? gone(site, c.req.header("accept") ?? null, withdrawn, defaultCacheControl) : notFound(site, c.req.header("accept") ?? null);
     }
+    if (resource.feed && isDocumentNavigation((n) => c.req.header(n))) return seeFeedView(site, resource.feed.viewPath, url.search);
     return serve(c.req.raw, listings, resource);
   });
   app.options("*", async (c) => {

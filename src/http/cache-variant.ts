@@ -1,5 +1,6 @@
 import type { SiteConfig } from "../core/config.js";
-import { negotiateFeed, prefersHtml } from "./app.js";
+import { negotiateFeed } from "./app.js";
+import { isDocumentNavigation } from "./feed-navigation.js";
 import type { HeaderOf } from "./conditional.js";
 import { requestLineProblem } from "./request-limits.js";
 import { BadRequest, parseLimit } from "./site-resources.js";
@@ -13,8 +14,10 @@ import { BadRequest, parseLimit } from "./site-resources.js";
  * - the validated `limit` (the only query parameter the app reads; others,
  *   such as readers' cache-busters, are ignored by the app and so here);
  * - for `/feed`, the format Accept negotiates;
- * - whether the client prefers HTML to feed types (a browser): an XML feed
- *   is then labelled application/xml so its stylesheet applies.
+ * - whether the request is a browser's navigation (Fetch Metadata): a feed's
+ *   URL then answers a 303 to its HTML view (feed-navigation.ts), which is
+ *   not a 200 and so never stored; its own key keeps a cached feed from
+ *   answering it.
  *
  * Accept-Encoding is not in it: the Worker's app has no compressor, so its
  * bytes and ETag are the same for every coding (the edge compresses on the
@@ -45,6 +48,6 @@ export function sharedCacheVariant(site: SiteConfig, requestUrl: string, headerO
     if (!format) return undefined;
     parts.push(`feed=${format}`);
   }
-  parts.push(prefersHtml(accept) ? "reader=browser" : "reader=other");
+  if (isDocumentNavigation(headerOf)) parts.push("navigate");
   return `${url.pathname}?${parts.filter(Boolean).join("&")}`;
 }

@@ -1,4 +1,5 @@
 import type { ArticleMeta } from "../core/article.js";
+import type { FeedFormat, FeedModel } from "../core/feed-model.js";
 import type { Rendered } from "./representation.js";
 
 export const MEDIA_TYPES = {
@@ -8,7 +9,6 @@ export const MEDIA_TYPES = {
   html: "text/html; charset=utf-8",
   css: "text/css; charset=utf-8",
   opml: "text/x-opml; charset=utf-8",
-  xsl: "text/xsl; charset=utf-8",
 } as const;
 
 /** What the app needs to answer a path with 200. */
@@ -26,14 +26,22 @@ export interface Resource {
   cacheControl?: string;
   /** Readable from other origins (feeds, OPML, the stylesheet). */
   cors: boolean;
-  /** An XML feed: browsers get it as application/xml so its stylesheet applies (see app.ts). */
-  browserXml?: boolean;
+  /** A feed: what its HTML view (feed-view-resource.ts) shows, and where that view lives. */
+  feed?: FeedContent;
   /** HTTP Link header: a page's feeds, or a feed's WebSub hub and self URL. */
   link?: string;
   /** How many catalog entries this resolution keeps referenced (its weight in the app's resolution cache). */
   holds?: number;
   /** Depends on the clock as well as the content (the News sitemap): resolved afresh for every request. */
   volatile?: boolean;
+}
+
+/** A feed's content before it is rendered: one model for the feed's bytes and for its HTML view. */
+export interface FeedContent {
+  format: FeedFormat;
+  /** The HTML view's path (site-relative, no leading slash): where a browser opening the feed is sent. */
+  viewPath: string;
+  load: () => Promise<{ model: FeedModel; lastModified: Date }>;
 }
 
 export class BadRequest extends Error {}

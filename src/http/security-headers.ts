@@ -5,8 +5,11 @@ import type { SiteConfig } from "../core/config.js";
  * Content-Security-Policy for our HTML pages. They have no script, no inline
  * style and no forms: the only things a page loads are the site stylesheet
  * (always linked from the base URL, which may be another origin than the one
- * serving, e.g. behind a proxy) and article images, which may live on any
- * http(s) host. Everything else is refused, including framing by others.
+ * serving, e.g. behind a proxy), article images and audio enclosures, which
+ * may live on any http(s) host (audio only when the reader presses play:
+ * preload="none"). The one <script> an article page has is JSON-LD, data a
+ * browser never runs, so script-src stays 'none'. Everything else is
+ * refused, including framing by others.
  */
 export function contentSecurityPolicy(site: SiteConfig): string {
   const styleOrigin = new URL(site.baseUrl).origin;
@@ -14,6 +17,7 @@ export function contentSecurityPolicy(site: SiteConfig): string {
     "default-src 'none'",
     `style-src ${styleOrigin}`,
     "img-src http: https:",
+    "media-src http: https:",
     "base-uri 'none'",
     "form-action 'none'",
     "frame-ancestors 'none'",

@@ -8,7 +8,7 @@ import { FEED_FILES, FEED_FORMATS, feedModel, scopeTitle, type FeedFormat } from
 import type { Listings } from "../core/listings.js";
 import { asListings } from "../core/memory-listings.js";
 import { renderAtom } from "../core/render/atom.js";
-import { feedXsl } from "../core/render/feed-xsl.js";
+import { feedViewPath } from "../core/feed-views.js";
 import { renderArticlePage, renderFeedsPage, STYLESHEET } from "../core/render/html.js";
 import { renderJson } from "../core/render/json.js";
 import { opmlFile, renderOpml } from "../core/render/opml.js";
@@ -16,12 +16,13 @@ import { renderRss } from "../core/render/rss.js";
 import { SLUG } from "../core/record.js";
 import { kindOfSegment, SITE_SCOPE, type Scope } from "../core/scopes.js";
 import type { Tombstone } from "../core/tombstone.js";
+import { feedViewResource, feedViewUrl } from "./feed-view-resource.js";
 import { alternatesLink, websubLink } from "./link-header.js";
 import { newsSitemapResource, robotsResource, sitemapPartResource, sitemapResource } from "./discovery-resources.js";
 import { feedOrder, INDEX_PATHS, listResource, pagePath, scopeIndexResource } from "./page-resources.js";
-import { BadRequest, depsOf, latest, MEDIA_TYPES, Redirect, type Resource } from "./resource.js";
+import { BadRequest, depsOf, latest, MEDIA_TYPES, Redirect, type FeedContent, type Resource } from "./resource.js";
 
-export { BadRequest, MEDIA_TYPES, Redirect, type Resource };
+export { BadRequest, MEDIA_TYPES, Redirect, type FeedContent, type Resource };
 
 const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJson } as const;
 /**
@@ -92,17 +93,21 @@ async function feedResource(
     // The count and the window depend on the whole listing: when it last moved counts too.
     const lastModified = lastModifiedOf(shownEntries, [stats.listingMoved, ...deleted.map((t) => t.when)]);
     const deps = depsOf(`total=${stats.total}|gone=${tombstoneIds}|archive=${latestArchive ?? ""}|lm=${lastModified.getTime()}`, shownEntries);
+    const load = async () => {
+      const history = subscriptionHistory(site, scope, latestArchive, stats.total, shownEntries.length);
+      const model = feedModel(site, scope, await listings.load(shownEntries), { history, deleted });
+      return { model, lastModified: latest(lastModified, model.updated) };
+    };
     return {
       key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
       ...(deps ? { deps } : {}),
       holds: shownEntries.length,
       cors: true,
-      browserXml: format !== "json",
+      feed: { format, viewPath: feedViewPath(`${scope.path}${FEED_FILES[format]}`)!, load },
       ...(site.websubHub ? { link: websubLink(site.websubHub, new URL(scope.path + FEED_FILES[format], site.baseUrl).href) } : {}),
       render: async () => {
-        const history = subscriptionHistory(site, scope, latestArchive, stats.total, shownEntries.length);
-        const model = feedModel(site, scope, await listings.load(shownEntries), { history, deleted });
-        return { contentType: type, body: RENDERERS[format](model), lastModified: latest(lastModified, model.updated) };
+        const { model, lastModified: modified } = await load();
+        return { contentType: type, body: RENDERERS[format](model), lastModified: modified };
       },
     };
   }
@@ -113,19 +118,24 @@ async function feedResource(
   // A period's document changes only with its own articles; a removal from the scope is counted too (it may have been here).
   const archiveModified = lastModifiedOf(doc.entries, [doc.entries.length ? undefined : doc.start, stats.left]);
   const archiveDeps = depsOf(`archive=${doc.key}|split=${doc.split}|prev=${doc.prevKey ?? ""}|lm=${archiveModified.getTime()}`, doc.entries);
+  const path = `${scope.path}archive/${doc.key}/${FEED_FILES[format]}`;
+  const load = async () => {
+    const history = archiveHistory(site, scope, doc.prevKey);
+    const model = feedModel(site, scope, await listings.load(doc.entries), { documentPath: archivePath(doc.key), history });
+    // An empty document (a split period, or a period with no articles) dates from its period's start.
+    const dated = doc.entries.length ? model : { ...model, updated: doc.start };
+    return { model: dated, lastModified: latest(archiveModified, dated.updated) };
+  };
   return {
-    key: `${scope.path}archive/${doc.key}/${FEED_FILES[format]}`,
+    key: path,
     ...(archiveDeps ? { deps: archiveDeps } : {}),
     holds: doc.entries.length,
     cors: true,
-    browserXml: format !== "json",
+    feed: { format, viewPath: feedViewPath(path)!, load },
     cacheControl: ARCHIVE_CACHE_CONTROL,
     render: async () => {
-      const history = archiveHistory(site, scope, doc.prevKey);
-      const model = feedModel(site, scope, await listings.load(doc.entries), { documentPath: archivePath(doc.key), history });
-      // An empty document (a split period, or a period with no articles) dates from its period's start.
-      const dated = doc.entries.length ? model : { ...model, updated: doc.start };
-      return { contentType: type, body: RENDERERS[format](dated), lastModified: latest(archiveModified, dated.updated) };
+      const { model, lastModified } = await load();
+      return { contentType: type, body: RENDERERS[format](model), lastModified };
     },
   };
 }
@@ -199,8 +209,6 @@ export async function resolveResource(
       return articleRoutes(site, listings, rest);
     case "style.css":
       return rest.length ? undefined : { key: "style.css", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET }) };
-    case "feed.xsl":
-      return rest.length ? undefined : { key: "feed.xsl", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.xsl, body: feedXsl(site) }) };
     case "robots.txt":
       return rest.length ? undefined : robotsResource(site);
     case "sitemap.xml":
@@ -228,14 +236,21 @@ export async function resolveResource(
       };
     }
     case "feeds":
-      if (rest.length) return rest.length === 1 && rest[0] === "" ? new Redirect("feeds") : undefined;
+      if (rest.length === 1 && rest[0] === "") return new Redirect("feeds");
+      // /feeds/<feed path>: the HTML view of a feed (feed-view-resource.ts).
+      if (rest.length) {
+        return feedViewResource(site, rest, async (feedPath) => {
+          const feed = await resolveResource(site, listings, feedPath, query, options);
+          return feed instanceof Redirect ? undefined : feed;
+        });
+      }
       return {
         key: "feeds",
         cors: false,
         link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
         render: async () => {
           const { directory, lastModified } = await directoryOf(site, listings);
-          return { contentType: MEDIA_TYPES.html, body: renderFeedsPage(site, directory), lastModified };
+          return { contentType: MEDIA_TYPES.html, body: renderFeedsPage(site, directory, (f) => feedViewUrl(site, f.href)), lastModified };
         },
       };
   }
@@ -286,7 +301,7 @@ async function articleRoutes(site: SiteConfig, listings: Listings, rest: string[
 /** Every URL path the site serves (for static export and link checks), site-relative with a leading "/". */
 export async function listPaths(site: SiteConfig, source: Listings | Catalog, options: ResolveOptions = {}): Promise<string[]> {
   const listings = asListings(source);
-  const paths = ["/", "/style.css", "/feed.xsl", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
+  const paths = ["/", "/style.css", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
   paths.push("/robots.txt", "/sitemap.xml", "/news-sitemap.xml", ...Object.values(INDEX_PATHS).map((p) => `/${p}`));
   for (let n = 1; await sitemapPartResource(site, listings, n, options.sitemapMaxUrls); n++) paths.push(`/sitemaps/${n}.xml`);
   for (const scope of await allScopes(listings, true)) {
@@ -295,8 +310,9 @@ export async function listPaths(site: SiteConfig, source: Listings | Catalog, op
     for (let n = 2; n <= pages; n++) paths.push(`/${pagePath(scope, n)}`);
     const archiveKeys = await (await archiveFor(site, listings, scope)).keys();
     for (const format of FEED_FORMATS) {
-      paths.push(`/${scope.path}${FEED_FILES[format]}`);
-      for (const key of archiveKeys) paths.push(`/${scope.path}${archivePath(key)}${FEED_FILES[format]}`);
+      const feeds = [`${scope.path}${FEED_FILES[format]}`, ...archiveKeys.map((key) => `${scope.path}${archivePath(key)}${FEED_FILES[format]}`)];
+      // Each feed, and its HTML view (the page /feeds links as its preview).
+      for (const feed of feeds) paths.push(`/${feed}`, `/${feedViewPath(feed)!}`);
     }
   }
   for (const entry of await listings.newest(SITE_SCOPE, Number.MAX_SAFE_INTEGER, "published")) paths.push(`/items/${entry.slug}`);

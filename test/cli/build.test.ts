@@ -69,12 +69,13 @@ describe("wirefeed build", () => {
     const cwd = project(RECORDS);
     const result = await wirefeed(["build"], { cwd });
     expect(result.code).toBe(0);
-    expect(result.stdout).toEqual(["build: wrote 32 files (2 articles) and _headers to dist for https://news.example/"]);
+    expect(result.stdout).toEqual(["build: wrote 43 files (2 articles) and _headers to dist for https://news.example/"]);
     expect(result.stderr).toEqual(["build: skipped record: items/broken.md: title: is required"]);
 
     const { site, catalog, app } = serverApp(cwd);
     const paths = await listPaths(site, catalog);
-    expect(paths).toHaveLength(31);
+    // 24 before the feed views (11: three per scope, four scopes, less /feed.xsl) and the 6 of navigation and discovery.
+    expect(paths).toHaveLength(42);
     expect(paths).toEqual(expect.arrayContaining(["/", "/rss.xml", "/categories/diplomacy/atom.xml", "/feeds.opml", "/feeds.rss.opml", "/feeds.json.opml", "/items/newer", "/items/older"]));
     const out = join(cwd, "dist");
     expect(filesUnder(out)).toEqual([...paths.map((p) => fileForPath(p)), "404.html", "_headers"].sort());

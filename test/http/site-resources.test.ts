@@ -14,11 +14,12 @@ describe("listPaths", async () => {
   const paths = await listPaths(site, catalog);
 
   it("lists the pages, every scope's feeds and each published article once", () => {
-    const feeds = (scope: string) => [`${scope}rss.xml`, `${scope}atom.xml`, `${scope}feed.json`];
+    // Each feed, then its HTML view (/feeds/…, the page a browser opening it is sent to).
+    const view = (scope: string, format: string) => `/feeds/${scope.slice(1)}${format}`;
+    const feeds = (scope: string) => [`${scope}rss.xml`, view(scope, "rss"), `${scope}atom.xml`, view(scope, "atom"), `${scope}feed.json`, view(scope, "json")];
     expect(paths).toEqual([
       "/",
       "/style.css",
-      "/feed.xsl",
       "/feeds",
       "/feeds.opml",
       "/feeds.rss.opml",

@@ -22,7 +22,9 @@ import { copySamples, SAMPLE_RECORDS } from "../support/sample-items.js";
 
 const SITE_URL = "https://wire.example/";
 const slugs = SAMPLE_RECORDS.map((f) => f.slice(0, -3));
-const ROUTES = ["/", "/rss.xml", "/atom.xml", "/feed.json", "/style.css", ...slugs.map((s) => `/items/${s}`)];
+const ROUTES = ["/", "/rss.xml", "/atom.xml", "/feed.json", "/style.css", "/feeds/rss", "/feeds/atom", "/feeds/json", ...slugs.map((s) => `/items/${s}`)];
+/** What a browser sends when a person opens a URL (Fetch Metadata; feed-navigation.ts). */
+const NAVIGATION = { "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document", "Sec-Fetch-Site": "none", Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8" };
 const MISSING = ["/nope", "/items/no-such-article", "/rss.xml/", "/items/"];
 const ACCEPTS = [undefined, "text/html", "application/json", "application/feed+json", "application/rss+xml", "text/xml;q=0.9, text/plain", "image/png"];
 
@@ -109,6 +111,26 @@ describe.each(["bundled"])("Worker (%s) and Node answer byte for byte alike", (n
       expect(fromNode.status, JSON.stringify(headers)).toBe(304);
       expect(comparable(first)).toEqual(comparable(fromNode));
     }
+  });
+
+  it.each(["/rss.xml", "/atom.xml", "/feed.json", "/feed"])("a browser opening %s is sent to the feed's page alike, also once the edge cache holds the feed", async (path) => {
+    await both(path);
+    const { fromNode, first, second } = await both(path, { headers: NAVIGATION });
+    expect(fromNode.status).toBe(303);
+    expect(fromNode.headers["cache-control"]).toBe("private, no-store");
+    expect(comparable(first)).toEqual(comparable(fromNode));
+    expect(comparable(second)).toEqual(comparable(fromNode));
+    // And a reader asking after the browser still gets the feed.
+    const reader = await both(path);
+    expect(reader.second.status).toBe(200);
+    expect(reader.second.headers["content-type"]).toMatch(/^application\/(rss|atom|feed)\+(xml|json)/);
+  });
+
+  it("a browser opening a page gets the page alike, from the edge cache too", async () => {
+    const { fromNode, first, second } = await both(`/items/${slugs[0]}`, { headers: NAVIGATION });
+    expect(fromNode.status).toBe(200);
+    expect(comparable(first)).toEqual(comparable(fromNode));
+    expect(comparable(second)).toEqual(comparable(fromNode));
   });
 
   it("a stale If-None-Match gets the full 200", async () => {

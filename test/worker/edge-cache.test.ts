@@ -20,6 +20,8 @@ const slug = Object.keys(bundleData.records)[0]!.slice(0, -3);
 /** A browser navigating (Chromium's Accept), and a feed reader's. */
 const BROWSER = { Accept: "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8" };
 const READER = { Accept: "application/rss+xml, application/atom+xml;q=0.9, application/xml;q=0.8, */*;q=0.1" };
+/** A browser opening a URL (Fetch Metadata): sent to the feed's HTML view. */
+const NAVIGATION = { ...BROWSER, "Sec-Fetch-Mode": "navigate", "Sec-Fetch-Dest": "document" };
 
 interface Answer {
   status: number;
@@ -151,16 +153,16 @@ describe("edge cache: /feed negotiation", () => {
   });
 });
 
-describe("edge cache: the media type a browser gets for an XML feed", () => {
+describe("edge cache: a browser opening a feed, and a feed reader", () => {
   for (const path of ["/rss.xml", "/atom.xml", "/feed"]) {
     it(`${path}: browser first, then a feed reader`, async () => {
       const e = edge();
-      const browser = await e.get(path, BROWSER);
-      expect(header(browser, "content-type")).toBe("application/xml; charset=utf-8");
+      const browser = await e.get(path, NAVIGATION);
+      expect([browser.status, header(browser, "cache-control")]).toEqual([303, "private, no-store"]);
       const reader = await e.get(path, READER);
       expect(header(reader, "content-type")).toMatch(/^application\/(rss|atom)\+xml; charset=utf-8$/);
       expect(reader).toEqual(await e.direct(path, READER));
-      expect(browser).toEqual(await e.direct(path, BROWSER));
+      expect(browser).toEqual(await e.direct(path, NAVIGATION));
       expect(e.calls).toHaveLength(2);
     });
 
@@ -168,14 +170,21 @@ describe("edge cache: the media type a browser gets for an XML feed", () => {
       const e = edge();
       const reader = await e.get(path, READER);
       expect(header(reader, "content-type")).toMatch(/^application\/(rss|atom)\+xml; charset=utf-8$/);
-      const browser = await e.get(path, BROWSER);
-      expect(header(browser, "content-type")).toBe("application/xml; charset=utf-8");
-      expect(browser).toEqual(await e.direct(path, BROWSER));
+      const browser = await e.get(path, NAVIGATION);
+      expect(browser.status).toBe(303);
+      expect(browser).toEqual(await e.direct(path, NAVIGATION));
       expect(await e.get(path, READER)).toEqual(reader);
-      expect(await e.get(path, BROWSER)).toEqual(browser);
+      // The 303 is never stored: each navigation reaches the app; the reader's feed came from the cache.
       expect(e.calls).toHaveLength(2);
     });
   }
+
+  it("a reader sending a browser's Accept still gets the feed, from the readers' entry", async () => {
+    const e = edge();
+    const reader = await e.get("/rss.xml", READER);
+    expect(await e.get("/rss.xml", BROWSER)).toEqual(reader);
+    expect(e.calls).toHaveLength(1);
+  });
 
   it("no Accept and */* are readers, as the app decides", async () => {
     const e = edge();

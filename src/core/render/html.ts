@@ -1,30 +1,27 @@
-import type { Article } from "../article.js";
+import type { Article, Enclosure } from "../article.js";
 import type { SiteConfig } from "../config.js";
 import { withCredit } from "../credit.js";
-import { zoneOffsetMinutes } from "../dates.js";
 import { feedLinksOf, type DirectoryEntry, type FeedLink } from "../feed-directory.js";
 import { FEED_FORMATS, type FeedFormat } from "../feed-model.js";
-import { OPML_MAIN_FORMAT, opmlFile } from "./opml.js";
-import { scopePath, SITE_SCOPE, type Scope } from "../scopes.js";
-import { slugify } from "../slug.js";
 import { renderBody, summaryOf } from "../markdown.js";
+import { scopePath, SITE_SCOPE, type Scope, type ScopeKind } from "../scopes.js";
+import { slugify } from "../slug.js";
 import { escapeHtml } from "../text.js";
 import type { Tombstone } from "../tombstone.js";
+import { creditedTo, jsonLdScript, sharingMeta } from "./article-sharing.js";
+import { dirOf, langAttrs } from "./direction.js";
+import { OPML_MAIN_FORMAT, opmlFile } from "./opml.js";
+import { timeElement } from "./page-dates.js";
+import { stringsFor } from "./page-strings.js";
 
-/** Languages written right to left (primary subtag), so pages set dir="rtl" for them. */
-const RTL = new Set(["ar", "arc", "dv", "fa", "ha", "he", "khw", "ks", "ku", "ps", "sd", "ur", "yi"]);
-
-function dir(lang: string): "rtl" | "ltr" {
-  return RTL.has(lang.split("-")[0]!.toLowerCase()) ? "rtl" : "ltr";
-}
+export { STYLESHEET } from "./stylesheet.js";
 
 function autodiscovery(feeds: readonly FeedLink[]): string {
   return feeds.map((f) => `<link rel="alternate" type="${f.type}" title="${escapeHtml(f.label)}" href="${escapeHtml(f.href)}">`).join("\n");
 }
 
-interface PageOptions {
+export interface PageOptions {
   title: string;
-  lang: string;
   /** Absent on error pages: they stand for no URL of their own. */
   canonical?: string;
   /** The neighbouring pages of a paginated list (rel="prev": newer, rel="next": older). */
@@ -34,83 +31,153 @@ interface PageOptions {
   main: string;
   /** Feeds this page stands for: autodiscovery links and the header's feed links. */
   feeds: readonly FeedLink[];
+  /** More of <head> (an article's sharing meta and JSON-LD). */
+  head?: string;
 }
 
-function page(site: SiteConfig, opts: PageOptions): string {
+/**
+ * The chrome every page shares, in the site's language and direction: an
+ * article in another language carries its own lang and dir inside it.
+ */
+export function page(site: SiteConfig, opts: PageOptions): string {
   const url = (path: string) => escapeHtml(new URL(path, site.baseUrl).href);
+  const s = stringsFor(site.language);
+  const feedNav = opts.feeds.map((f) => `<a href="${escapeHtml(f.href)}" type="${f.type}">${FORMAT_NAMES[f.format]}</a>`).join("\n");
   return `<!doctype html>
-<html lang="${escapeHtml(opts.lang)}" dir="${dir(opts.lang)}">
+<html${langAttrs(site.language, escapeHtml)}>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="color-scheme" content="light dark">
 <title>${escapeHtml(opts.title)}</title>
 <meta name="description" content="${escapeHtml(opts.description)}">
 ${opts.canonical ? `<link rel="canonical" href="${escapeHtml(opts.canonical)}">\n` : ""}${opts.prev ? `<link rel="prev" href="${escapeHtml(opts.prev)}">\n` : ""}${opts.next ? `<link rel="next" href="${escapeHtml(opts.next)}">\n` : ""}${autodiscovery(opts.feeds)}
 <link rel="stylesheet" href="${url("style.css")}">
-</head>
+${opts.head ? `${opts.head}\n` : ""}</head>
 <body>
-<header><a class="site" href="${escapeHtml(site.baseUrl)}">${escapeHtml(site.title)}</a>
-<nav>${opts.feeds.map((f) => `<a href="${escapeHtml(f.href)}">${FORMAT_NAMES[f.format]}</a>`).join(" ")} <a href="${url("feeds")}">All feeds</a></nav></header>
+<header class="masthead"><div class="bar">
+<a class="site" href="${escapeHtml(site.baseUrl)}"><bdi>${escapeHtml(site.title)}</bdi></a>
+<nav aria-label="${escapeHtml(s.feedsNav)}">${feedNav}
+<a class="all-feeds" href="${url("feeds")}">${escapeHtml(s.allFeeds)}</a></nav>
+</div></header>
 <main>
 ${opts.main}
 </main>
-${site.copyright ? `<footer>${escapeHtml(site.copyright)}</footer>\n` : ""}</body>
+${site.copyright ? `<footer><p>${escapeHtml(site.copyright)}</p></footer>\n` : ""}</body>
 </html>
 `;
 }
 
-const FORMAT_NAMES = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
+export const FORMAT_NAMES = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
 
-const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
-
-/**
- * Dates on pages are shown in the site's time zone, so a reader sees the
- * dateline's day. Formatted by hand, not by Intl's date styles: those differ
- * between ICU versions, and every runtime must produce the same bytes.
- */
-function humanDate(date: Date, site: SiteConfig): string {
-  const offset = zoneOffsetMinutes(site.timeZone, date.getTime());
-  const local = new Date(date.getTime() + offset * 60000);
-  const pad = (n: number) => String(n).padStart(2, "0");
-  const sign = offset < 0 ? "-" : "+";
-  const abs = Math.abs(offset);
-  return `${local.getUTCDate()} ${MONTHS[local.getUTCMonth()]} ${local.getUTCFullYear()}, ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())} (UTC${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)})`;
+function scopeUrl(site: SiteConfig, kind: Exclude<ScopeKind, "site">, name: string): string {
+  return escapeHtml(new URL(scopePath(kind, slugify(name)), site.baseUrl).href);
 }
 
-function time(date: Date, site: SiteConfig): string {
-  return `<time datetime="${date.toISOString()}">${escapeHtml(humanDate(date, site))}</time>`;
+/** A name, its direction its own (an Arabic name in an English line, a Latin one in Arabic). */
+function bdi(text: string): string {
+  return `<bdi>${escapeHtml(text)}</bdi>`;
 }
 
-function byline(article: Article): string {
-  return article.authors.map((a) => escapeHtml(a.name)).join(", ");
+/** "By Kim Min-ji, Lee Sun-woo", each name linking to its author page; agency copy credits the agency. */
+function byline(site: SiteConfig, article: Article): string {
+  const s = stringsFor(article.language);
+  const credit = creditedTo(site, article);
+  const names =
+    credit.kind === "agency"
+      ? `<span class="agency">${bdi(credit.name)}</span>`
+      : credit.people.map((a) => `<a rel="author" href="${scopeUrl(site, "author", a.name)}">${bdi(a.name)}</a>`).join(escapeHtml(s.nameSeparator));
+  // The template's words are plain text: escape them, then put the names' HTML in.
+  const [before = "", after = ""] = s.byline("\u0000").split("\u0000");
+  return `<p class="byline">${escapeHtml(before)}${names}${escapeHtml(after)}</p>`;
 }
 
-function scopeLink(site: SiteConfig, kind: "category" | "author", name: string): string {
-  return `<a href="${escapeHtml(new URL(scopePath(kind, slugify(name)), site.baseUrl).href)}">${escapeHtml(name)}</a>`;
+/** Published and, for a corrected story, when it was updated: the correction is marked, not hidden. */
+function datesLine(site: SiteConfig, article: Article): string {
+  const s = stringsFor(article.language);
+  const published = `<span class="published">${escapeHtml(s.published)} ${timeElement(article.published, site, article.language, article.dateOnly?.published)}</span>`;
+  const updated = article.updated
+    ? ` <span class="updated"><strong>${escapeHtml(s.updated)}</strong> ${timeElement(article.updated, site, article.language, article.dateOnly?.updated)}</span>`
+    : "";
+  return `<p class="dates">${published}${updated}</p>`;
+}
+
+const AUDIO_NAMES: Record<string, string> = { "audio/mpeg": "MP3", "audio/mp4": "AAC", "audio/aac": "AAC", "audio/ogg": "Ogg", "audio/opus": "Opus", "audio/wav": "WAV", "audio/flac": "FLAC" };
+
+function sizeText(bytes: number): string {
+  if (bytes >= 1e6) return `${(bytes / 1e6).toFixed(1)} MB`;
+  if (bytes >= 1e3) return `${Math.round(bytes / 1e3)} kB`;
+  return `${bytes} B`;
+}
+
+/** Audio plays on the page (nothing loads before the reader presses play); anything else is a download link. */
+function enclosure(e: Enclosure, lang: string): string {
+  const s = stringsFor(lang);
+  const kind = AUDIO_NAMES[e.type] ?? e.type;
+  const about = `${kind}${e.length > 0 ? `, ${sizeText(e.length)}` : ""}`;
+  const link = `<a href="${escapeHtml(e.url)}" type="${escapeHtml(e.type)}" download>${escapeHtml(s.download)}</a> <span class="about" dir="ltr">(${escapeHtml(about)})</span>`;
+  if (e.type.startsWith("audio/")) {
+    return `<figure class="enclosure audio"><figcaption>${escapeHtml(s.listen)}</figcaption>
+<audio controls preload="none" src="${escapeHtml(e.url)}"></audio>
+<p>${link}</p></figure>`;
+  }
+  return `<p class="enclosure">${link}</p>`;
+}
+
+function figure(article: Article): string {
+  const image = article.image;
+  if (!image) return "";
+  const size = image.width && image.height ? ` width="${image.width}" height="${image.height}"` : "";
+  return `<figure class="lead-image"><img src="${escapeHtml(image.url)}" alt="${escapeHtml(image.alt ?? "")}"${size} decoding="async">${
+    image.alt ? `<figcaption>${escapeHtml(image.alt)}</figcaption>` : ""
+  }</figure>\n`;
 }
 
 export function renderArticlePage(site: SiteConfig, article: Article): string {
   const categories = article.categories.length
-    ? `<ul class="categories">${article.categories.map((c) => `<li>${scopeLink(site, "category", c)}</li>`).join("")}</ul>\n`
+    ? `<ul class="kicker">${article.categories.map((c) => `<li><a href="${scopeUrl(site, "category", c)}">${bdi(c)}</a></li>`).join("")}</ul>\n`
     : "";
-  const image = article.image
-    ? `<figure><img src="${escapeHtml(article.image.url)}" alt="${escapeHtml(article.image.alt ?? "")}"></figure>\n`
-    : "";
-  const main = `<article lang="${escapeHtml(article.language)}" dir="${dir(article.language)}">
-<h1>${escapeHtml(article.title)}</h1>
-<p class="meta">By ${article.authors.map((a) => scopeLink(site, "author", a.name)).join(", ")} · Published ${time(article.published, site)}${article.updated ? ` · Updated ${time(article.updated, site)}` : ""}</p>
-${categories}${image}${withCredit(renderBody(article).html, article)}
-${article.desk ? `<p class="desk">(end) ${escapeHtml(article.desk)}</p>\n` : ""}</article>`;
+  const enclosures = article.enclosures.map((e) => enclosure(e, article.language)).join("\n");
+  // The desk trailer is wire shorthand, Latin in every language's copy: kept left to right as a unit.
+  const desk = article.desk ? `<p class="desk"><bdi dir="ltr">(end) ${escapeHtml(article.desk)}</bdi></p>\n` : "";
+  const main = `<article class="story"${langAttrs(article.language, escapeHtml)}>
+${categories}<h1>${escapeHtml(article.title)}</h1>
+${byline(site, article)}
+${datesLine(site, article)}
+${figure(article)}<div class="body">
+${withCredit(renderBody(article).html, article)}
+</div>
+${enclosures ? `${enclosures}\n` : ""}${desk}</article>`;
   return page(site, {
     title: `${article.title} — ${site.title}`,
-    lang: article.language,
     canonical: article.url,
     description: summaryOf(article),
     main,
     feeds: feedLinksOf(site, SITE_SCOPE),
+    head: `${sharingMeta(site, article)}\n${jsonLdScript(site, article)}`,
   });
 }
 
+/** One article in a list: its own language and direction, headline, dateline, date, summary. */
+export function listItem(site: SiteConfig, a: Article): string {
+  const s = stringsFor(a.language);
+  const meta = [
+    ...(a.dateline ? [`<span class="dateline">${bdi(a.dateline)}</span>`] : []),
+    timeElement(a.published, site, a.language, a.dateOnly?.published),
+    ...(a.updated ? [`<span class="updated">${escapeHtml(s.updated)}</span>`] : []),
+  ].join(" · ");
+  return `<li${langAttrs(a.language, escapeHtml)}><h2><a href="${escapeHtml(a.url)}">${escapeHtml(a.title)}</a></h2>
+<p class="meta">${meta}</p>
+<p class="summary">${escapeHtml(summaryOf(a))}</p></li>`;
+}
+
+export function articleList(site: SiteConfig, articles: readonly Article[]): string {
+  return articles.length
+    ? `<ol class="articles">\n${articles.map((a) => listItem(site, a)).join("\n")}\n</ol>`
+    : `<p class="empty">${escapeHtml(stringsFor(site.language).noArticles)}</p>`;
+}
+
+/** The site's front page, or the page of a category, author or language: its newest articles. */
 /** Where a page of a paginated list sits: its number, how many there are, and its neighbours' URLs. */
 export interface Pager {
   page: number;
@@ -130,21 +197,21 @@ function pagerNav(pager: Pager | undefined): string {
 
 /** The site's front page, or the page of a category, author or language: its newest articles (or, with a pager, an older page of them). */
 export function renderListPage(site: SiteConfig, scope: Scope, heading: string, description: string, articles: readonly Article[], pager?: Pager): string {
-  const lang = scope.kind === "language" ? scope.label : site.language;
-  const items = articles
-    .map(
-      (a) => `<li${a.language !== lang ? ` lang="${escapeHtml(a.language)}" dir="${dir(a.language)}"` : ""}><h2><a href="${escapeHtml(a.url)}">${escapeHtml(a.title)}</a></h2>
-<p class="meta">${time(a.published, site)}${a.updated ? " · updated" : ""}${a.dateline ? ` · ${escapeHtml(a.dateline)}` : ""}</p>
-<p>${escapeHtml(summaryOf(a))}</p></li>`,
-    )
-    .join("\n");
-  const main = `<h1>${escapeHtml(heading)}</h1>
-<p>${escapeHtml(description)}</p>
-${articles.length ? `<ol class="articles">\n${items}\n</ol>` : "<p>No articles yet.</p>"}${pagerNav(pager)}`;
+  const s = stringsFor(site.language);
+  // The front page is headed by what it holds (the masthead names the site); a scope by its own
+  // name, isolated (an Arabic category on an English site), under what kind of scope it is.
+  const head =
+    scope.kind === "site"
+      ? `<h1>${escapeHtml(s.latest)}</h1>`
+      : `<p class="eyebrow">${escapeHtml(SCOPE_EYEBROWS[scope.kind])}</p>\n<h1>${bdi(scope.label)}</h1>`;
+  const main = `<div class="page-head">
+${head}
+<p class="lede">${escapeHtml(description)}</p>
+</div>
+${articleList(site, articles)}${pagerNav(pager)}`;
   const numbered = pager && pager.page > 1 ? pager.page : undefined;
   return page(site, {
     title: numbered ? `${heading} — page ${numbered}` : heading,
-    lang,
     canonical: new URL(numbered ? `${scope.path}page/${numbered}/` : scope.path, site.baseUrl).href,
     ...(pager?.newer ? { prev: pager.newer } : {}),
     ...(pager?.older ? { next: pager.older } : {}),
@@ -162,10 +229,9 @@ export function renderScopeIndexPage(site: SiteConfig, kind: keyof typeof INDEX_
     .map(({ scope, total }) => `<li><a href="${escapeHtml(new URL(scope.path, site.baseUrl).href)}"${kind === "language" ? ` hreflang="${escapeHtml(scope.label)}"` : ""}><bdi>${escapeHtml(scope.label)}</bdi></a> <span class="count">${total}</span></li>`)
     .join("\n");
   const heading = INDEX_HEADINGS[kind];
-  const main = `<h1>${heading}</h1>\n${scopes.length ? `<ul class="scope-index">\n${rows}\n</ul>` : `<p>None yet.</p>`}`;
+  const main = `<div class="page-head"><h1>${heading}</h1></div>\n${scopes.length ? `<ul class="scope-index">\n${rows}\n</ul>` : `<p>None yet.</p>`}`;
   return page(site, {
     title: `${heading} — ${site.title}`,
-    lang: site.language,
     canonical: new URL(path, site.baseUrl).href,
     description: `${heading} of ${site.title}`,
     main,
@@ -173,24 +239,59 @@ export function renderScopeIndexPage(site: SiteConfig, kind: keyof typeof INDEX_
   });
 }
 
-/** Every feed the site offers, with URLs to copy into a reader. */
-export function renderFeedsPage(site: SiteConfig, directory: readonly DirectoryEntry[]): string {
-  const rows = directory
-    .map(
-      (d) => `<li><h2><a href="${escapeHtml(d.htmlUrl)}">${escapeHtml(d.title)}</a></h2>
-<ul class="feed-urls">${d.feeds.map((f) => `<li>${FORMAT_NAMES[f.format]}: <input readonly value="${escapeHtml(f.href)}" aria-label="${escapeHtml(f.label)}"></li>`).join("")}</ul></li>`,
-    )
+const SCOPE_EYEBROWS: Record<Exclude<ScopeKind, "site">, string> = { category: "Category", author: "Articles by", language: "Language" };
+
+const KIND_HEADINGS: Record<ScopeKind, string> = { site: "The whole site", category: "Categories", author: "Authors", language: "Languages" };
+
+/** A URL as a reader types or pastes it: non-ASCII path segments shown as letters, not %-escapes. */
+export function readableUrl(href: string): string {
+  try {
+    return decodeURI(href);
+  } catch {
+    return href;
+  }
+}
+
+/** A feed's address, to select with one click (no script: CSS user-select) and copy into a reader. */
+export function copyableUrl(href: string): string {
+  // Line breaks, where a narrow screen needs them, fall after a "/" (<wbr> adds no character to what is copied).
+  const text = readableUrl(href).split("/").map(escapeHtml).join("/<wbr>");
+  return `<code class="url" dir="ltr">${text}</code>`;
+}
+
+/** Every feed the site offers, grouped by kind, with addresses to copy into a reader and a preview of each. */
+export function renderFeedsPage(site: SiteConfig, directory: readonly DirectoryEntry[], viewUrl: (feed: FeedLink) => string): string {
+  const entry = (d: DirectoryEntry) => {
+    const name = d.scope.kind === "site" ? site.title : d.scope.label;
+    const rows = d.feeds
+      .map(
+        (f) => `<li><span class="format">${FORMAT_NAMES[f.format]}</span> <a class="feed-link" href="${escapeHtml(f.href)}" type="${f.type}">${copyableUrl(f.href)}</a> <a class="preview" href="${escapeHtml(viewUrl(f))}">Preview</a></li>`,
+      )
+      .join("\n");
+    return `<li class="scope"><h3><a href="${escapeHtml(d.htmlUrl)}" dir="auto">${escapeHtml(name)}</a></h3>
+<ul class="feed-urls">
+${rows}
+</ul></li>`;
+  };
+  const sections = (["site", "category", "author", "language"] as const)
+    .map((kind) => ({ kind, entries: directory.filter((d) => d.scope.kind === kind) }))
+    .filter((g) => g.entries.length > 0)
+    .map((g) => `<section class="scope-group">
+<h2>${KIND_HEADINGS[g.kind]}</h2>
+<ol class="directory">
+${g.entries.map(entry).join("\n")}
+</ol>
+</section>`)
     .join("\n");
   const opmlUrl = (format?: FeedFormat) => escapeHtml(new URL(opmlFile(format), site.baseUrl).href);
   const perFormat = FEED_FORMATS.map((f) => `<a href="${opmlUrl(f)}">${FORMAT_NAMES[f]}</a>`).join(", ");
-  const main = `<h1>All feeds</h1>
-<p>Copy a feed's address into your feed reader, or import <a href="${opmlUrl()}">the whole list as OPML</a> (one ${FORMAT_NAMES[OPML_MAIN_FORMAT]} feed each); lists in one format: ${perFormat}.</p>
-<ol class="directory">
-${rows}
-</ol>`;
+  const main = `<div class="page-head">
+<h1>${escapeHtml(stringsFor(site.language).allFeeds)}</h1>
+<p class="lede">Copy a feed's address into your feed reader (click an address to select it), or import <a href="${opmlUrl()}">the whole list as OPML</a> (one ${FORMAT_NAMES[OPML_MAIN_FORMAT]} feed each; lists in one format: ${perFormat}).</p>
+</div>
+${sections}`;
   return page(site, {
     title: `All feeds — ${site.title}`,
-    lang: site.language,
     canonical: new URL("feeds", site.baseUrl).href,
     description: `Every feed ${site.title} offers`,
     main,
@@ -198,13 +299,13 @@ ${rows}
   });
 }
 
+/** No canonical link: a 404 is not a copy of the home page. */
 export function renderNotFoundPage(site: SiteConfig): string {
   return page(site, {
     title: `Not found — ${site.title}`,
-    lang: site.language,
     description: "Not found",
     feeds: feedLinksOf(site, SITE_SCOPE),
-    main: `<h1>Not found</h1>\n<p>There is no page at this address. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p>`,
+    main: `<div class="page-head"><h1>Not found</h1>\n<p class="lede">There is no page at this address. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p></div>`,
   });
 }
 
@@ -213,25 +314,10 @@ export function renderGonePage(site: SiteConfig, withdrawn: Tombstone): string {
   const what = withdrawn.title === undefined ? "The article at this address" : `The article “${escapeHtml(withdrawn.title)}”`;
   return page(site, {
     title: `Withdrawn — ${site.title}`,
-    lang: site.language,
     description: "Withdrawn",
     feeds: feedLinksOf(site, SITE_SCOPE),
-    main: `<h1>Withdrawn</h1>\n<p>${what} was withdrawn on ${time(withdrawn.when, site)}. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p>`,
+    main: `<div class="page-head"><h1>Withdrawn</h1>\n<p class="lede">${what} was withdrawn on ${timeElement(withdrawn.when, site, site.language)}. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p></div>`,
   });
 }
 
-export const STYLESHEET = `body{font:17px/1.55 Georgia,"Noto Serif",serif;max-width:44rem;margin:0 auto;padding:1rem;color:#1b1b1b;background:#fdfdfb}
-header{display:flex;justify-content:space-between;align-items:baseline;border-bottom:2px solid #1b1b1b;margin-bottom:1.5rem;padding-bottom:.5rem}
-header a.site{font:700 1.3rem system-ui,sans-serif;color:inherit;text-decoration:none}
-nav a{font:.9rem system-ui,sans-serif;margin-inline-start:.75rem}
-h1{font:700 1.9rem/1.2 system-ui,sans-serif;margin:.2rem 0 .6rem}
-h2{font:700 1.25rem/1.3 system-ui,sans-serif;margin:0}
-.meta,.desk,footer{color:#5a5a5a;font:.85rem system-ui,sans-serif}
-ol.articles{list-style:none;padding:0}ol.articles li{margin:0 0 1.4rem}
-ul.categories{list-style:none;padding:0;display:flex;gap:.5rem}ul.categories li{font:.75rem system-ui,sans-serif;background:#eee;padding:.1rem .5rem;border-radius:.6rem}
-ol.directory{list-style:none;padding:0}ul.feed-urls{list-style:none;padding:0;font:.85rem system-ui,sans-serif}ul.feed-urls input{width:70%;font:.85rem ui-monospace,monospace}
-aside.about-feed{background:#f3f6fa;border:1px solid #d5dde8;padding:.5rem 1rem;border-radius:.4rem;font:.9rem system-ui,sans-serif}
-a{color:#0b57a4}
-figure{margin:1rem 0}figure img{max-width:100%;height:auto}
-footer{border-top:1px solid #ccc;margin-top:2rem;padding-top:.5rem}
-`;
+export { dirOf };
