@@ -17,6 +17,7 @@ import { publishApi, type PublishApiOptions } from "./publish-api.js";
 import { BoundedMap } from "./bounded-map.js";
 import { Representation, type Compressor, type Variant } from "./representation.js";
 import { requestLimits } from "./request-limits.js";
+import { resolutionWeight } from "./resolution-weight.js";
 import { contentSecurityPolicy, securityHeaders, securityHeadersFor } from "./security-headers.js";
 import { BadRequest, resolveResource, withdrawnAt, type Resource } from "./site-resources.js";
 
@@ -245,7 +246,7 @@ export function createApp(options: AppOptions): App {
     if (hit) return hit;
     const resource = await resolveResource(site, catalog, pathname, url.searchParams);
     // Weighed by what it keeps alive: its key, closures, and the list of entries it shows.
-    if (resource) known.set(key, resource, 512 + key.length * 2 + (resource.holds ?? 0) * 8);
+    if (resource) known.set(key, resource, resolutionWeight(key, resource));
     return resource;
   };
 
