@@ -7,7 +7,10 @@
  * quality 11 takes about a second per 200-article feed, which would make the
  * sweep take hours). Prints the server's RSS
  * before and after, and fails (exit 1) when it grew by more than 64 MiB or
- * any request did not answer 200.
+ * any request did not answer 200. It also prints the server's own breakdown
+ * (memory-probe.ts: heap used and held, external, array buffers; as is and
+ * after full GCs; V8's spaces), so growth can be told apart: live objects,
+ * garbage, heap V8 keeps, or native memory outside V8.
  *
  * Only 127.0.0.1 is contacted; the server it starts it stops.
  * SWEEP_ARTICLES (10–2000, default 305); WIREFEED_CACHE_MB is passed on to the server.
