@@ -13,10 +13,10 @@ export interface LoadtestServer {
  * The publisher's own Node entry on an ephemeral loopback port over
  * `itemsDir`, its links under https://wire.example/ (so every run's bytes are
  * the same). `onSpawn` gets the child at once, so a run stopped during
- * start-up can still kill it.
+ * start-up can still kill it; `nodeArgs` go to node after tsx is loaded (a .ts `--import` works).
  */
-export function startServer(itemsDir: string, options: { env?: Record<string, string>; onSpawn?: (child: ChildProcess) => void } = {}): Promise<LoadtestServer> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/runtime/node.ts"], {
+export function startServer(itemsDir: string, options: { env?: Record<string, string>; nodeArgs?: string[]; onSpawn?: (child: ChildProcess) => void } = {}): Promise<LoadtestServer> {
+  const child = spawn(process.execPath, ["--import", "tsx", ...(options.nodeArgs ?? []), "src/runtime/node.ts"], {
     env: { ...process.env, PORT: "0", HOST: "127.0.0.1", ITEMS_DIR: itemsDir, SITE_URL: "https://wire.example/", ...options.env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -18,6 +18,7 @@ import { publishApi, type PublishApiOptions } from "./publish-api.js";
 import { BoundedMap } from "./bounded-map.js";
 import { Representation, type Compressor, type Variant } from "./representation.js";
 import { requestLimits } from "./request-limits.js";
+import { resolutionWeight } from "./resolution-weight.js";
 import { contentSecurityPolicy, securityHeaders, securityHeadersFor } from "./security-headers.js";
 import { BadRequest, Redirect, resolveResource, withdrawnAt, type Resource } from "./site-resources.js";
 
@@ -240,8 +241,8 @@ export function createApp(options: AppOptions): App {
     const hit = known.get(key);
     if (hit) return hit;
     const resource = await resolveResource(site, catalog, pathname, url.searchParams, { now: clock });
-    // Weighed by what it keeps alive: its key, closures, and the list of entries it shows. Redirects are cheap to work out again.
-    if (resource && !(resource instanceof Redirect) && !resource.volatile) known.set(key, resource, 512 + key.length * 2 + (resource.holds ?? 0) * 8);
+    // Weighed by what it keeps alive (resolution-weight.ts). Redirects are cheap to work out again; volatile ones follow the clock.
+    if (resource && !(resource instanceof Redirect) && !resource.volatile) known.set(key, resource, resolutionWeight(key, resource));
     return resource;
   };
 

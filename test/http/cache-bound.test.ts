@@ -5,6 +5,8 @@ import { lazyCatalog } from "../../src/core/catalog.js";
 import { createApp } from "../../src/http/app.js";
 import { BoundedMap } from "../../src/http/bounded-map.js";
 import type { Compressor } from "../../src/http/representation.js";
+import { BYTES_PER_HELD_ENTRY, RESOLUTION_OVERHEAD, resolutionWeight } from "../../src/http/resolution-weight.js";
+import { resolveResource } from "../../src/http/site-resources.js";
 import { article, testSite } from "../support/fixtures.js";
 
 describe("BoundedMap by weight", () => {
@@ -90,5 +92,25 @@ describe("the app's representation cache", () => {
     expect(res.status).toBe(200);
     expect((await res.text()).length).toBeGreaterThan(8 * 1024);
     expect(app.cacheUse()).toEqual({ entries: 0, bytes: 0 });
+  });
+});
+
+describe("the app's resolution cache weighs what a resolution keeps alive", () => {
+  it("counts the measured overhead, the key in UTF-16 and a slot per entry shown", () => {
+    expect(RESOLUTION_OVERHEAD).toBe(1536);
+    expect(BYTES_PER_HELD_ENTRY).toBe(8);
+    expect(resolutionWeight("atom.xml?limit=200", { holds: 200 })).toBe(1536 + 18 * 2 + 200 * 8);
+    expect(resolutionWeight("style.css", {})).toBe(1536 + 9 * 2);
+  });
+
+  it("a ?limit=N feed holds the N entries it shows, so its weight grows with N", async () => {
+    const site = testSite({ feedSize: 10, maxLimit: 60 });
+    const articles: Article[] = Array.from({ length: 30 }, (_, i) => article(`story-${i}`, { title: `Story ${i}`, published: new Date(Date.UTC(2022, 0, 1, i)).toISOString() }, "Body.", site));
+    const catalog = lazyCatalog(articles, async (e: ArticleMeta) => articles.find((a) => a.slug === e.slug)!);
+    const holds = async (query: string) => (await resolveResource(site, catalog, "/atom.xml", new URLSearchParams(query)))!.holds;
+    expect(await holds("limit=1")).toBe(1);
+    expect(await holds("limit=25")).toBe(25);
+    expect(await holds("limit=60")).toBe(30);
+    expect(await holds("")).toBe(10);
   });
 });
