@@ -6,7 +6,7 @@ import { createApp } from "../../src/http/app.js";
 import { BoundedMap } from "../../src/http/bounded-map.js";
 import type { Compressor } from "../../src/http/representation.js";
 import { BYTES_PER_HELD_ENTRY, RESOLUTION_OVERHEAD, resolutionWeight } from "../../src/http/resolution-weight.js";
-import { resolveResource } from "../../src/http/site-resources.js";
+import { resolveResource, type Resource } from "../../src/http/site-resources.js";
 import { article, testSite } from "../support/fixtures.js";
 
 describe("BoundedMap by weight", () => {
@@ -107,7 +107,7 @@ describe("the app's resolution cache weighs what a resolution keeps alive", () =
     const site = testSite({ feedSize: 10, maxLimit: 60 });
     const articles: Article[] = Array.from({ length: 30 }, (_, i) => article(`story-${i}`, { title: `Story ${i}`, published: new Date(Date.UTC(2022, 0, 1, i)).toISOString() }, "Body.", site));
     const catalog = lazyCatalog(articles, async (e: ArticleMeta) => articles.find((a) => a.slug === e.slug)!);
-    const holds = async (query: string) => (await resolveResource(site, catalog, "/atom.xml", new URLSearchParams(query)))!.holds;
+    const holds = async (query: string) => ((await resolveResource(site, catalog, "/atom.xml", new URLSearchParams(query))) as Resource).holds;
     expect(await holds("limit=1")).toBe(1);
     expect(await holds("limit=25")).toBe(25);
     expect(await holds("limit=60")).toBe(30);
