@@ -1,7 +1,9 @@
 /**
  * The tests that run inside workerd (test/worker/): the Worker entry, the KV
  * store and the index-backed catalog, against the KV binding wrangler.toml
- * declares for the "kv" environment (local, in Miniflare's storage).
+ * declares for the "kv" environment (local, in Miniflare's storage), and the
+ * D1 store and Worker against a local D1 database bound as DB, as
+ * wrangler.toml's "d1" environment binds it.
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -13,6 +15,7 @@ export default defineConfig({
       wrangler: { configPath: "./wrangler.toml", environment: "kv" },
       miniflare: {
         bindings: { SITE_URL: "https://wire.example/" },
+        d1Databases: { DB: "wirefeed-test" },
         // No fetch of Cloudflare's request.cf data: tests stay offline.
         cf: false,
       },

@@ -13,11 +13,13 @@
  * Worker announces withdrawals and answers 410 as the server does; one that
  * is not valid JSON fails the build.
  *
- *   node --import tsx scripts/build-worker-data.ts [--kv]
+ *   node --import tsx scripts/build-worker-data.ts [--kv | --d1]
  *
  * --kv: for the KV Worker (src/runtime/worker-kv.ts): items/ is still
  * validated, but no record is bundled (they live in KV) and the output is
  * .generated/worker-kv-data.ts, so the two builds never overwrite each other.
+ * --d1: the same for the D1 Worker (src/runtime/worker-d1.ts), into
+ * .generated/worker-d1-data.ts (records and stamps live in the database).
  * Env: ITEMS_DIR (items), WIREFEED_CONFIG (site.config.json),
  *      WIREFEED_WORKER_DATA — the output file, overriding the default.
  */
@@ -37,8 +39,9 @@ import { STAMPS_FILE, stampedCatalog } from "../src/storage/stamps-file.js";
 
 const itemsDir = process.env.ITEMS_DIR ?? "items";
 const configPath = process.env.WIREFEED_CONFIG ?? "site.config.json";
-const withRecords = !process.argv.includes("--kv");
-const outFile = resolve(process.env.WIREFEED_WORKER_DATA ?? (withRecords ? ".generated/worker-data.ts" : ".generated/worker-kv-data.ts"));
+const store = process.argv.includes("--kv") ? "kv" : process.argv.includes("--d1") ? "d1" : undefined;
+const withRecords = store === undefined;
+const outFile = resolve(process.env.WIREFEED_WORKER_DATA ?? `.generated/worker${store ? `-${store}` : ""}-data.ts`);
 
 function fail(lines: string[]): never {
   for (const line of lines) console.error(line);
@@ -118,5 +121,5 @@ await rename(temp, outFile);
 await save();
 if (restamped) console.error(`build-worker-data: change stamps updated in ${label}/${STAMPS_FILE} (commit it with the records)`);
 console.log(
-  `build-worker-data: ${Object.keys(records).length} of ${articles.length} articles bundled${tombstones.length ? `, ${tombstones.length} tombstone(s)` : ""}${withRecords ? "" : " (--kv: served from KV)"}, version ${version}`,
+  `build-worker-data: ${Object.keys(records).length} of ${articles.length} articles bundled${tombstones.length ? `, ${tombstones.length} tombstone(s)` : ""}${store ? ` (--${store}: served from ${store.toUpperCase()})` : ""}, version ${version}`,
 );

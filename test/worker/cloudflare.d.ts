@@ -6,13 +6,16 @@
  */
 declare module "cloudflare:workers" {
   import type { KvNamespaceLike } from "../../src/storage/kv.js";
+  import type { D1DatabaseLike } from "../../src/storage/sql/d1-driver.js";
 
-  /** The "kv" environment of wrangler.toml plus vitest.worker.config.ts's bindings. */
+  /** The "kv" environment of wrangler.toml plus vitest.worker.config.ts's bindings (DB among them). */
   export const env: {
     ARTICLES: KvNamespaceLike & {
       list(options?: { prefix?: string; cursor?: string }): Promise<{ keys: { name: string }[]; list_complete: boolean; cursor?: string }>;
     };
     SITE_URL: string;
+    /** vitest.worker.config.ts's local D1 database. */
+    DB: D1DatabaseLike & { exec(sql: string): Promise<unknown> };
   };
   /** Loopback bindings to the main module (src/runtime/worker-kv.ts). */
   export const exports: { default: { fetch(input: string | Request, init?: RequestInit): Promise<Response> } };
