@@ -110,9 +110,9 @@ Example:
         ...(res.headers.has("last-modified") ? { lastModified: new Date(res.headers.get("last-modified")!) } : {}),
       });
     };
-    for (const path of listPaths(site, catalog)) await fetchFile(path, 200);
+    for (const path of await listPaths(site, catalog)) await fetchFile(path, 200);
     // A withdrawn article's URL gets the page the server sends with 410 (as HTML, what a browser asks for).
-    for (const path of listWithdrawnPaths(catalog)) await fetchFile(path, 410, { Accept: "text/html" });
+    for (const path of await listWithdrawnPaths(catalog)) await fetchFile(path, 410, { Accept: "text/html" });
     // The page a browser gets for an unknown URL; static hosts serve 404.html for a missing path.
     await fetchFile(NOT_FOUND_PAGE, 404, { Accept: "text/html" });
     const rules = headerRulesOf(files);

@@ -112,75 +112,73 @@ export interface ArchiveDocument<T> {
   start: Date;
 }
 
-/** One scope's archive, over its entries (newest first). Cheap to make; every lookup is a binary search. */
+/**
+ * What an archive needs of its scope: the span of `published` and two
+ * indexed questions (see Listings.count and Listings.range).
+ */
+export interface PublishedIndex<T> {
+  /** `published` of the oldest and newest article (ms); undefined when the scope has none. */
+  oldest?: number;
+  newest?: number;
+  count(from: number, to: number): Promise<number>;
+  /** Oldest first, skipping `skip`, at most `limit`. */
+  range(from: number, to: number, skip: number, limit: number): Promise<T[]>;
+}
+
+/**
+ * One scope's archive, over an index of its articles. Each question is a few
+ * counts (one per level of the period tree), remembered for the life of the
+ * object: one object per content version and scope.
+ */
 export class Archive<T extends ArticleMeta> {
-  /** Oldest first, so a period is a contiguous run found by binary search. */
-  private readonly ascending: T[];
-  private readonly times: number[];
   private readonly newest: number;
   private readonly firstYear: number;
+  private readonly empty: boolean;
+  private readonly counts = new Map<string, Promise<number>>();
 
   constructor(
-    entries: readonly T[],
+    private readonly index: PublishedIndex<T>,
     private readonly pageSize: number,
   ) {
-    this.ascending = [...entries].reverse();
-    this.times = this.ascending.map((e) => e.published.getTime());
-    this.newest = this.times.at(-1) ?? Number.NEGATIVE_INFINITY;
-    this.firstYear = this.times.length ? new Date(this.times[0]!).getUTCFullYear() : 0;
+    this.empty = index.oldest === undefined || index.newest === undefined;
+    this.newest = index.newest ?? Number.NEGATIVE_INFINITY;
+    this.firstYear = index.oldest === undefined ? 0 : new Date(index.oldest).getUTCFullYear();
   }
 
-  private lowerBound(time: number): number {
-    let lo = 0;
-    let hi = this.times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (this.times[mid]! < time) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
+  /** Articles of a period that is not a part (parts are slices of their second). */
+  private count(p: Period): Promise<number> {
+    const key = periodKey(p);
+    let hit = this.counts.get(key);
+    if (!hit) this.counts.set(key, (hit = this.index.count(startOf(p), endOf(p))));
+    return hit;
   }
 
-  /** [from, to) indexes into `ascending` of a period's articles. */
-  private range(p: Period): [number, number] {
-    const from = this.lowerBound(startOf(p));
-    const to = this.lowerBound(endOf(p));
-    if (p.level !== PART) return [from, to];
-    const at = from + (p.part! - 1) * this.pageSize;
-    return [Math.min(at, to), Math.min(at + this.pageSize, to)];
+  private async isSplit(p: Period): Promise<boolean> {
+    return p.level < PART && (await this.count(p)) > this.pageSize;
   }
 
-  private count(p: Period): number {
-    const [from, to] = this.range(p);
-    return to - from;
-  }
-
-  private isSplit(p: Period): boolean {
-    return p.level < PART && this.count(p) > this.pageSize;
-  }
-
-  private partsOf(second: Period): number {
-    return Math.ceil(this.count(second) / this.pageSize);
+  private async partsOf(second: Period): Promise<number> {
+    return Math.ceil((await this.count(second)) / this.pageSize);
   }
 
   /** Whether the period is in the tree: a year of the scope's span, or a sub-period of a split period. */
-  private exists(p: Period): boolean {
-    if (this.times.length === 0) return false;
+  private async exists(p: Period): Promise<boolean> {
+    if (this.empty) return false;
     if (p.level === YEAR) return p.fields[0]! >= this.firstYear && startOf(p) <= this.newest;
     const parent = parentOf(p);
-    if (!this.exists(parent) || !this.isSplit(parent)) return false;
-    return p.level !== PART || p.part! <= this.partsOf(parent);
+    if (!(await this.exists(parent)) || !(await this.isSplit(parent))) return false;
+    return p.level !== PART || p.part! <= (await this.partsOf(parent));
   }
 
   /** Closed: an article newer than the whole period exists (parts: a later part of the same second does). */
-  private isClosed(p: Period): boolean {
-    if (p.level === PART && endOf(p) > this.newest) return p.part! < this.partsOf(parentOf(p));
+  private async isClosed(p: Period): Promise<boolean> {
+    if (p.level === PART && endOf(p) > this.newest) return p.part! < (await this.partsOf(parentOf(p)));
     return endOf(p) <= this.newest;
   }
 
   /** The sub-periods of a split period, in time order. */
-  private childrenOf(p: Period): Period[] {
-    if (p.level === SECOND) return Array.from({ length: this.partsOf(p) }, (_, i) => ({ level: PART, fields: p.fields, part: i + 1 }));
+  private async childrenOf(p: Period): Promise<Period[]> {
+    if (p.level === SECOND) return Array.from({ length: await this.partsOf(p) }, (_, i) => ({ level: PART, fields: p.fields, part: i + 1 }));
     const level = p.level + 1;
     const first = level === 1 || level === 2 ? 1 : 0;
     const last = level === 1 ? 12 : level === 2 ? new Date(endOf(p) - 1).getUTCDate() : level === 3 ? 23 : 59;
@@ -196,16 +194,24 @@ export class Archive<T extends ArticleMeta> {
     return own > first ? { level: p.level, fields: [...p.fields.slice(0, -1), own - 1] } : this.prevOf(parentOf(p));
   }
 
+  /** A period's articles, newest first. */
+  private async entriesOf(p: Period): Promise<T[]> {
+    const ascending =
+      p.level === PART
+        ? await this.index.range(startOf(p), endOf(p), (p.part! - 1) * this.pageSize, this.pageSize)
+        : await this.index.range(startOf(p), endOf(p), 0, Number.MAX_SAFE_INTEGER);
+    return ascending.reverse();
+  }
+
   /** The closed period's document, or undefined when `key` names no closed period of this scope. */
-  document(key: string): ArchiveDocument<T> | undefined {
+  async document(key: string): Promise<ArchiveDocument<T> | undefined> {
     const p = parseKey(key);
-    if (!p || !this.exists(p) || !this.isClosed(p)) return undefined;
-    const split = this.isSplit(p);
-    const prev = split ? this.childrenOf(p).at(-1) : this.prevOf(p);
-    const [from, to] = split ? [0, 0] : this.range(p);
+    if (!p || !(await this.exists(p)) || !(await this.isClosed(p))) return undefined;
+    const split = await this.isSplit(p);
+    const prev = split ? (await this.childrenOf(p)).at(-1) : this.prevOf(p);
     return {
       key,
-      entries: this.ascending.slice(from, to).reverse(),
+      entries: split ? [] : await this.entriesOf(p),
       split,
       ...(prev ? { prevKey: periodKey(prev) } : {}),
       start: new Date(startOf(p)),
@@ -213,51 +219,41 @@ export class Archive<T extends ArticleMeta> {
   }
 
   /** The newest closed document: what the subscription feed's prev-archive names. */
-  latestKey(): string | undefined {
-    if (this.times.length === 0) return undefined;
+  async latestKey(): Promise<string | undefined> {
+    if (this.empty) return undefined;
     let open = periodAt(YEAR, this.newest);
     // Down the split periods to the one holding the newest article (in a split second: its last part).
-    while (this.isSplit(open)) {
-      open = open.level === SECOND ? { level: PART, fields: open.fields, part: this.partsOf(open) } : periodAt(open.level + 1, this.newest);
+    while (await this.isSplit(open)) {
+      open = open.level === SECOND ? { level: PART, fields: open.fields, part: await this.partsOf(open) } : periodAt(open.level + 1, this.newest);
     }
     const prev = this.prevOf(open);
     return prev ? periodKey(prev) : undefined;
   }
 
   /** Every closed document's key, oldest period first (static export, link checks). */
-  keys(): string[] {
+  async keys(): Promise<string[]> {
     const out: string[] = [];
-    const walk = (p: Period) => {
-      if (!this.isClosed(p) && !this.isSplit(p)) return;
-      if (this.isClosed(p)) out.push(periodKey(p));
-      if (this.isSplit(p)) for (const c of this.childrenOf(p)) if (startOf(c) <= this.newest) walk(c);
+    const walk = async (p: Period) => {
+      const closed = await this.isClosed(p);
+      const split = await this.isSplit(p);
+      if (!closed && !split) return;
+      if (closed) out.push(periodKey(p));
+      if (split) for (const c of await this.childrenOf(p)) if (startOf(c) <= this.newest) await walk(c);
     };
-    if (this.times.length) {
-      for (let y = this.firstYear; y <= new Date(this.newest).getUTCFullYear(); y++) walk({ level: YEAR, fields: [y] });
+    if (!this.empty) {
+      for (let y = this.firstYear; y <= new Date(this.newest).getUTCFullYear(); y++) await walk({ level: YEAR, fields: [y] });
     }
     return out;
   }
-}
-
-const archives = new WeakMap<readonly ArticleMeta[], Map<number, Archive<ArticleMeta>>>();
-
-/** The archive of a scope's entries, made once per entries array (a catalog keeps its arrays). */
-export function archiveOf<T extends ArticleMeta>(entries: readonly T[], pageSize: number): Archive<T> {
-  let bySize = archives.get(entries);
-  if (!bySize) archives.set(entries, (bySize = new Map()));
-  let hit = bySize.get(pageSize);
-  if (!hit) bySize.set(pageSize, (hit = new Archive(entries, pageSize)));
-  return hit as Archive<T>;
 }
 
 export function archivePath(key: string): string {
   return `archive/${key}/`;
 }
 
-/** History links of the subscription feed that shows `shown` of `total` articles. */
-export function subscriptionHistory(site: SiteConfig, scope: Scope, archive: Archive<ArticleMeta>, total: number, shown: number): FeedHistory {
+/** History links of the subscription feed that shows `shown` of `total` articles; `latest` is the newest closed document's key. */
+export function subscriptionHistory(site: SiteConfig, scope: Scope, latest: string | undefined, total: number, shown: number): FeedHistory {
   if (shown >= total) return { complete: true };
-  const latest = archive.latestKey();
   return latest ? { prevArchive: formatUrls(site, scope.path + archivePath(latest)) } : {};
 }
 

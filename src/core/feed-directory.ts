@@ -1,7 +1,6 @@
-import type { ArticleMeta } from "./article.js";
 import type { SiteConfig } from "./config.js";
 import { formatUrls, scopeTitle, type FeedFormat, type FormatUrls } from "./feed-model.js";
-import { scopesOf, SITE_SCOPE, type Scope } from "./scopes.js";
+import type { Scope } from "./scopes.js";
 
 export interface FeedLink {
   format: FeedFormat;
@@ -36,9 +35,8 @@ export interface DirectoryEntry {
   feeds: FeedLink[];
 }
 
-/** Every feed the site offers: the site's, then each category, author and language. */
-export function feedDirectory(site: SiteConfig, entries: readonly ArticleMeta[]): DirectoryEntry[] {
-  const scopes = [SITE_SCOPE, ...scopesOf(entries, "category"), ...scopesOf(entries, "author"), ...scopesOf(entries, "language")];
+/** Every feed the site offers, one entry per scope given (the site's, then each category, author and language). */
+export function feedDirectory(site: SiteConfig, scopes: readonly Scope[]): DirectoryEntry[] {
   return scopes.map((scope) => ({
     scope,
     title: scopeTitle(site, scope),

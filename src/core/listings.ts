@@ -71,7 +71,8 @@ export interface Listings {
   /** How many of the scope's articles have `published` in [from, to) (ms since the epoch). */
   count(scope: Scope, from: number, to: number): Promise<number>;
   /**
-   * The scope's articles with `published` in [from, to), oldest first,
+   * The scope's articles with `published` in [from, to), oldest first (the
+   * exact reverse of newest-first: published ascending, then id descending),
    * skipping the `skip` oldest of them, at most `limit` (an archive page).
    */
   range(scope: Scope, from: number, to: number, skip: number, limit: number): Promise<ArticleMeta[]>;

@@ -1,5 +1,7 @@
 import { Hono } from "hono";
 import type { Catalog } from "../core/catalog.js";
+import type { Listings } from "../core/listings.js";
+import { asListings } from "../core/memory-listings.js";
 import type { SiteConfig } from "../core/config.js";
 import { FEED_MEDIA_TYPES, feedLinksOf } from "../core/feed-directory.js";
 import { FEED_FILES, FEED_FORMATS, type FeedFormat } from "../core/feed-model.js";
@@ -22,8 +24,11 @@ export type Logger = (message: string, error?: unknown) => void;
 
 export interface AppOptions {
   site: SiteConfig;
-  /** The current catalog. A new object means new content: caches are per catalog object. */
-  catalog: () => Catalog | Promise<Catalog>;
+  /**
+   * What the site serves now: Listings (a store's indexed answers), or a
+   * Catalog held in memory. A new object means new content: caches are per object.
+   */
+  catalog: () => Catalog | Listings | Promise<Catalog | Listings>;
   /** Node passes zlib here; without it responses go out uncompressed. */
   compress?: Compressor;
   log?: Logger;
@@ -149,21 +154,21 @@ export function createApp(options: AppOptions): App {
   // reuses it. Bounded in entries and in bytes (bodies and their compressed variants).
   const held = new BoundedMap<string, Held>(MAX_CARRIED, options.cacheBytes ?? DEFAULT_CACHE_BYTES);
   // Renders under way, per catalog: concurrent first requests share one render.
-  const rendering = new WeakMap<Catalog, Map<string, Promise<Representation>>>();
-  const catalogIds = new WeakMap<Catalog, number>();
+  const rendering = new WeakMap<Listings, Map<string, Promise<Representation>>>();
+  const catalogIds = new WeakMap<Listings, number>();
   let lastCatalogId = 0;
-  const idOf = (catalog: Catalog): number => {
+  const idOf = (catalog: Listings): number => {
     let id = catalogIds.get(catalog);
     if (id === undefined) catalogIds.set(catalog, (id = ++lastCatalogId));
     return id;
   };
   /** This catalog's representation of `key` if it is made (the Node fast path: no deps worked out). */
-  const heldFor = (catalog: Catalog, key: string): Representation | undefined => {
+  const heldFor = (catalog: Listings, key: string): Representation | undefined => {
     const entry = held.get(key);
     return entry && entry.catalog === idOf(catalog) ? entry.rep : undefined;
   };
 
-  const representation = (catalog: Catalog, resource: Resource): Promise<Representation> => {
+  const representation = (catalog: Listings, resource: Resource): Promise<Representation> => {
     const { key } = resource;
     const id = idOf(catalog);
     const entry = held.get(key);
@@ -215,8 +220,14 @@ export function createApp(options: AppOptions): App {
     return { status: 200 as const, headers };
   };
 
-  const serve = async (req: Request, resource: Resource, extra: Record<string, string> = {}): Promise<Response> => {
-    const rep = await representation(await options.catalog(), resource);
+  /** The content being served now, as Listings (a catalog in memory gets its own). */
+  const current = (): Listings | Promise<Listings> => {
+    const source = options.catalog();
+    return source instanceof Promise ? source.then(asListings) : asListings(source);
+  };
+
+  const serve = async (req: Request, listings: Listings, resource: Resource, extra: Record<string, string> = {}): Promise<Response> => {
+    const rep = await representation(listings, resource);
     const coding = pickEncoding(req.headers.get("accept-encoding"), rep.codings);
     const variant = await rep.variant(coding);
     const { status, headers } = answer((n) => req.headers.get(n), resource, rep, variant, coding, extra);
@@ -224,15 +235,15 @@ export function createApp(options: AppOptions): App {
   };
 
   // Resolution (path parsing, scope lookup, what a feed shows) once per catalog and URL; unknown URLs are not kept.
-  const resolutions = new WeakMap<Catalog, BoundedMap<string, Resource>>();
-  const resolve = async (url: URL, pathname = url.pathname): Promise<Resource | undefined> => {
-    const catalog = await options.catalog();
+  const resolutions = new WeakMap<Listings, BoundedMap<string, Resource>>();
+  const resolve = async (listings: Listings, url: URL, pathname = url.pathname): Promise<Resource | undefined> => {
+    const catalog = listings;
     let known = resolutions.get(catalog);
     if (!known) resolutions.set(catalog, (known = new BoundedMap(MAX_CARRIED, RESOLUTION_BYTES)));
     const key = `${pathname}${url.search}`;
     const hit = known.get(key);
     if (hit) return hit;
-    const resource = resolveResource(site, catalog, pathname, url.searchParams);
+    const resource = await resolveResource(site, catalog, pathname, url.searchParams);
     // Weighed by what it keeps alive: its key, closures, and the list of entries it shows.
     if (resource) known.set(key, resource, 512 + key.length * 2 + (resource.holds ?? 0) * 8);
     return resource;
@@ -250,7 +261,7 @@ export function createApp(options: AppOptions): App {
   const fastResponse = (method: string, target: string, headerOf: HeaderOf): FastResponse | undefined => {
     if ((method !== "GET" && method !== "HEAD") || site.politeness) return undefined;
     if (target.length > 256 || !/^\/[A-Za-z0-9._~\/-]*$/.test(target) || target.includes("/.") || target === "/feed") return undefined;
-    const catalog = options.catalog();
+    const catalog = current();
     if (catalog instanceof Promise) return undefined;
     const resource = resolutions.get(catalog)?.get(target);
     const rep = resource && heldFor(catalog, resource.key);
@@ -287,23 +298,25 @@ export function createApp(options: AppOptions): App {
       });
     }
     const url = new URL(c.req.url);
-    const resource = (await resolve(url, `/${FEED_FILES[format]}`))!;
-    const response = await serve(c.req.raw, resource, { "Content-Location": new URL(FEED_FILES[format], site.baseUrl).href });
+    const listings = await current();
+    const resource = (await resolve(listings, url, `/${FEED_FILES[format]}`))!;
+    const response = await serve(c.req.raw, listings, resource, { "Content-Location": new URL(FEED_FILES[format], site.baseUrl).href });
     response.headers.set("Vary", "Accept, Accept-Encoding");
     return response;
   });
   app.get("*", async (c) => {
     const url = new URL(c.req.url);
-    const resource = await resolve(url);
+    const listings = await current();
+    const resource = await resolve(listings, url);
     if (!resource) {
-      const withdrawn = withdrawnAt(await options.catalog(), url.pathname);
+      const withdrawn = await withdrawnAt(listings, url.pathname);
       return withdrawn ? gone(site, c.req.header("accept") ?? null, withdrawn, defaultCacheControl) : notFound(site, c.req.header("accept") ?? null);
     }
-    return serve(c.req.raw, resource);
+    return serve(c.req.raw, listings, resource);
   });
   app.options("*", async (c) => {
     const url = new URL(c.req.url);
-    const resource = url.pathname === "/feed" ? { cors: true } : await resolve(url).catch(() => undefined);
+    const resource = url.pathname === "/feed" ? { cors: true } : await resolve(await current(), url).catch(() => undefined);
     const headers: Record<string, string> = { Allow: "GET, HEAD, OPTIONS" };
     if (resource?.cors) {
       Object.assign(headers, CORS_HEADERS, {

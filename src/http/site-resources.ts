@@ -1,18 +1,12 @@
-import { lastChange, type Article, type ArticleMeta } from "../core/article.js";
-import { archiveHistory, archiveOf, archivePath, subscriptionHistory } from "../core/archive.js";
+import { lastChange, type ArticleMeta } from "../core/article.js";
+import { Archive, archiveHistory, archivePath, looksLikeArchiveKey, subscriptionHistory } from "../core/archive.js";
 import type { Catalog } from "../core/catalog.js";
-import { lastModifiedOf, listingMovedAt, scopeKey } from "../core/change-stamps.js";
+import { lastModifiedOf } from "../core/change-stamps.js";
 import type { SiteConfig } from "../core/config.js";
 import { feedDirectory, feedLinksOf } from "../core/feed-directory.js";
-import {
-  compareLatestChangeFirst,
-  FEED_FILES,
-  FEED_FORMATS,
-  feedModel,
-  newestChange,
-  scopeTitle,
-  type FeedFormat,
-} from "../core/feed-model.js";
+import { FEED_FILES, FEED_FORMATS, feedModel, scopeTitle, type FeedFormat } from "../core/feed-model.js";
+import type { FeedOrder, Listings } from "../core/listings.js";
+import { asListings } from "../core/memory-listings.js";
 import { renderAtom } from "../core/render/atom.js";
 import { feedXsl } from "../core/render/feed-xsl.js";
 import { renderArticlePage, renderFeedsPage, renderListPage, STYLESHEET } from "../core/render/html.js";
@@ -20,7 +14,7 @@ import { renderJson } from "../core/render/json.js";
 import { opmlFile, renderOpml } from "../core/render/opml.js";
 import { renderRss } from "../core/render/rss.js";
 import { SLUG } from "../core/record.js";
-import { inScope, kindOfSegment, scopesOf, SITE_SCOPE, tombstoneInScope, type Scope, type ScopeKind } from "../core/scopes.js";
+import { kindOfSegment, SITE_SCOPE, type Scope } from "../core/scopes.js";
 import type { Tombstone } from "../core/tombstone.js";
 import { alternatesLink, websubLink } from "./link-header.js";
 import type { Rendered } from "./representation.js";
@@ -80,48 +74,32 @@ function depsOf(prefix: string, shown: readonly ArticleMeta[]): (() => string) |
   return () => `${prefix}|${shown.map((e) => e.rev).join(",")}`;
 }
 
-/** Entries of each scope, computed once per catalog (one pass over the entries). */
-const scopeCache = new WeakMap<Catalog, Map<string, { scope: Scope; entries: ArticleMeta[]; deleted: Tombstone[] }>>();
+/** Each scope's archive, once per Listings object (its counts are remembered for that content version). */
+const archiveCache = new WeakMap<Listings, Map<string, Promise<Archive<ArticleMeta>>>>();
 
-function scoped(catalog: Catalog, kind: Exclude<ScopeKind, "site">, slug: string) {
-  let index = scopeCache.get(catalog);
-  if (!index) scopeCache.set(catalog, (index = new Map()));
-  const key = `${kind}/${slug}`;
-  let hit = index.get(key);
+function archiveFor(site: SiteConfig, listings: Listings, scope: Scope): Promise<Archive<ArticleMeta>> {
+  let index = archiveCache.get(listings);
+  if (!index) archiveCache.set(listings, (index = new Map()));
+  let hit = index.get(scope.path);
   if (!hit) {
-    // A scope whose articles were all withdrawn still exists: its feeds carry the tombstones.
-    const scope = scopesOf(catalog.entries, kind, catalog.tombstones).find((s) => s.slug === slug);
-    if (!scope) return undefined;
-    hit = { scope, entries: catalog.entries.filter((e) => inScope(e, scope)), deleted: catalog.tombstones.filter((t) => tombstoneInScope(t, scope)) };
-    index.set(key, hit);
+    hit = listings.stats(scope).then(
+      (stats) =>
+        new Archive(
+          {
+            ...(stats.oldest !== undefined ? { oldest: stats.oldest } : {}),
+            ...(stats.newest !== undefined ? { newest: stats.newest } : {}),
+            count: (from, to) => listings.count(scope, from, to),
+            range: (from, to, skip, limit) => listings.range(scope, from, to, skip, limit),
+          },
+          site.archivePageSize,
+        ),
+    );
+    index.set(scope.path, hit);
   }
   return hit;
 }
 
-/** When a scope's listing last moved (change-stamps.ts), once per catalog and scope. */
-const movedCache = new WeakMap<Catalog, Map<string, Date>>();
-function listingMoved(catalog: Catalog, scope: Scope, entries: readonly ArticleMeta[]): Date {
-  let index = movedCache.get(catalog);
-  if (!index) movedCache.set(catalog, (index = new Map()));
-  let hit = index.get(scope.path);
-  if (!hit) index.set(scope.path, (hit = listingMovedAt(entries, catalog.left?.get(scopeKey(scope.path)))));
-  return hit;
-}
-
-/** When anything a directory of every scope (OPML, the feeds page) shows last moved. */
-function anyListingMoved(catalog: Catalog): Date {
-  return listingMovedAt(catalog.entries, new Date(Math.max(0, ...[...(catalog.left?.values() ?? [])].map((d) => d.getTime()))));
-}
-
-/** The newest `n` entries in feed order (publication, or latest change when configured). */
-function newestEntries(site: SiteConfig, entries: readonly ArticleMeta[], n: number): readonly ArticleMeta[] {
-  if (site.orderBy === "updated") return [...entries].sort(compareLatestChangeFirst).slice(0, n);
-  return entries.slice(0, n);
-}
-
-function loadAll(catalog: Catalog, entries: readonly ArticleMeta[]): Promise<Article[]> {
-  return Promise.all(entries.map((e) => catalog.load(e)));
-}
+const feedOrder = (site: SiteConfig): FeedOrder => (site.orderBy === "updated" ? "updated" : "published");
 
 function parseLimit(site: SiteConfig, query: URLSearchParams): number | undefined {
   const values = query.getAll("limit");
@@ -133,29 +111,31 @@ function parseLimit(site: SiteConfig, query: URLSearchParams): number | undefine
   return Number(raw);
 }
 
-function feedResource(
+async function feedResource(
   site: SiteConfig,
-  catalog: Catalog,
+  listings: Listings,
   scope: Scope,
-  entries: readonly ArticleMeta[],
   format: FeedFormat,
   rest: string[],
   query: URLSearchParams,
-  withdrawn: readonly Tombstone[] = [],
-): Resource | undefined {
+): Promise<Resource | undefined> {
   const type = MEDIA_TYPES[format];
   if (rest.length === 0) {
     const limit = parseLimit(site, query);
     const size = limit ?? site.feedSize;
-    const shownEntries = newestEntries(site, entries, size);
-    // Withdrawals are announced in every feed of a scope the article was filed under (RFC 6721; Atom only).
-    const deleted = withdrawn.slice(0, size);
+    const [stats, shownEntries, deleted, archive] = await Promise.all([
+      listings.stats(scope),
+      listings.newest(scope, size, feedOrder(site)),
+      // Withdrawals are announced in every feed of a scope the article was filed under (RFC 6721; Atom only).
+      listings.withdrawals(scope, size),
+      archiveFor(site, listings, scope),
+    ]);
     const tombstoneIds = deleted.map((t) => `${t.id}@${t.when.getTime()}`).join(",");
     // The prev-archive link names the newest closed period: part of what the feed shows.
-    const latestArchive = archiveOf(entries, site.archivePageSize).latestKey() ?? "";
+    const latestArchive = await archive.latestKey();
     // The count and the window depend on the whole listing: when it last moved counts too.
-    const lastModified = lastModifiedOf(shownEntries, [listingMoved(catalog, scope, entries), ...deleted.map((t) => t.when)]);
-    const deps = depsOf(`total=${entries.length}|gone=${tombstoneIds}|archive=${latestArchive}|lm=${lastModified.getTime()}`, shownEntries);
+    const lastModified = lastModifiedOf(shownEntries, [stats.listingMoved, ...deleted.map((t) => t.when)]);
+    const deps = depsOf(`total=${stats.total}|gone=${tombstoneIds}|archive=${latestArchive ?? ""}|lm=${lastModified.getTime()}`, shownEntries);
     return {
       key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
       ...(deps ? { deps } : {}),
@@ -164,18 +144,18 @@ function feedResource(
       browserXml: format !== "json",
       ...(site.websubHub ? { link: websubLink(site.websubHub, new URL(scope.path + FEED_FILES[format], site.baseUrl).href) } : {}),
       render: async () => {
-        const shown = shownEntries;
-        const history = subscriptionHistory(site, scope, archiveOf(entries, site.archivePageSize), entries.length, shown.length);
-        const model = feedModel(site, scope, await loadAll(catalog, shown), { history, deleted });
+        const history = subscriptionHistory(site, scope, latestArchive, stats.total, shownEntries.length);
+        const model = feedModel(site, scope, await listings.load(shownEntries), { history, deleted });
         return { contentType: type, body: RENDERERS[format](model), lastModified: latest(lastModified, model.updated) };
       },
     };
   }
   // archive/<period>/<file>
-  const doc = rest.length === 2 && rest[0] === "archive" ? archiveOf(entries, site.archivePageSize).document(rest[1]!) : undefined;
+  if (rest.length !== 2 || rest[0] !== "archive" || !looksLikeArchiveKey(rest[1]!)) return undefined;
+  const [doc, stats] = await Promise.all([archiveFor(site, listings, scope).then((a) => a.document(rest[1]!)), listings.stats(scope)]);
   if (!doc) return undefined;
   // A period's document changes only with its own articles; a removal from the scope is counted too (it may have been here).
-  const archiveModified = lastModifiedOf(doc.entries, [doc.entries.length ? undefined : doc.start, catalog.left?.get(scopeKey(scope.path))]);
+  const archiveModified = lastModifiedOf(doc.entries, [doc.entries.length ? undefined : doc.start, stats.left]);
   const archiveDeps = depsOf(`archive=${doc.key}|split=${doc.split}|prev=${doc.prevKey ?? ""}|lm=${archiveModified.getTime()}`, doc.entries);
   return {
     key: `${scope.path}archive/${doc.key}/${FEED_FILES[format]}`,
@@ -186,7 +166,7 @@ function feedResource(
     cacheControl: ARCHIVE_CACHE_CONTROL,
     render: async () => {
       const history = archiveHistory(site, scope, doc.prevKey);
-      const model = feedModel(site, scope, await loadAll(catalog, doc.entries), { documentPath: archivePath(doc.key), history });
+      const model = feedModel(site, scope, await listings.load(doc.entries), { documentPath: archivePath(doc.key), history });
       // An empty document (a split period, or a period with no articles) dates from its period's start.
       const dated = doc.entries.length ? model : { ...model, updated: doc.start };
       return { contentType: type, body: RENDERERS[format](dated), lastModified: latest(archiveModified, dated.updated) };
@@ -194,12 +174,12 @@ function feedResource(
   };
 }
 
-function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries: readonly ArticleMeta[]): Resource {
+async function listResource(site: SiteConfig, listings: Listings, scope: Scope): Promise<Resource> {
+  const [stats, shownEntries] = await Promise.all([listings.stats(scope), listings.newest(scope, site.feedSize, feedOrder(site))]);
   const heading = scopeTitle(site, scope);
-  const description = scope.kind === "site" ? site.description : `${entries.length} article${entries.length === 1 ? "" : "s"}.`;
-  const shownEntries = newestEntries(site, entries, site.feedSize);
-  const lastModified = lastModifiedOf(shownEntries, [listingMoved(catalog, scope, entries)]);
-  const deps = depsOf(`total=${entries.length}|lm=${lastModified.getTime()}`, shownEntries);
+  const description = scope.kind === "site" ? site.description : `${stats.total} article${stats.total === 1 ? "" : "s"}.`;
+  const lastModified = lastModifiedOf(shownEntries, [stats.listingMoved]);
+  const deps = depsOf(`total=${stats.total}|lm=${lastModified.getTime()}`, shownEntries);
   return {
     key: scope.path,
     ...(deps ? { deps } : {}),
@@ -207,26 +187,30 @@ function listResource(site: SiteConfig, catalog: Catalog, scope: Scope, entries:
     cors: false,
     link: alternatesLink(feedLinksOf(site, scope), scope.kind !== "site"),
     render: async () => {
-      const shown = await loadAll(catalog, shownEntries);
+      const shown = await listings.load(shownEntries);
       return { contentType: MEDIA_TYPES.html, body: renderListPage(site, scope, heading, description, shown), lastModified };
     },
   };
 }
 
 /** A scope's own routes: its page, its feeds, its archives. `rest` is the path after the scope. */
-function scopeRoutes(
-  site: SiteConfig,
-  catalog: Catalog,
-  scope: Scope,
-  entries: readonly ArticleMeta[],
-  withdrawn: readonly Tombstone[],
-  rest: string[],
-  query: URLSearchParams,
-) {
-  if (rest.length === 1 && rest[0] === "") return listResource(site, catalog, scope, entries);
+function scopeRoutes(site: SiteConfig, listings: Listings, scope: Scope, rest: string[], query: URLSearchParams): Promise<Resource | undefined> {
+  if (rest.length === 1 && rest[0] === "") return listResource(site, listings, scope);
   const file = rest.at(-1)!;
   const format = FEED_FORMATS.find((f) => FEED_FILES[f] === file);
-  return format ? feedResource(site, catalog, scope, entries, format, rest.slice(0, -1), query, withdrawn) : undefined;
+  return format ? feedResource(site, listings, scope, format, rest.slice(0, -1), query) : Promise.resolve(undefined);
+}
+
+/** Every scope of the site, the site's first, then each category, author and language (withdrawn-only scopes with `withWithdrawn`). */
+async function allScopes(listings: Listings, withWithdrawn: boolean): Promise<Scope[]> {
+  const kinds = await Promise.all((["category", "author", "language"] as const).map((k) => listings.scopes(k, withWithdrawn)));
+  return [SITE_SCOPE, ...kinds.flat()];
+}
+
+/** The directory of every feed (OPML, /feeds) and when what it shows last moved. */
+async function directoryOf(site: SiteConfig, listings: Listings) {
+  const [scopes, stats] = await Promise.all([allScopes(listings, false), listings.site()]);
+  return { directory: feedDirectory(site, scopes), stats, lastModified: lastModifiedOf([], [stats.newestChange, stats.anyListingMoved]) };
 }
 
 /** Decoded path segments of a raw (percent-encoded) path; undefined when it cannot be decoded. */
@@ -242,16 +226,18 @@ export function pathSegments(rawPath: string): string[] | undefined {
 
 /**
  * Every path the site answers with 200, mapped to how its body is made
- * (undefined: 404; BadRequest thrown: 400). Deciding is cheap; rendering is deferred.
+ * (undefined: 404; BadRequest thrown: 400). Deciding takes a few indexed
+ * questions of the store; rendering is deferred.
  */
-export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: string, query = new URLSearchParams()): Resource | undefined {
+export async function resolveResource(site: SiteConfig, source: Listings | Catalog, rawPath: string, query = new URLSearchParams()): Promise<Resource | undefined> {
+  const listings = asListings(source);
   const segments = pathSegments(rawPath);
   if (!segments || segments.length === 0) return undefined;
   const [first, ...rest] = segments as [string, ...string[]];
   switch (first) {
     case "items": {
       // Only a well-formed slug is ever looked up: nothing a client sends reaches a store as a name.
-      const entry = rest.length === 1 && SLUG.test(rest[0]!) ? catalog.find(rest[0]!) : undefined;
+      const entry = rest.length === 1 && SLUG.test(rest[0]!) ? await listings.find(rest[0]!) : undefined;
       if (!entry) return undefined;
       const itemModified = lastModifiedOf([entry]);
       const deps = depsOf(`article|lm=${itemModified.getTime()}`, [entry]);
@@ -261,8 +247,8 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
         cors: false,
         link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
         render: async () => {
-          const article = await catalog.load(entry);
-          return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article), lastModified: latest(itemModified, lastChange(article)) };
+          const [article] = await listings.load([entry]);
+          return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article!), lastModified: latest(itemModified, lastChange(article!)) };
         },
       };
     }
@@ -280,11 +266,10 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
       return {
         key: first,
         cors: true,
-        render: async () => ({
-          contentType: MEDIA_TYPES.opml,
-          body: renderOpml(site, feedDirectory(site, catalog.entries), newestChange(catalog.entries), format),
-          lastModified: lastModifiedOf([], [newestChange(catalog.entries), anyListingMoved(catalog)]),
-        }),
+        render: async () => {
+          const { directory, stats, lastModified } = await directoryOf(site, listings);
+          return { contentType: MEDIA_TYPES.opml, body: renderOpml(site, directory, stats.newestChange, format), lastModified };
+        },
       };
     }
     case "feeds":
@@ -293,61 +278,49 @@ export function resolveResource(site: SiteConfig, catalog: Catalog, rawPath: str
         key: "feeds",
         cors: false,
         link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
-        render: async () => ({
-          contentType: MEDIA_TYPES.html,
-          body: renderFeedsPage(site, feedDirectory(site, catalog.entries)),
-          lastModified: lastModifiedOf([], [newestChange(catalog.entries), anyListingMoved(catalog)]),
-        }),
+        render: async () => {
+          const { directory, lastModified } = await directoryOf(site, listings);
+          return { contentType: MEDIA_TYPES.html, body: renderFeedsPage(site, directory), lastModified };
+        },
       };
   }
   const kind = kindOfSegment(first);
   if (kind) {
     if (rest.length < 2) return undefined;
-    const found = scoped(catalog, kind, rest[0]!);
-    return found ? scopeRoutes(site, catalog, found.scope, found.entries, found.deleted, rest.slice(1), query) : undefined;
+    const scope = await listings.scope(kind, rest[0]!);
+    return scope ? scopeRoutes(site, listings, scope, rest.slice(1), query) : undefined;
   }
-  return scopeRoutes(site, catalog, SITE_SCOPE, catalog.entries, catalog.tombstones, segments, query);
+  return scopeRoutes(site, listings, SITE_SCOPE, segments, query);
 }
 
 /** Every URL path the site serves (for static export and link checks), site-relative with a leading "/". */
-export function listPaths(site: SiteConfig, catalog: Catalog): string[] {
+export async function listPaths(site: SiteConfig, source: Listings | Catalog): Promise<string[]> {
+  const listings = asListings(source);
   const paths = ["/", "/style.css", "/feed.xsl", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
-  const scopes: { scope: Scope; entries: readonly ArticleMeta[] }[] = [{ scope: SITE_SCOPE, entries: catalog.entries }];
-  for (const kind of ["category", "author", "language"] as const) {
-    for (const scope of scopesOf(catalog.entries, kind, catalog.tombstones)) scopes.push({ scope, entries: scoped(catalog, kind, scope.slug)!.entries });
-  }
-  for (const { scope, entries } of scopes) {
+  for (const scope of await allScopes(listings, true)) {
     if (scope.kind !== "site") paths.push(`/${scope.path}`);
-    const archiveKeys = archiveOf(entries, site.archivePageSize).keys();
+    const archiveKeys = await (await archiveFor(site, listings, scope)).keys();
     for (const format of FEED_FORMATS) {
       paths.push(`/${scope.path}${FEED_FILES[format]}`);
       for (const key of archiveKeys) paths.push(`/${scope.path}${archivePath(key)}${FEED_FILES[format]}`);
     }
   }
-  for (const entry of catalog.entries) paths.push(`/items/${entry.slug}`);
+  for (const entry of await listings.newest(SITE_SCOPE, Number.MAX_SAFE_INTEGER, "published")) paths.push(`/items/${entry.slug}`);
   return paths;
 }
 
-/** Withdrawn articles by slug, once per catalog (a slug published again is live, not withdrawn). */
-const withdrawnCache = new WeakMap<Catalog, Map<string, Tombstone>>();
-
 /** The tombstone of the article a path named, when that article was withdrawn: the path answers 410 Gone. */
-export function withdrawnAt(catalog: Catalog, rawPath: string): Tombstone | undefined {
+export async function withdrawnAt(source: Listings | Catalog, rawPath: string): Promise<Tombstone | undefined> {
   const segments = pathSegments(rawPath);
   if (!segments || segments.length !== 2 || segments[0] !== "items" || !SLUG.test(segments[1]!)) return undefined;
-  let bySlug = withdrawnCache.get(catalog);
-  if (!bySlug) {
-    bySlug = new Map();
-    // Newest withdrawal first: a slug withdrawn twice answers with its latest withdrawal.
-    for (const t of catalog.tombstones) if (!bySlug.has(t.slug) && !catalog.find(t.slug)) bySlug.set(t.slug, t);
-    withdrawnCache.set(catalog, bySlug);
-  }
-  return bySlug.get(segments[1]!);
+  return asListings(source).withdrawn(segments[1]!);
 }
 
 /** Paths of withdrawn articles (each answers 410), for static export. */
-export function listWithdrawnPaths(catalog: Catalog): string[] {
+export async function listWithdrawnPaths(source: Listings | Catalog): Promise<string[]> {
+  const listings = asListings(source);
   // Only well-formed slugs: a hand-edited tombstone naming anything else names no URL of the site.
-  const slugs = new Set(catalog.tombstones.map((t) => t.slug).filter((slug) => SLUG.test(slug) && !catalog.find(slug)));
-  return [...slugs].sort().map((slug) => `/items/${slug}`);
+  const slugs = new Set((await listings.withdrawals(SITE_SCOPE, Number.MAX_SAFE_INTEGER)).map((t) => t.slug).filter((slug) => SLUG.test(slug)));
+  const gone = await Promise.all([...slugs].map(async (slug) => ((await listings.withdrawn(slug)) ? slug : undefined)));
+  return gone.filter((s): s is string => s !== undefined).sort().map((slug) => `/items/${slug}`);
 }

@@ -78,7 +78,7 @@ describe("wirefeed build under Cloudflare's own static asset server", () => {
       const dir = join(cwd, "items");
       const catalog = buildCatalog(readdirSync(dir).map((f) => ({ file: `items/${f}`, bytes: new Uint8Array(readFileSync(join(dir, f))) })), site);
       const app = createApp({ site, catalog: () => catalog, log: () => {} });
-      const paths = listPaths(site, catalog);
+      const paths = await listPaths(site, catalog);
       expect(paths).toEqual(expect.arrayContaining(["/categories/%E6%97%A5%E6%9C%AC/archive/2022-06-27/rss.xml", "/items/seoul", "/feeds"]));
       for (const path of paths) {
         const want = await app.request(path, { headers: { "Accept-Encoding": "identity" } });

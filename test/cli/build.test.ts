@@ -73,7 +73,7 @@ describe("wirefeed build", () => {
     expect(result.stderr).toEqual(["build: skipped record: items/broken.md: title: is required"]);
 
     const { site, catalog, app } = serverApp(cwd);
-    const paths = listPaths(site, catalog);
+    const paths = await listPaths(site, catalog);
     expect(paths).toHaveLength(25);
     expect(paths).toEqual(expect.arrayContaining(["/", "/rss.xml", "/categories/diplomacy/atom.xml", "/feeds.opml", "/feeds.rss.opml", "/feeds.json.opml", "/items/newer", "/items/older"]));
     const out = join(cwd, "dist");
@@ -133,7 +133,7 @@ describe("wirefeed build", () => {
     expect(result.code).toBe(0);
     const { site, catalog, app } = serverApp(cwd, config);
     expect(catalog.entries).toHaveLength(500);
-    const paths = listPaths(site, catalog);
+    const paths = await listPaths(site, catalog);
     // 100 desks, 3 wires with archive pages, authors, languages: thousands of paths.
     expect(paths.filter((p) => p.startsWith("/categories/") && p.endsWith("/"))).toHaveLength(103);
     expect(paths.some((p) => /^\/categories\/wire-0\/archive\/\d{4}[^/]*\/atom\.xml$/.test(p))).toBe(true);
@@ -202,7 +202,7 @@ describe("wirefeed build", () => {
       const built = await wirefeed(["build", "--out", "site", "--layout", "dirs", "--site-url", `${server.origin}/`], { cwd });
       expect(built.code).toBe(0);
       const { site, catalog, app } = serverApp(cwd, { baseUrl: `${server.origin}/` });
-      const paths = listPaths(site, catalog);
+      const paths = await listPaths(site, catalog);
       expect(filesUnder(out)).toEqual([...paths.map((p) => fileForPath(p, "dirs")), "404.html", "_headers"].sort());
       expect(filesUnder(out)).toContain("items/newer/index.html");
       await expectServedAsTheServerDoes(out, app, paths, parseHeadersFile(readFileSync(join(out, "_headers"), "utf8")), "dirs");
@@ -250,7 +250,7 @@ describe("wirefeed build", () => {
     const site = parseSiteConfig(SITE_CONFIG, "test");
     const live = await LiveCatalog.open(join(cwd, "items"), site, { label: "items", log: () => {} });
     const app = createApp({ site, catalog: () => live.current(), log: () => {} });
-    const paths = listPaths(site, live.current());
+    const paths = await listPaths(site, live.current());
     expect(paths).toEqual(expect.arrayContaining(["/categories/cyber/", "/categories/cyber/atom.xml", "/categories/cyber/rss.xml", "/categories/cyber/feed.json"]));
     const out = join(cwd, "dist");
     for (const path of paths) {

@@ -10,8 +10,8 @@ const catalog = catalogOf({
   "broken.md": record({ published: "2022-06-29" }),
 });
 
-describe("listPaths", () => {
-  const paths = listPaths(site, catalog);
+describe("listPaths", async () => {
+  const paths = await listPaths(site, catalog);
 
   it("lists the pages, every scope's feeds and each published article once", () => {
     const feeds = (scope: string) => [`${scope}rss.xml`, `${scope}atom.xml`, `${scope}feed.json`];
@@ -35,14 +35,14 @@ describe("listPaths", () => {
     expect(new Set(paths).size).toBe(paths.length);
   });
 
-  it("every listed path is one the server answers", () => {
-    for (const path of paths) expect([path, resolveResource(site, catalog, path) !== undefined]).toEqual([path, true]);
+  it("every listed path is one the server answers", async () => {
+    for (const path of paths) expect([path, (await resolveResource(site, catalog, path)) !== undefined]).toEqual([path, true]);
   });
 
-  it("drafts and broken records are neither listed nor answered", () => {
+  it("drafts and broken records are neither listed nor answered", async () => {
     for (const path of ["/items/draft", "/items/broken"]) {
       expect(paths).not.toContain(path);
-      expect(resolveResource(site, catalog, path)).toBeUndefined();
+      expect(await resolveResource(site, catalog, path)).toBeUndefined();
     }
   });
 });

@@ -229,8 +229,8 @@ describe("a site with deletions: Node, both Workers and the static build agree",
     const site = parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json", DEL_SITE_URL);
     const records = readdirSync(items).filter((f) => f.endsWith(".md")).map((f) => ({ file: `items/${f}`, bytes: new Uint8Array(readFileSync(join(items, f))) }));
     const catalog = buildCatalog(records, site, parseTombstones(JSON.parse(readFileSync(join(items, ".tombstones.json"), "utf8"))));
-    paths = listPaths(site, catalog);
-    gonePaths = listWithdrawnPaths(catalog);
+    paths = await listPaths(site, catalog);
+    gonePaths = await listWithdrawnPaths(catalog);
   }, 240_000);
 
   afterAll(async () => {
