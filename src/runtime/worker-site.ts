@@ -3,7 +3,11 @@ import { parseStamps, withStamps } from "../core/change-stamps.js";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { parseTombstones } from "../core/tombstone.js";
 import { createApp, type Logger } from "../http/app.js";
+import type { Catalog } from "../core/catalog.js";
+import type { Listings } from "../core/listings.js";
 import { bundleStore } from "../storage/bundle.js";
+import type { D1DatabaseLike } from "../storage/sql/d1-driver.js";
+import { d1Store } from "./worker-d1-store.js";
 import { sha256Hex, siteFingerprint } from "../storage/kv-index.js";
 import { websubNotifier } from "../http/websub.js";
 import { kvCatalogSource, kvStore, type KvNamespaceLike, type VersionedCatalog } from "../storage/kv.js";
@@ -17,8 +21,10 @@ export interface WorkerEnv {
   SITE_URL?: string;
   /** When bound, articles come from this KV namespace instead of the bundle. */
   ARTICLES?: KvNamespaceLike;
-  /** Secret that turns on the publish API (only with ARTICLES: the bundle is read-only). */
+  /** Secret that turns on the publish API (only with ARTICLES or DB: the bundle is read-only). */
   PUBLISH_TOKEN?: string;
+  /** When bound (wrangler env "d1"), articles come from this D1 database (worker-d1-store.ts), before ARTICLES. */
+  DB?: D1DatabaseLike;
 }
 
 /** The part of the Workers ExecutionContext used here. */
@@ -27,6 +33,12 @@ export interface WaitUntil {
 }
 
 type Handler = (request: Request) => Response | Promise<Response>;
+
+/** What a request is answered from: the articles at one content version. */
+interface Versioned {
+  catalog: Catalog | Listings;
+  version: string;
+}
 
 /** The bundled records, parsed once per isolate on first use. */
 function bundleSource(data: WorkerData, site: SiteConfig, log: Logger): () => Promise<VersionedCatalog> {
@@ -65,7 +77,9 @@ export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (requ
   const fingerprint = siteFingerprint(site);
   let current: { version: string; app: Handler; cacheBase: Promise<string> } | undefined;
 
-  const appFor = ({ catalog, version }: VersionedCatalog) => {
+  const d1 = env.DB ? d1Store(env.DB, site, log, env.PUBLISH_TOKEN) : undefined;
+
+  const appFor = ({ catalog, version }: Versioned) => {
     if (current?.version !== version) {
       const app = createApp({ site, catalog: () => catalog, log });
       const cacheBase = fingerprint.then((fp) => sha256Hex(`${data.buildId}\n${fp}\n${version}`)).then((h) => `/.wirefeed-cache/${h.slice(0, 32)}`);
@@ -77,6 +91,10 @@ export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (requ
   const publishing = env.ARTICLES && env.PUBLISH_TOKEN ? { kv: env.ARTICLES, token: env.PUBLISH_TOKEN } : undefined;
 
   return async (request, ctx) => {
+    if (d1) {
+      if (d1.api && new URL(request.url).pathname.startsWith("/api/")) return d1.api(request, ctx);
+      return edgeCached(await d1.source(), request, ctx);
+    }
     const versioned = await source();
     if (publishing && new URL(request.url).pathname.startsWith("/api/")) {
       // Writes are rare: an app of their own, bound to this request so WebSub pings outlive the response.
@@ -87,6 +105,10 @@ export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (requ
       if (hub) ctx.waitUntil(hub.idle());
       return response;
     }
+    return edgeCached(versioned, request, ctx);
+  };
+
+  async function edgeCached(versioned: Versioned, request: Request, ctx: WaitUntil): Promise<Response> {
     const { app, cacheBase } = appFor(versioned);
     const cache = edgeCache();
     const plainGet = request.method === "GET" && !request.headers.has("if-none-match") && !request.headers.has("if-modified-since");
@@ -103,7 +125,7 @@ export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (requ
       ctx.waitUntil(cache.put(key, response.clone()).catch((error: unknown) => log("edge cache: put failed", error)));
     }
     return response;
-  };
+  }
 }
 
 /**
