@@ -7,7 +7,7 @@ import type { Catalog } from "../core/catalog.js";
 import type { Listings } from "../core/listings.js";
 import { bundleStore } from "../storage/bundle.js";
 import type { D1DatabaseLike } from "../storage/sql/d1-driver.js";
-import { d1Store } from "./worker-d1-store.js";
+import type { D1Store } from "./worker-d1-store.js";
 import { sha256Hex, siteFingerprint } from "../storage/kv-index.js";
 import { websubNotifier } from "../http/websub.js";
 import { kvCatalogSource, kvStore, type KvNamespaceLike, type VersionedCatalog } from "../storage/kv.js";
@@ -23,8 +23,16 @@ export interface WorkerEnv {
   ARTICLES?: KvNamespaceLike;
   /** Secret that turns on the publish API (only with ARTICLES or DB: the bundle is read-only). */
   PUBLISH_TOKEN?: string;
-  /** When bound (wrangler env "d1"), articles come from this D1 database (worker-d1-store.ts), before ARTICLES. */
+  /** When bound (wrangler env "d1", whose entry brings the D1 store), articles come from this D1 database, before ARTICLES. */
   DB?: D1DatabaseLike;
+}
+
+/**
+ * Stores an entry brings along: passed in by the entry that serves from
+ * them (worker-d1.ts), so the other Workers' bundles do not carry their code.
+ */
+export interface WorkerStores {
+  d1?: (db: D1DatabaseLike, site: SiteConfig, log: Logger, token: string | undefined) => D1Store;
 }
 
 /** The part of the Workers ExecutionContext used here. */
@@ -71,13 +79,13 @@ function edgeCache(): Cache | undefined {
  * or a deploy (new build) is never answered from an older entry. Conditional
  * and HEAD requests go to the app, which answers them from its own cache.
  */
-export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (request: Request, ctx: WaitUntil) => Promise<Response> {
+export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger, stores: WorkerStores = {}): (request: Request, ctx: WaitUntil) => Promise<Response> {
   const site = parseSiteConfig(data.siteConfig, "site.config.json", env.SITE_URL || undefined);
   const source = env.ARTICLES ? kvCatalogSource(env.ARTICLES, site, log) : bundleSource(data, site, log);
   const fingerprint = siteFingerprint(site);
   let current: { version: string; app: Handler; cacheBase: Promise<string> } | undefined;
 
-  const d1 = env.DB ? d1Store(env.DB, site, log, env.PUBLISH_TOKEN) : undefined;
+  const d1 = env.DB && stores.d1 ? stores.d1(env.DB, site, log, env.PUBLISH_TOKEN) : undefined;
 
   const appFor = ({ catalog, version }: Versioned) => {
     if (current?.version !== version) {
@@ -132,13 +140,13 @@ export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (requ
  * A Worker's default export over one build's data. The env object is fixed
  * for an isolate's life, so the site is built once per env, on first request.
  */
-export function workerEntry(data: WorkerData) {
+export function workerEntry(data: WorkerData, stores: WorkerStores = {}) {
   const log: Logger = (message, error) => console.error(message, error ?? "");
   const sites = new WeakMap<WorkerEnv, ReturnType<typeof workerSite>>();
   return {
     fetch(request: Request, env: WorkerEnv, ctx: WaitUntil): Promise<Response> {
       let site = sites.get(env);
-      if (!site) sites.set(env, (site = workerSite(data, env, log)));
+      if (!site) sites.set(env, (site = workerSite(data, env, log, stores)));
       return site(request, ctx);
     },
   };

@@ -6,6 +6,7 @@ import d1Data from "../../.generated/worker-d1-data.js";
 import { parseStamps } from "../../src/core/change-stamps.js";
 import { parseSiteConfig, type SiteConfig } from "../../src/core/config.js";
 import { parseTombstones, type Tombstone } from "../../src/core/tombstone.js";
+import { d1Store } from "../../src/runtime/worker-d1-store.js";
 import { workerSite } from "../../src/runtime/worker-site.js";
 import { d1Driver, type D1DatabaseLike } from "../../src/storage/sql/d1-driver.js";
 import { applySchema, replaceContents } from "../../src/storage/sql/derive.js";
@@ -69,7 +70,7 @@ export function countingDb(db: D1DatabaseLike = env.DB): { db: D1DatabaseLike; q
  */
 export function d1Isolate(bindings: { DB?: D1DatabaseLike; PUBLISH_TOKEN?: string; SITE_URL?: string; log?: string[] } = {}) {
   const isolateEnv = { SITE_URL: bindings.SITE_URL ?? SITE_URL, DB: bindings.DB ?? env.DB, ...(bindings.PUBLISH_TOKEN ? { PUBLISH_TOKEN: bindings.PUBLISH_TOKEN } : {}) };
-  const worker = workerSite(d1Data, isolateEnv, (message, error) => bindings.log?.push(error ? `${message} ${String(error)}` : message));
+  const worker = workerSite(d1Data, isolateEnv, (message, error) => bindings.log?.push(error ? `${message} ${String(error)}` : message), { d1: d1Store });
   return async (path: string, init: RequestInit = {}): Promise<Response> => {
     const ctx = createExecutionContext();
     const response = await worker(new Request(`https://wire.example${path}`, init), ctx);
