@@ -79,7 +79,7 @@ function withoutUndefined<T extends object>(value: T): T {
 }
 
 /** An article row's listing entry, with its stamps. */
-export function metaOfRow(row: { meta: unknown; changed_ms: unknown; listed_ms: unknown }): ArticleMeta {
+export function metaOfRow(row: Readonly<Record<string, unknown>>): ArticleMeta {
   const m = JSON.parse(row.meta as string) as Record<string, unknown>;
   return withoutUndefined({
     ...(m as unknown as ArticleMeta),
@@ -91,7 +91,7 @@ export function metaOfRow(row: { meta: unknown; changed_ms: unknown; listed_ms: 
 }
 
 /** The full article of a row (meta, body and stamps). */
-export function articleOfRow(row: { meta: unknown; body: unknown; changed_ms: unknown; listed_ms: unknown }): Article {
+export function articleOfRow(row: Readonly<Record<string, unknown>>): Article {
   return { ...metaOfRow(row), ...withoutUndefined(JSON.parse(row.body as string) as object) } as Article;
 }
 
@@ -142,7 +142,7 @@ function tombstoneJson(t: Tombstone): string {
 }
 
 /** A tombstone row back as a Tombstone. */
-export function tombstoneOfRow(row: { tombstone: unknown }): Tombstone {
+export function tombstoneOfRow(row: Readonly<Record<string, unknown>>): Tombstone {
   return parseTombstones([JSON.parse(row.tombstone as string)])[0]!;
 }
 
