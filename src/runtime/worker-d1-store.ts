@@ -1,5 +1,6 @@
 import type { SiteConfig } from "../core/config.js";
 import type { Listings } from "../core/listings.js";
+import { feedsShowing } from "../core/topics.js";
 import { createApp, type Logger } from "../http/app.js";
 import { websubNotifier } from "../http/websub.js";
 import { d1Driver, type D1DatabaseLike } from "../storage/sql/d1-driver.js";
@@ -52,12 +53,27 @@ export function d1Store(db: D1DatabaseLike, site: SiteConfig, log: Logger, token
     return current;
   };
 
+  /** The digest records are stamped by (base64 SHA-256, as recordDigest on Node), with the Web Crypto API. */
+  const digest = async (bytes: Uint8Array) => {
+    const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+    let binary = "";
+    for (const byte of hash) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  };
+
   if (!token) return { source };
+  // One hub and one publisher per isolate: the publisher takes this isolate's writes one at a time, so
+  // they never retry against each other; writers elsewhere (other isolates, locations, d1:load) are kept
+  // apart by the version each batch commits over. Each API request waits for the pings it may have caused.
+  const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log: (m) => log(m) }) : undefined;
+  const publisher = sqlPublisher(driver, site, {
+    now: () => new Date(),
+    digest,
+    ...(hub ? { onChange: ({ before, after }) => hub.notify([...feedsShowing(site, before), ...feedsShowing(site, after)]) } : {}),
+  });
+  // Writes are rare: an app of their own, so the site's app and caches never hold a publisher.
+  const app = createApp({ site, catalog: async () => (await source()).catalog, log, publish: { token, publisher } });
   const api = async (request: Request, ctx: WaitUntil): Promise<Response> => {
-    // Writes are rare: an app of their own, bound to this request so WebSub pings outlive the response.
-    const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log: (m) => log(m) }) : undefined;
-    const publisher = sqlPublisher(driver, site, { hub });
-    const app = createApp({ site, catalog: async () => (await source()).catalog, log, publish: { token, publisher } });
     const response = await app.fetch(request);
     if (hub) ctx.waitUntil(hub.idle());
     return response;

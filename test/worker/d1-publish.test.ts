@@ -98,6 +98,17 @@ describe("publish API on the D1 Worker", () => {
 });
 
 describe("publish API on the D1 Worker, under concurrency", () => {
+  /**
+   * Writes spread over five isolates, as requests spread over isolates and locations: each isolate
+   * takes its own writes one at a time, and the isolates race each other through the database.
+   */
+  let writers: ReturnType<typeof d1Isolate>[] = [];
+  beforeEach(() => {
+    writers = Array.from({ length: 5 }, () => d1Isolate({ PUBLISH_TOKEN: TOKEN }));
+  });
+  const putVia = (i: number, slug: string, body: string) => writers[i % writers.length]!(`/api/items/${slug}`, { method: "PUT", headers: auth, body });
+  const removeVia = (i: number, slug: string) => writers[i % writers.length]!(`/api/items/${slug}`, { method: "DELETE", headers: auth });
+
   /** After a storm: no 500 anywhere, every URL that should answer does, and the feed is what the database holds. */
   async function consistent() {
     const reader = d1Isolate({ PUBLISH_TOKEN: TOKEN });
@@ -110,27 +121,27 @@ describe("publish API on the D1 Worker, under concurrency", () => {
 
   it("50 concurrent PUTs of distinct slugs: 50 × 201, all 50 served, the feed exactly what is stored", async () => {
     const slugs = Array.from({ length: 50 }, (_, i) => `story-${String(i).padStart(2, "0")}`);
-    const answers = await Promise.all(slugs.map((s, i) => put(s, story(`Story ${i}`, `2022-07-02T${String(8 + (i % 12)).padStart(2, "0")}:${String(i).padStart(2, "0")}:00+09:00`))));
+    const answers = await Promise.all(slugs.map((s, i) => putVia(i, s, story(`Story ${i}`, `2022-07-02T${String(8 + (i % 12)).padStart(2, "0")}:${String(i).padStart(2, "0")}:00+09:00`))));
     expect(answers.map((r) => r.status)).toEqual(slugs.map(() => 201));
     expect(await consistent()).toEqual(slugs);
     const reader = d1Isolate();
     for (const [i, slug] of slugs.entries()) expect(await (await reader(`/items/${slug}`)).text()).toContain(`Story ${i}`);
-  });
+  }, 60_000);
 
   it("50 concurrent PUTs of one new slug: exactly one 201, the rest 200, one article served", async () => {
-    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => put("one-slug", story(`Take ${i}`))));
+    const answers = await Promise.all(Array.from({ length: 50 }, (_, i) => putVia(i, "one-slug", story(`Take ${i}`))));
     const statuses = answers.map((r) => r.status).sort();
     expect(statuses.filter((s) => s === 201)).toHaveLength(1);
     expect(statuses.filter((s) => s === 200)).toHaveLength(49);
     expect(await consistent()).toEqual(["one-slug"]);
     expect((await feedUrls()).length).toBe(1);
-  });
+  }, 60_000);
 
   it("20 racing PUT/DELETE pairs on stored articles: each ends as its acknowledged order says, nothing lost, no 500", async () => {
     const slugs = Array.from({ length: 20 }, (_, i) => `pair-${String(i).padStart(2, "0")}`);
     for (const [i, slug] of slugs.entries()) expect((await put(slug, story(`Pair ${i}`))).status).toBe(201);
     const results = await Promise.all(slugs.map(async (slug, i) => {
-      const [written, removed] = await Promise.all([put(slug, story(`Pair ${i}, rewritten`)), remove(slug)]);
+      const [written, removed] = await Promise.all([putVia(i, slug, story(`Pair ${i}, rewritten`)), removeVia(i + 1, slug)]);
       return { slug, i, put: written.status, del: removed.status };
     }));
     const reader = d1Isolate();
@@ -147,5 +158,5 @@ describe("publish API on the D1 Worker, under concurrency", () => {
     }
     const kept = results.filter((r) => r.put === 201).map((r) => r.slug);
     expect(await consistent()).toEqual(kept);
-  });
+  }, 60_000);
 });

@@ -48,7 +48,7 @@ describe("D1 Worker: the fixture items", () => {
         expect([path, new Uint8Array(await fromD1.arrayBuffer())]).toEqual([path, expected.body]);
       }
     }
-  });
+  }, 60_000);
 
   it("?limit, 400s, 404s and conditional requests alike", async () => {
     await loadD1();
