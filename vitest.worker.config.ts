@@ -1,6 +1,8 @@
 /**
  * The tests that run inside workerd (test/worker/): the bundled Worker entry
- * and its edge cache, with the settings of wrangler.toml's top level.
+ * and its edge cache, with the settings of wrangler.toml's top level, and the
+ * D1 store and Worker against a local D1 database bound as DB, as
+ * wrangler.toml's "d1" environment binds it.
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -12,6 +14,7 @@ export default defineConfig({
       wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         bindings: { SITE_URL: "https://wire.example/" },
+        d1Databases: { DB: "wirefeed-test" },
         // No fetch of Cloudflare's request.cf data: tests stay offline.
         cf: false,
       },

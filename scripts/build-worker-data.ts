@@ -13,8 +13,12 @@
  * Worker announces withdrawals and answers 410 as the server does; one that
  * is not valid JSON fails the build.
  *
- *   node --import tsx scripts/build-worker-data.ts
+ *   node --import tsx scripts/build-worker-data.ts [--d1]
  *
+ * --d1: for the D1 Worker (src/runtime/worker-d1.ts): items/ is still
+ * validated, but no record is bundled (records and stamps live in the
+ * database) and the output is .generated/worker-d1-data.ts, so the two
+ * builds never overwrite each other.
  * Env: ITEMS_DIR (items), WIREFEED_CONFIG (site.config.json),
  *      WIREFEED_WORKER_DATA — the output file, overriding the default.
  */
@@ -34,7 +38,9 @@ import { STAMPS_FILE, stampedCatalog } from "../src/storage/stamps-file.js";
 
 const itemsDir = process.env.ITEMS_DIR ?? "items";
 const configPath = process.env.WIREFEED_CONFIG ?? "site.config.json";
-const outFile = resolve(process.env.WIREFEED_WORKER_DATA ?? ".generated/worker-data.ts");
+const store = process.argv.includes("--d1") ? "d1" : undefined;
+const withRecords = store === undefined;
+const outFile = resolve(process.env.WIREFEED_WORKER_DATA ?? `.generated/worker${store ? `-${store}` : ""}-data.ts`);
 
 function fail(lines: string[]): never {
   for (const line of lines) console.error(line);
@@ -111,5 +117,5 @@ await rename(temp, outFile);
 await save();
 if (restamped) console.error(`build-worker-data: change stamps updated in ${label}/${STAMPS_FILE} (commit it with the records)`);
 console.log(
-  `build-worker-data: ${Object.keys(records).length} of ${articles.length} articles bundled${tombstones.length ? `, ${tombstones.length} tombstone(s)` : ""}, version ${version}`,
+  `build-worker-data: ${Object.keys(records).length} of ${articles.length} articles bundled${tombstones.length ? `, ${tombstones.length} tombstone(s)` : ""}${store ? ` (--${store}: served from ${store.toUpperCase()})` : ""}, version ${version}`,
 );

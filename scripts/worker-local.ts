@@ -43,7 +43,7 @@ export function localWorker(env: { PORT?: string; SITE_URL?: string }, args: rea
   return { port, siteUrl: env.SITE_URL || `http://127.0.0.1:${port}/`, rest };
 }
 
-/** `wrangler dev` for the bundled Worker (environment ""), on the port and URL above. */
-export function wranglerDevArgs(environment: "", worker: LocalWorker): string[] {
+/** `wrangler dev` for the bundled Worker (environment ""), or the D1 one ("d1"), on the port and URL above. */
+export function wranglerDevArgs(environment: "" | "d1", worker: LocalWorker): string[] {
   return ["dev", `--env=${environment}`, "--ip", "127.0.0.1", "--port", String(worker.port), "--var", `SITE_URL:${worker.siteUrl}`, ...worker.rest];
 }

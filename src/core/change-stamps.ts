@@ -54,7 +54,8 @@ export function scopeKeysOf(article: ArticleMeta): string[] {
   return keys;
 }
 
-function positionOf(article: ArticleMeta): string {
+/** Where an article sits in the listings (its dates): a change of it is a move, not only an edit. */
+export function positionOf(article: ArticleMeta): string {
   return `${article.published.toISOString()}|${article.updated?.toISOString() ?? ""}`;
 }
 

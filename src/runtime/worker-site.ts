@@ -3,7 +3,10 @@ import { parseStamps, withStamps } from "../core/change-stamps.js";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { parseTombstones } from "../core/tombstone.js";
 import { createApp, type Logger } from "../http/app.js";
+import type { Listings } from "../core/listings.js";
 import { bundleStore } from "../storage/bundle.js";
+import type { D1DatabaseLike } from "../storage/sql/d1-driver.js";
+import type { D1Store } from "./worker-d1-store.js";
 import { readAllRecords } from "../storage/load.js";
 import { cacheScope, edgeCached, type Handler, type WaitUntil } from "./edge-cache.js";
 import type { WorkerData } from "./worker-data.js";
@@ -14,6 +17,18 @@ export type { WaitUntil } from "./edge-cache.js";
 export interface WorkerEnv {
   /** Public base URL; overrides the config's baseUrl, as SITE_URL does on Node. */
   SITE_URL?: string;
+  /** Secret that turns on the publish API (only with DB: the bundle is read-only). */
+  PUBLISH_TOKEN?: string;
+  /** When bound (wrangler env "d1", whose entry brings the D1 store), articles come from this D1 database. */
+  DB?: D1DatabaseLike;
+}
+
+/**
+ * Stores an entry brings along: passed in by the entry that serves from
+ * them (worker-d1.ts), so the other Workers' bundles do not carry their code.
+ */
+export interface WorkerStores {
+  d1?: (db: D1DatabaseLike, site: SiteConfig, log: Logger, token: string | undefined) => D1Store;
 }
 
 /** The bundled records, parsed once per isolate on first use. */
@@ -50,8 +65,9 @@ function edgeCache(): Cache | undefined {
  * the request's variant. The bundle's content version is fixed at build
  * time, so a cached answer costs no storage read at all.
  */
-export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (request: Request, ctx: WaitUntil) => Promise<Response> {
+export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger, stores: WorkerStores = {}): (request: Request, ctx: WaitUntil) => Promise<Response> {
   const site = parseSiteConfig(data.siteConfig, "site.config.json", env.SITE_URL || undefined);
+  if (env.DB && stores.d1) return d1Site(data, site, stores.d1(env.DB, site, log, env.PUBLISH_TOKEN), log);
   const app = bundleApp(data, site, log);
   // The build left broken records out and kept why: reported on the first request, as Node reports
   // them at start-up, also when the edge cache answers it (a rebuild that only added a broken file
@@ -78,16 +94,40 @@ export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (requ
 }
 
 /**
+ * The D1 Worker: one read of the content version per request (the edge
+ * cache's key needs it), one Listings and one app per version per isolate,
+ * the same edge cache as the bundle's; the publish API when a token is set.
+ */
+function d1Site(data: WorkerData, site: SiteConfig, d1: D1Store, log: Logger): (request: Request, ctx: WaitUntil) => Promise<Response> {
+  let current: { version: string; app: Handler; scope: Promise<string> } | undefined;
+  const appFor = (listings: Listings, version: string) => {
+    if (current?.version !== version) {
+      const app = createApp({ site, catalog: () => listings, log });
+      current = { version, app: (request) => app.fetch(request), scope: cacheScope(data.buildId, site, version) };
+    }
+    return current;
+  };
+  const cache = edgeCache();
+  const edge = cache ? edgeCached({ cache, site, log }) : undefined;
+  return async (request, ctx) => {
+    if (d1.api && new URL(request.url).pathname.startsWith("/api/")) return d1.api(request, ctx);
+    const { catalog: listings, version } = await d1.source();
+    const { app, scope } = appFor(listings, version);
+    return edge ? edge(request, ctx, await scope, () => app) : app(request);
+  };
+}
+
+/**
  * A Worker's default export over one build's data. The env object is fixed
  * for an isolate's life, so the site is built once per env, on first request.
  */
-export function workerEntry(data: WorkerData) {
+export function workerEntry(data: WorkerData, stores: WorkerStores = {}) {
   const log: Logger = (message, error) => console.error(message, error ?? "");
   const sites = new WeakMap<WorkerEnv, ReturnType<typeof workerSite>>();
   return {
     fetch(request: Request, env: WorkerEnv, ctx: WaitUntil): Promise<Response> {
       let site = sites.get(env);
-      if (!site) sites.set(env, (site = workerSite(data, env, log)));
+      if (!site) sites.set(env, (site = workerSite(data, env, log, stores)));
       return site(request, ctx);
     },
   };

@@ -33,5 +33,9 @@ describe("localWorker", () => {
     expect(args).toEqual(["dev", "--env=", "--ip", "127.0.0.1", "--port", "41503", "--var", "SITE_URL:http://127.0.0.1:41503/"]);
     expect(args.filter((a) => a === "--port")).toHaveLength(1);
     expect(wranglerDevArgs("", localWorker({}, []))).toContain("--env=");
+    // The D1 Worker: its environment, and wrangler's own options (where local D1 lives) passed through.
+    expect(wranglerDevArgs("d1", localWorker({ PORT: "4299" }, ["--persist-to", "state"]))).toEqual([
+      "dev", "--env=d1", "--ip", "127.0.0.1", "--port", "4299", "--var", "SITE_URL:http://127.0.0.1:4299/", "--persist-to", "state",
+    ]);
   });
 });

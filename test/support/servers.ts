@@ -1,7 +1,7 @@
 /** Real servers for tests: the Node entry point and the Worker bundles wrangler builds, run in workerd by Miniflare. */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { request } from "node:http";
 import { Miniflare } from "miniflare";
 
@@ -59,7 +59,7 @@ export function runWrangler(args: string[], env: Record<string, string> = {}): {
 }
 
 /** `wrangler deploy --dry-run`: the exact bundle a deploy would upload, written to outDir/<entry>.js. */
-export function buildWorkerBundle(env: "", outDir: string, extraEnv: Record<string, string> = {}) {
+export function buildWorkerBundle(env: "" | "d1", outDir: string, extraEnv: Record<string, string> = {}) {
   return runWrangler(["deploy", "--dry-run", `--env=${env}`, "--outdir", outDir], extraEnv);
 }
 
@@ -70,8 +70,12 @@ export function wranglerSetting(key: string): string {
   return m[1]!;
 }
 
-/** Serves a built Worker bundle in workerd on a free loopback port. */
-export async function startWorker(scriptPath: string, options: { bindings: Record<string, string> }) {
+/**
+ * Serves a built Worker bundle in workerd on a free loopback port: with
+ * d1PersistRoot, the D1 database `wrangler d1 execute --local --persist-to`
+ * wrote there (the `v3` folder under the --persist-to directory).
+ */
+export async function startWorker(scriptPath: string, options: { bindings: Record<string, string>; d1PersistRoot?: string }) {
   const mf = new Miniflare({
     modules: true,
     scriptPath,
@@ -82,6 +86,7 @@ export async function startWorker(scriptPath: string, options: { bindings: Recor
     host: "127.0.0.1",
     port: 0,
     cf: false,
+    ...(options.d1PersistRoot ? { d1Databases: { DB: wranglerSetting("database_id") }, d1Persist: join(options.d1PersistRoot, "d1") } : {}),
   });
   const url = await mf.ready;
   return { mf, base: url.origin };

@@ -5,9 +5,13 @@
  * cannot check src/ alongside the DOM lib.)
  */
 declare module "cloudflare:workers" {
-  /** wrangler.toml's top-level bindings plus vitest.worker.config.ts's. */
+  import type { D1DatabaseLike } from "../../src/storage/sql/d1-driver.js";
+
+  /** wrangler.toml's top-level bindings plus vitest.worker.config.ts's (DB among them). */
   export const env: {
     SITE_URL: string;
+    /** vitest.worker.config.ts's local D1 database. */
+    DB: D1DatabaseLike & { exec(sql: string): Promise<unknown> };
   };
   /** Loopback bindings to the main module (src/runtime/worker.ts). */
   export const exports: { default: { fetch(input: string | Request, init?: RequestInit): Promise<Response> } };

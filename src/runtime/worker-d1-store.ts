@@ -1,0 +1,82 @@
+import type { SiteConfig } from "../core/config.js";
+import type { Listings } from "../core/listings.js";
+import { feedsShowing } from "../core/topics.js";
+import { createApp, type Logger } from "../http/app.js";
+import { websubNotifier } from "../http/websub.js";
+import { d1Driver, type D1DatabaseLike } from "../storage/sql/d1-driver.js";
+import { derivedFingerprint } from "../storage/sql/rows.js";
+import { sqlListings } from "../storage/sql/sql-listings.js";
+import { sqlPublisher } from "../storage/sql/sql-publisher.js";
+import type { WaitUntil } from "./worker-site.js";
+
+/** The articles at one content version, as the Worker answers a request from them. */
+export interface VersionedListings {
+  catalog: Listings;
+  version: string;
+}
+
+export interface D1Store {
+  /** The current listings: one read of the version per call; one Listings object per version per isolate. */
+  source(): Promise<VersionedListings>;
+  /** The publish API (/api/…), when a token is set: each write one D1 batch. */
+  api?: (request: Request, ctx: WaitUntil) => Promise<Response>;
+}
+
+/**
+ * The Worker's articles in D1 (wrangler env "d1", binding DB): the same SQL
+ * the Node SQLite store runs (src/storage/sql/), over the D1 driver. Reads
+ * make no other state than the Listings of the newest version seen, so
+ * every isolate serves what the database holds as soon as the version
+ * moves, and a publish through any isolate or location is never lost: it
+ * is one D1 batch that commits or fails whole.
+ */
+export function d1Store(db: D1DatabaseLike, site: SiteConfig, log: Logger, token: string | undefined): D1Store {
+  const driver = d1Driver(db);
+  let current: VersionedListings | undefined;
+  const fingerprint = derivedFingerprint(site);
+  let warned = false;
+
+  const source = async (): Promise<VersionedListings> => {
+    // The request's one read: the version, and what the rows were derived for, by primary key.
+    const rows = await driver.all<{ key: string; value: string }>({ sql: "SELECT key, value FROM meta WHERE key IN ('version', 'derived_for')" });
+    const meta = new Map(rows.map((r) => [r.key, r.value]));
+    const derivedFor = meta.get("derived_for");
+    // Rows are derived with the site config (links from baseUrl, default ids and authors): loaded
+    // with another one, pages and feeds would disagree. Said loudly, once per isolate.
+    if (derivedFor !== undefined && derivedFor !== fingerprint && !warned) {
+      warned = true;
+      log(`D1: the articles were loaded for another site config (${derivedFor}); run npm run d1:load with this Worker's SITE_URL (${site.baseUrl})`);
+    }
+    // As storedVersion (sql-listings.ts) reads it: a database with no version yet is at "0".
+    const version = meta.get("version") ?? "0";
+    if (current?.version !== version) current = { catalog: sqlListings(driver, version), version };
+    return current;
+  };
+
+  /** The digest records are stamped by (base64 SHA-256, as recordDigest on Node), with the Web Crypto API. */
+  const digest = async (bytes: Uint8Array) => {
+    const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>));
+    let binary = "";
+    for (const byte of hash) binary += String.fromCharCode(byte);
+    return btoa(binary);
+  };
+
+  if (!token) return { source };
+  // One hub and one publisher per isolate: the publisher takes this isolate's writes one at a time, so
+  // they never retry against each other; writers elsewhere (other isolates, locations, d1:load) are kept
+  // apart by the version each batch commits over. Each API request waits for the pings it may have caused.
+  const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log: (m) => log(m) }) : undefined;
+  const publisher = sqlPublisher(driver, site, {
+    now: () => new Date(),
+    digest,
+    ...(hub ? { onChange: ({ before, after }) => hub.notify([...feedsShowing(site, before), ...feedsShowing(site, after)]) } : {}),
+  });
+  // Writes are rare: an app of their own, so the site's app and caches never hold a publisher.
+  const app = createApp({ site, catalog: async () => (await source()).catalog, log, publish: { token, publisher } });
+  const api = async (request: Request, ctx: WaitUntil): Promise<Response> => {
+    const response = await app.fetch(request);
+    if (hub) ctx.waitUntil(hub.idle());
+    return response;
+  };
+  return { source, api };
+}

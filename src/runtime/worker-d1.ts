@@ -1,0 +1,11 @@
+/**
+ * Cloudflare Worker entry, articles in D1 (wrangler.toml's env "d1").
+ * Bindings: DB (D1 database), SITE_URL (var, optional), PUBLISH_TOKEN
+ * (secret, optional: the publish API). Its data module carries the site
+ * config and build id but no records (see worker-d1-store.ts).
+ */
+import data from "../../.generated/worker-d1-data.js";
+import { d1Store } from "./worker-d1-store.js";
+import { workerEntry } from "./worker-site.js";
+
+export default workerEntry(data, { d1: d1Store });
