@@ -16,7 +16,7 @@
  * the config's baseUrl. A record that does not parse is left out and
  * printed, as `wirefeed validate` prints it; the others are loaded. Change
  * stamps come from items/.changes.json (new records stamped now and the
- * file saved, as build-worker-data and kv-load do), so the D1 Worker's
+ * file saved, as build-worker-data does), so the D1 Worker's
  * Last-Modified is the Node server's.
  * Env: ITEMS_DIR, WIREFEED_CONFIG, SITE_URL, PORT.
  */
