@@ -113,9 +113,11 @@ describe("a browser opening a feed's URL", () => {
   });
 
   it("views of feeds that do not exist are 404s, and /feed.xsl is gone", async () => {
-    for (const path of ["/feeds/nope", "/feeds/rss.xml", "/feeds/categories/no-such/rss", "/feeds/", "/feed.xsl"]) {
+    for (const path of ["/feeds/nope", "/feeds/rss.xml", "/feeds/categories/no-such/rss", "/feed.xsl"]) {
       expect([path, (await get(path, NAVIGATION)).status]).toEqual([path, 404]);
     }
+    // /feeds/ is the directory page typed with a slash: a 301 to /feeds, as every typed address is.
+    expect((await get("/feeds/", NAVIGATION)).status).toBe(301);
   });
 
   it("/feeds links each feed's view as its preview", async () => {

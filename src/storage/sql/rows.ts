@@ -19,7 +19,7 @@ export const NAMED_KINDS: readonly NamedScopeKind[] = ["category", "author", "la
  * Markdown renderer, sanitizer): stored rows of an older format are then
  * derived again on open, as they are for another site config.
  */
-export const DERIVED_FORMAT = 1;
+export const DERIVED_FORMAT = 2;
 
 /**
  * What the derived rows depend on besides the records: the site config
@@ -69,6 +69,7 @@ function bodyJson(a: Article): string {
     desk: a.desk,
     image: a.image,
     enclosures: a.enclosures,
+    dateOnly: a.dateOnly,
   });
 }
 
