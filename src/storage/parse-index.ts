@@ -189,7 +189,15 @@ export class ParseIndex {
 
   close(): void {
     this.flush();
-    if (!this.broken) this.db.close();
+    if (!this.broken) {
+      try {
+        // Everything into the database file, the log emptied: a restart reads one file, not a long log beside it.
+        this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch {
+        // Another connection is reading: the next one to close checkpoints.
+      }
+      this.db.close();
+    }
     this.broken = true;
   }
 
