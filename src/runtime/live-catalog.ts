@@ -37,6 +37,9 @@ const DEBOUNCE_MS = 40;
 /** Start-up parses under way at once: enough to keep every parse worker busy, few enough that their bytes stay small. */
 const PARSES_IN_FLIGHT = 64;
 
+/** Fewer records to parse at start-up than this are parsed as while serving (bulkParse is for whole folders). */
+const BULK_PARSE_MIN = 500;
+
 export type ParseFunction = (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<ParseResult>;
 
 /**
@@ -127,6 +130,8 @@ export class LiveCatalog implements Publisher {
   private async loadAll(parse: ParseFunction): Promise<void> {
     const known = this.index?.load() ?? new Map<string, IndexedRecord>();
     const names = (await this.store.list()).sort();
+    // Worker threads take a moment to start: worth it for a folder's worth of records, not for a few.
+    if (names.length - known.size < BULK_PARSE_MIN) parse = this.parseOff;
     const inFlight = new Set<Promise<void>>();
     for (const name of names) {
       const job = this.loadOne(name, known.get(name), parse).then((reused) => void this.startStats[reused ? "reused" : "parsed"]++);
