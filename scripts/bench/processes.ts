@@ -58,8 +58,8 @@ export interface Pinned {
   stopped: boolean;
 }
 
-/** Starts `command` pinned to `cpu` with taskset, in its own process group. */
-export function spawnPinned(cpu: number, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Pinned {
+/** Starts `command` pinned to `cpu` (a core, or a list such as "0-1") with taskset, in its own process group. */
+export function spawnPinned(cpu: number | string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Pinned {
   const spawnedAt = performance.now();
   const child = spawn("taskset", ["-c", String(cpu), command, ...args], {
     cwd: options.cwd,

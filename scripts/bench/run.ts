@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --tool autocannon] [-- --cpu-prof]
+ * npm run bench [-- --quick] [-- --tool autocannon] [-- --cpu-prof] [-- --only restart]
  *
  * Generates synthetic stores (1k, 10k, 100k articles) in a temp folder, starts
  * the real publisher entry point pinned to core 0, takes its bytes, serves the
@@ -36,6 +36,7 @@ import {
 } from "./report.js";
 import { measureScenario, type Expectation, type Scenario, type ScenarioResult, type Target, type Timing } from "./scenario.js";
 import { writeServedRoot, type CapturedResource, type Coding } from "./served-files.js";
+import { renderRestart, runRestartBench, type RestartResult } from "./restart.js";
 
 const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SERVER_CPU = 0;
@@ -48,6 +49,7 @@ const { values: args } = parseArgs({
     connections: { type: "string", default: "50" },
     "cpu-prof": { type: "boolean", default: false },
     "keep-temp": { type: "boolean", default: false },
+    only: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -57,12 +59,14 @@ if (args.help) {
   --tool wrk|autocannon   load tool (default wrk; autocannon saturates sooner)
   --connections N    concurrent connections (default 50)
   --cpu-prof         write CPU profiles of the publishers to bench-results/profiles/
-  --keep-temp        keep the temp folder (stores, served files, nginx.conf)`);
+  --keep-temp        keep the temp folder (stores, served files, nginx.conf)
+  --only restart     only the restart scenario: start-up over 10k and 100k records, first (parsing) and again (parse index)`);
   process.exit(0);
 }
 const tool = args.tool as Tool;
 if (tool !== "wrk" && tool !== "autocannon") throw new Error(`--tool must be wrk or autocannon, not ${args.tool}`);
 const quick = args.quick!;
+if (args.only !== undefined && args.only !== "restart") throw new Error(`--only takes one scenario: restart, not ${args.only}`);
 const options = {
   quick,
   tool,
@@ -74,8 +78,8 @@ const options = {
   watchTimeoutSeconds: quick ? 10 : 30,
   cpuProf: args["cpu-prof"]!,
 };
-/** Hard bound on the whole run; full runs take 9 to 14 minutes, depending on other load. */
-const TIME_LIMIT_MS = (quick ? 8 : 20) * 60_000;
+/** Hard bound on the whole run; full runs take 11 to 17 minutes (the restart scenario included), depending on other load. */
+const TIME_LIMIT_MS = (quick ? 9 : 25) * 60_000;
 
 const log = (line: string) => console.error(line);
 const MiB = 2 ** 20;
@@ -204,7 +208,21 @@ function machine(): Machine {
   };
 }
 
+/** `--only restart`: the restart scenario and nothing else. */
+async function restartOnly(): Promise<void> {
+  installCleanup();
+  log(`bench: restart scenario, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+  const results = await runRestartBench(quick ? [10_000] : [10_000, 100_000], log);
+  const resultsDir = join(PROJECT, "bench-results");
+  mkdirSync(resultsDir, { recursive: true });
+  const file = join(resultsDir, `restart-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, `${JSON.stringify({ version: 1, scenario: "restart", node: process.version, results }, null, 2)}\n`);
+  console.log(renderRestart(results));
+  console.log(`\nResults: ${file}`);
+}
+
 async function main(): Promise<void> {
+  if (args.only === "restart") return restartOnly();
   installCleanup();
   const startedAt = new Date();
   const wall = performance.now();
@@ -369,8 +387,12 @@ async function main(): Promise<void> {
     await stop(fresh.process, options.cpuProf ? 15_000 : 3000);
   }
 
+  log("restart scenario: start-up over an unchanged folder (parse index)");
+  const restart: RestartResult[] = await runRestartBench(quick ? [10_000] : [10_000, 100_000], log);
+
   const partial = {
     version: 1 as const,
+    restart,
     startedAt: startedAt.toISOString(),
     options: { ...options, feed1000PeakRssMiB: feed1000Peak },
     machine: info,
@@ -386,6 +408,8 @@ async function main(): Promise<void> {
   writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
   copyFileSync(file, join(resultsDir, "latest.json"));
   console.log(renderMarkdown(results));
+  console.log("\nStart-up over items/, first (every record parsed) and restarted (parse index):\n");
+  console.log(renderRestart(restart));
   console.log("\nEvery round:\n");
   console.log(renderDetail(results));
   console.log(`\nResults: ${file} (and bench-results/latest.json); ${results.wallSeconds.toFixed(0)} s in all.${profileDir ? ` CPU profiles: ${profileDir}` : ""}`);

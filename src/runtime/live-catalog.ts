@@ -1,4 +1,3 @@
-import { createHash } from "node:crypto";
 import { watch, type FSWatcher } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
@@ -13,7 +12,8 @@ import { IdTakenError, type Publisher } from "../http/publish-api.js";
 import { removeStaleTempFiles } from "../storage/atomic-file.js";
 import { changeLine, refusedLine } from "./change-log.js";
 import { emptyStamps, reconcileStamps, withStamps, type StampState } from "../core/change-stamps.js";
-import { readStamps, stampsWriter } from "../storage/stamps-file.js";
+import { readStamps, recordDigest, stampsWriter } from "../storage/stamps-file.js";
+import { type FileStamp, type IndexedRecord, type ParseIndex } from "../storage/parse-index.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { TombstoneFile } from "../storage/tombstone-file.js";
 import { isRecordName } from "../storage/store.js";
@@ -34,6 +34,13 @@ export interface CatalogChange {
 const SETTLE_MS = 200;
 /** Events for one file closer together than this are handled once. */
 const DEBOUNCE_MS = 40;
+/** Start-up parses under way at once: enough to keep every parse worker busy, few enough that their bytes stay small. */
+const PARSES_IN_FLIGHT = 64;
+
+/** Fewer records to parse at start-up than this are parsed as while serving (bulkParse is for whole folders). */
+const BULK_PARSE_MIN = 500;
+
+export type ParseFunction = (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<ParseResult>;
 
 /**
  * The items directory as a live catalog on Node: loaded once, then kept in
@@ -72,7 +79,8 @@ export class LiveCatalog implements Publisher {
     private readonly log: Logger,
     private readonly now: () => Date,
     /** Where records are parsed: in line by default; the Node entry passes a worker thread (ParsePool). */
-    private readonly parseOff: (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<ParseResult> = async (f, i, s) => parseRecord(f, i, s),
+    private readonly parseOff: ParseFunction = async (f, i, s) => parseRecord(f, i, s),
+    private readonly index?: ParseIndex,
   ) {
     this.store = directoryStore(dir, label);
     this.snapshot = memoryCatalog([]);
@@ -81,17 +89,21 @@ export class LiveCatalog implements Publisher {
   static async open(
     dir: string,
     site: SiteConfig,
-    options: { label?: string; log: Logger; now?: () => Date; parse?: (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<ParseResult> },
+    options: {
+      label?: string;
+      log: Logger;
+      now?: () => Date;
+      parse?: ParseFunction;
+      /** Parses the records the index does not know at start-up (default: `parse`); the Node entry passes several worker threads. */
+      bulkParse?: ParseFunction;
+      /** What earlier starts parsed (parse-index.ts): unchanged records are taken from it, not parsed again. */
+      index?: ParseIndex;
+    },
   ): Promise<LiveCatalog> {
-    const live = new LiveCatalog(dir, options.label ?? dir, site, options.log, options.now ?? (() => new Date()), options.parse);
+    const live = new LiveCatalog(dir, options.label ?? dir, site, options.log, options.now ?? (() => new Date()), options.parse, options.index);
     // Leftovers of writers killed mid-write (no process of ours writes yet).
     for (const name of await removeStaleTempFiles(dir)) options.log(`removed ${live.label.replace(/\/+$/, "")}/${name}, the temporary file of an unfinished write`);
-    // One record at a time: each file's bytes are garbage as soon as it is parsed, so a large
-    // store never holds all its raw bytes at once (100k records: ~160 MB less at the peak).
-    for (const name of (await live.store.list()).sort()) {
-      const bytes = await live.store.read(name);
-      if (bytes) await live.apply(name, bytes);
-    }
+    await live.loadAll(options.bulkParse ?? live.parseOff);
     live.tombstones = await TombstoneFile.open(dir, {
       now: live.now,
       onInvalid: (aside) => options.log(`tombstones file not valid JSON: moved aside to ${aside}; starting without tombstones`),
@@ -107,6 +119,67 @@ export class LiveCatalog implements Publisher {
     return live;
   }
 
+  /** How the last start-up got its articles: taken from the parse index, or parsed. */
+  startStats = { reused: 0, parsed: 0 };
+
+  /**
+   * Every record at start-up: from the index when its file is unchanged,
+   * else parsed, at most PARSES_IN_FLIGHT at a time (each file's bytes are
+   * garbage once parsed, so a large store never holds all its raw bytes).
+   */
+  private async loadAll(parse: ParseFunction): Promise<void> {
+    const known = this.index?.load() ?? new Map<string, IndexedRecord>();
+    const names = (await this.store.list()).sort();
+    // Worker threads take a moment to start: worth it for a folder's worth of records, not for a few.
+    if (names.length - known.size < BULK_PARSE_MIN) parse = this.parseOff;
+    const inFlight = new Set<Promise<void>>();
+    for (const name of names) {
+      const job = this.loadOne(name, known.get(name), parse).then((reused) => void this.startStats[reused ? "reused" : "parsed"]++);
+      inFlight.add(job);
+      void job.finally(() => inFlight.delete(job));
+      if (inFlight.size >= PARSES_IN_FLIGHT) await Promise.race(inFlight);
+    }
+    await Promise.all(inFlight);
+    // Rows of records deleted while the server was down.
+    const present = new Set(names);
+    for (const name of known.keys()) if (!present.has(name)) this.index?.forget(name);
+    this.index?.flush();
+  }
+
+  /** One record at start-up; resolves true when the index had it. */
+  private async loadOne(name: string, hit: IndexedRecord | undefined, parse: ParseFunction): Promise<boolean> {
+    // Stamped before the bytes are read: a write in between makes the stamp older than the bytes, never newer.
+    const stamp = this.index?.stamp(join(this.dir, name));
+    const file = this.store.describe(name);
+    const usable = hit && hit.file === file ? hit : undefined;
+    if (usable && stamp && usable.settled && usable.stamp === stamp.key) {
+      this.digests.set(name, usable.digest);
+      this.settle(name, usable.digest, { ok: true, ...usable.record });
+      return true;
+    }
+    const bytes = await this.store.read(name);
+    if (!bytes) return false;
+    const digest = recordDigest(bytes);
+    this.digests.set(name, digest);
+    if (usable && usable.digest === digest) {
+      // Same bytes under a new stamp (copied, checked out, touched) or a stamp too fresh to prove anything: re-stamped, not re-parsed.
+      if (stamp && (stamp.key !== usable.stamp || stamp.settled !== usable.settled)) this.index!.remember(name, stamp, digest, file, usable.record);
+      this.settle(name, digest, { ok: true, ...usable.record });
+      return true;
+    }
+    const result = await parse(file, bytes, this.site);
+    this.indexResult(name, stamp, digest, file, result);
+    this.settle(name, digest, result);
+    return false;
+  }
+
+  /** Keeps a parse result in the index (a record that failed has no row: it is parsed again next time). */
+  private indexResult(name: string, stamp: FileStamp | undefined, digest: string, file: string, result: ParseResult): void {
+    if (!this.index) return;
+    if (stamp && result.ok) this.index.remember(name, stamp, digest, file, "draft" in result ? { draft: true, slug: result.slug } : { article: result.article });
+    else this.index.forget(name);
+  }
+
   current(): Catalog {
     return this.snapshot;
   }
@@ -115,12 +188,20 @@ export class LiveCatalog implements Publisher {
     this.listeners.push(listener);
   }
 
-  /** Parses `bytes` as record `name`; a failure keeps the last good version. Returns the change, if any. */
-  private async apply(name: string, bytes: Uint8Array): Promise<CatalogChange | undefined> {
-    const digest = createHash("sha256").update(bytes).digest("base64");
+  /** Parses `bytes` as record `name` (whose file had `stamp` before it was read); a failure keeps the last good version. Returns the change, if any. */
+  private async apply(name: string, bytes: Uint8Array, stamp?: FileStamp): Promise<CatalogChange | undefined> {
+    const digest = recordDigest(bytes);
     if (this.digests.get(name) === digest) return undefined;
     this.digests.set(name, digest);
-    const result = await this.parseOff(this.store.describe(name), bytes, this.site);
+    const file = this.store.describe(name);
+    const result = await this.parseOff(file, bytes, this.site);
+    this.indexResult(name, stamp, digest, file, result);
+    this.index?.flush();
+    return this.settle(name, digest, result);
+  }
+
+  /** Takes in what record `name` (bytes of `digest`) parsed to. */
+  private settle(name: string, digest: string, result: ParseResult): CatalogChange | undefined {
     const before = this.articles.get(name);
     if (!result.ok) {
       this.problems.set(name, result.errors);
@@ -199,6 +280,8 @@ export class LiveCatalog implements Publisher {
     const before = this.articles.get(name);
     this.problems.delete(name);
     this.digests.delete(name);
+    this.index?.forget(name);
+    this.index?.flush();
     if (!before) return this.rebuild();
     this.articles.delete(name);
     this.emit({ slug: before.slug, before });
@@ -237,10 +320,11 @@ export class LiveCatalog implements Publisher {
 
   /** Re-reads one record from disk and applies it (call within serially()). */
   private async reload(name: string): Promise<void> {
+    const stamp = this.index?.stamp(join(this.dir, name));
     const bytes = await this.store.read(name);
     if (!bytes) return this.withdraw(name);
     const known = this.digests.get(name);
-    const change = await this.apply(name, bytes);
+    const change = await this.apply(name, bytes, stamp);
     const errors = this.problems.get(name);
     if (errors) {
       // Once per version of the file: the same broken bytes seen again (another watch event) say nothing new.
@@ -287,6 +371,7 @@ export class LiveCatalog implements Publisher {
   }
 
   close(): void {
+    this.index?.close();
     this.watcher?.close();
     this.watcher = undefined;
     for (const t of this.timers.values()) clearTimeout(t);

@@ -12,6 +12,10 @@ import { websubNotifier } from "../http/websub.js";
 import { LiveCatalog } from "./live-catalog.js";
 import { ParsePool } from "./parse-pool.js";
 import { parseRecord } from "../core/record.js";
+import { availableParallelism } from "node:os";
+import { join } from "node:path";
+import { PARSE_INDEX_FILE, ParseIndex } from "../storage/parse-index.js";
+import { parseFingerprint } from "./parser-fingerprint.js";
 
 /** Smaller records are parsed in line: within the render budget they cost at most tens of milliseconds. */
 const OFF_THREAD_CHARS = 4 * 1024;
@@ -30,6 +34,8 @@ export interface NodeSiteOptions {
   now?: () => Date;
   /** WIREFEED_CACHE_MB in bytes: the representation cache's budget (default: the app's). */
   cacheBytes?: number;
+  /** Where the parse index lives (default `<itemsDir>/.wirefeed-index.db`); false: none, every start parses every record. */
+  parseIndex?: string | false;
   log?: Logger;
 }
 
@@ -52,7 +58,18 @@ export async function createNodeSite(options: NodeSiteOptions) {
   const pool = new ParsePool();
   const parse = (file: string, input: string | Uint8Array, s: typeof site) =>
     input.length > OFF_THREAD_CHARS ? pool.parse(file, input, s) : Promise.resolve(parseRecord(file, input, s));
-  const live = await LiveCatalog.open(options.itemsDir, site, { label: options.itemsDir, log, parse, ...(options.now ? { now: options.now } : {}) });
+  // At start-up nothing is served yet: records the index does not know are parsed on one worker per core.
+  const bulk = new ParsePool(10_000, availableParallelism());
+  const indexPath = options.parseIndex ?? join(options.itemsDir, PARSE_INDEX_FILE);
+  const index = indexPath === false ? undefined : ParseIndex.open(indexPath, parseFingerprint(site), log);
+  const live = await LiveCatalog.open(options.itemsDir, site, {
+    label: options.itemsDir,
+    log,
+    parse,
+    bulkParse: (file, input, s) => bulk.parse(file, input, s),
+    ...(index ? { index } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  }).finally(() => bulk.close());
   if (options.watch !== false) live.watch();
   const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
   if (hub) live.onChange((change) => hub.notify([...feedsShowing(site, change.before), ...feedsShowing(site, change.after)]));

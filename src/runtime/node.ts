@@ -17,6 +17,10 @@ if (cacheMiB !== undefined && !/^[0-9]{1,6}$/.test(cacheMiB)) {
   process.exit(1);
 }
 
+// The parse index (what earlier starts parsed): WIREFEED_PARSE_INDEX=off goes without, a path puts it elsewhere (default items/.wirefeed-index.db).
+const parseIndexEnv = process.env.WIREFEED_PARSE_INDEX;
+const parseIndex = parseIndexEnv === "off" ? false : parseIndexEnv ? resolve(root, parseIndexEnv) : undefined;
+
 process.on("unhandledRejection", (reason) => console.error("unhandled rejection:", reason));
 
 // One line per request on stdout (ACCESS_LOG=off turns it off); everything else goes to stderr.
@@ -35,12 +39,14 @@ const { site, catalog, live, app } = await createNodeSite({
   siteUrl,
   publishToken,
   ...(cacheMiB !== undefined ? { cacheBytes: Number(cacheMiB) * 1024 * 1024 } : {}),
+  ...(parseIndex !== undefined ? { parseIndex } : {}),
 });
 serve(app.fetch, app.fastResponse);
 const mismatch = socketMismatch(site.baseUrl, bound);
 if (mismatch) console.error(mismatch);
 // A record can have several errors; "skipped" counts records.
 const skipped = new Set(catalog.errors.map((e) => e.file)).size;
+console.log(`wirefeed: ${live.startStats.reused} records taken unchanged from the parse index, ${live.startStats.parsed} parsed`);
 console.log(`wirefeed: ${catalog.entries.length} articles, ${skipped} skipped; serving ${site.baseUrl} on http://${hostname}:${bound.port}`);
 if (publishToken) console.log(`wirefeed: publish API on (PUBLISH_TOKEN is set): PUT and DELETE ${new URL("api/items/", site.baseUrl).href}<slug>`);
 console.log(`wirefeed: access log ${accessLine ? "on (stdout; ACCESS_LOG=off to turn it off)" : "off (ACCESS_LOG)"}`);

@@ -10,22 +10,33 @@ interface Job extends ParseJob {
 
 type Posted = { ok: true } & ParseResult | { ok: false; errors: { file: string; field: string; problem: string; line?: number }[] };
 
+/** One worker thread and the job it is on. */
+interface Lane {
+  worker?: Worker;
+  busy?: { job: Job; timer: ReturnType<typeof setTimeout> };
+}
+
 /**
- * Parses (and so renders) records on a worker thread, so a large or hostile
+ * Parses (and so renders) records on worker threads, so a large or hostile
  * body never holds up the requests the main thread answers. The core's
  * limits (RENDER_LIMITS) are counted and the same everywhere; on top of them
  * this entry gives each record a time limit, measured here: a record not
- * parsed within `timeoutMs` is refused and the worker replaced. One worker,
- * one record at a time in arrival order (its clock starts when it is handed
- * over), so the machine's other core keeps serving.
+ * parsed within `timeoutMs` is refused and its worker replaced. Each worker
+ * takes one record at a time in arrival order (its clock starts when it is
+ * handed over). While serving, one worker, so the machine's other core keeps
+ * serving; at start-up (nothing served yet) one per core.
  */
 export class ParsePool {
-  private worker: Worker | undefined;
   private nextId = 1;
   private readonly queue: Job[] = [];
-  private busy: { job: Job; timer: ReturnType<typeof setTimeout> } | undefined;
+  private readonly lanes: Lane[];
 
-  constructor(private readonly timeoutMs = 10_000) {}
+  constructor(
+    private readonly timeoutMs = 10_000,
+    workers = 1,
+  ) {
+    this.lanes = Array.from({ length: Math.max(1, workers) }, () => ({}));
+  }
 
   parse(file: string, input: string | Uint8Array, site: SiteConfig): Promise<ParseResult> {
     return new Promise((resolve) => {
@@ -34,17 +45,17 @@ export class ParsePool {
     });
   }
 
-  private start(): Worker {
+  private start(lane: Lane): Worker {
     const worker = new Worker(new URL("./parse-worker-boot.mjs", import.meta.url));
     worker.unref();
     worker.on("message", ({ id, result }: { id: number; result: Posted }) => {
-      if (this.busy?.job.id !== id) return;
-      this.finish(result.ok ? result : { ok: false, errors: result.errors.map((e) => new RecordError(e.file, e.field, e.problem, e.line)) });
+      if (lane.busy?.job.id !== id) return;
+      this.finish(lane, result.ok ? result : { ok: false, errors: result.errors.map((e) => new RecordError(e.file, e.field, e.problem, e.line)) });
     });
     const lost = (why: string) => {
-      if (this.worker !== worker) return; // replaced on purpose
-      this.worker = undefined;
-      if (this.busy) this.finish({ ok: false, errors: [new RecordError(this.busy.job.file, "body", `could not be rendered (${why})`)] });
+      if (lane.worker !== worker) return; // replaced on purpose
+      lane.worker = undefined;
+      if (lane.busy) this.finish(lane, { ok: false, errors: [new RecordError(lane.busy.job.file, "body", `could not be rendered (${why})`)] });
     };
     worker.on("error", (error) => lost(error.message));
     worker.on("exit", () => lost("the renderer stopped"));
@@ -52,39 +63,41 @@ export class ParsePool {
   }
 
   private next(): void {
-    if (this.busy) return;
-    const job = this.queue.shift();
-    if (!job) return;
-    const worker = (this.worker ??= this.start());
-    const timer = setTimeout(() => {
-      this.worker = undefined;
-      void worker.terminate();
-      this.finish({ ok: false, errors: [new RecordError(job.file, "body", `took longer than ${this.timeoutMs / 1000} s to render`)] });
-    }, this.timeoutMs);
-    // A parse alone must not keep a stopping server alive: a record the watcher was reading is read again at the next start.
-    timer.unref();
-    this.busy = { job, timer };
-    const { resolve: _resolve, ...message } = job;
-    worker.postMessage(message satisfies ParseJob);
+    for (const lane of this.lanes) {
+      if (lane.busy) continue;
+      const job = this.queue.shift();
+      if (!job) return;
+      const worker = (lane.worker ??= this.start(lane));
+      const timer = setTimeout(() => {
+        lane.worker = undefined;
+        void worker.terminate();
+        this.finish(lane, { ok: false, errors: [new RecordError(job.file, "body", `took longer than ${this.timeoutMs / 1000} s to render`)] });
+      }, this.timeoutMs);
+      // A parse alone must not keep a stopping server alive: a record the watcher was reading is read again at the next start.
+      timer.unref();
+      lane.busy = { job, timer };
+      const { resolve: _resolve, ...message } = job;
+      worker.postMessage(message satisfies ParseJob);
+    }
   }
 
-  private finish(result: ParseResult): void {
-    const busy = this.busy!;
+  private finish(lane: Lane, result: ParseResult): void {
+    const busy = lane.busy!;
     clearTimeout(busy.timer);
-    this.busy = undefined;
+    lane.busy = undefined;
     busy.job.resolve(result);
     this.next();
     // Idle, the worker goes: it would keep a stopping process alive, and a burst (start-up) keeps it busy anyway.
-    if (!this.busy && this.worker) {
-      const worker = this.worker;
-      this.worker = undefined;
+    if (!lane.busy && lane.worker) {
+      const worker = lane.worker;
+      lane.worker = undefined;
       void worker.terminate();
     }
   }
 
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = undefined;
-    await worker?.terminate();
+    const workers = this.lanes.map((lane) => lane.worker);
+    for (const lane of this.lanes) lane.worker = undefined;
+    await Promise.all(workers.map((w) => w?.terminate()));
   }
 }

@@ -4,6 +4,7 @@
  * middle of publishing, each followed by a restart. A 2xx must still be
  * served afterwards; anything not saved must be an error the client saw.
  */
+import { PARSE_INDEX_FILE } from "../../src/storage/parse-index.js";
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { request } from "node:http";
@@ -172,8 +173,8 @@ describe("a full disk (a 512 KiB tmpfs)", () => {
     expect(server.stderr()).toMatch(/publish of .*\/items\/fresh\.md failed: storage full: could not write /);
     expect(server.stderr()).toMatch(/deletion of .*\/items\/kept\.md failed: storage full: could not write .*\.tombstones\.json/);
     // Nothing changed: the record is on disk and served as it was, no tombstone, no temp file
-    // (.changes.json is the server's change stamps, written at start-up).
-    expect(readdirSync(s.items).filter((f) => f !== ".changes.json").sort()).toEqual(["by-hand.md", "kept.md"]);
+    // (.changes.json is the server's change stamps, written at start-up; .wirefeed-index.db* its parse index).
+    expect(readdirSync(s.items).filter((f) => f !== ".changes.json" && !f.startsWith(PARSE_INDEX_FILE)).sort()).toEqual(["by-hand.md", "kept.md"]);
     expect((await call(server.base, "GET", "/items/kept")).text).toContain("Original text.");
     expect((await call(server.base, "GET", "/items/fresh")).status).toBe(404);
     expect(deletedIds((await call(server.base, "GET", "/atom.xml")).text)).toEqual([]);
@@ -259,8 +260,8 @@ describe("kill -9 while publishing", () => {
     const server = await boot(s);
     // The server's own first write (its change stamps, .changes.json) may still be under way: let it land.
     for (let i = 0; i < 100 && tempFiles(s.items).some((f) => f.startsWith(".wirefeed.") && f !== live); i++) await new Promise((r) => setTimeout(r, 50));
-    // story.md is the crash writer's record, there once its first write completed; .changes.json is the server's.
-    expect(readdirSync(s.items).filter((f) => f !== "story.md" && f !== ".changes.json").sort()).toEqual([".keep", ".notes.tmp", live, "a.md"].sort());
+    // story.md is the crash writer's record, there once its first write completed; .changes.json and the parse index (.wirefeed-index.db*) are the server's.
+    expect(readdirSync(s.items).filter((f) => f !== "story.md" && f !== ".changes.json" && !f.startsWith(PARSE_INDEX_FILE)).sort()).toEqual([".keep", ".notes.tmp", live, "a.md"].sort());
     for (const f of [...leftovers, ...older]) expect(server.stderr() + server.stdout()).toContain(f);
   });
 });

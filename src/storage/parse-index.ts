@@ -1,0 +1,236 @@
+/**
+ * The parse index: what parsing each record file gave, kept in SQLite beside
+ * the records (`<items>/.wirefeed-index.db`, git-ignored, never served), so a
+ * restart over an unchanged folder stats its files instead of parsing them
+ * (parsing renders every body: ~1 ms per article, 100k articles ~80 s).
+ *
+ * It is a cache and only a cache: every doubt means parsing again.
+ * - Whole index: keyed by a fingerprint of the parser (its code and the
+ *   libraries it renders with) and the site config; another fingerprint
+ *   empties it.
+ * - Per record: its name, `describe()` label and file stamp (size, mtime and
+ *   ctime in ns, inode). ctime cannot be set from user space, so an edit that
+ *   restores size and mtime (touch -d, cp -p, rsync -t) still moves it. A
+ *   stamp taken less than RACY_NS after the file last changed may be shared
+ *   by a later write in the same clock tick: such a row is trusted only once
+ *   the bytes' SHA-256 matches again (git's "racily clean" rule). When the
+ *   stamp differs, the digest is checked too: a copied or checked-out folder
+ *   (new inodes, same bytes) costs a read, not a parse.
+ * - A file that cannot be opened, read or written as a database (corrupt,
+ *   locked by another writer, a read-only folder) is logged once; the site
+ *   then starts from a full parse, and without an index if it cannot make one.
+ */
+import { lstatSync, rmSync } from "node:fs";
+import Database from "libsql";
+import { decodeRecord, encodeRecord, type ParsedRecord } from "./parsed-record-codec.js";
+
+export const PARSE_INDEX_FILE = ".wirefeed-index.db";
+/** Bumped when the tables or the codec change shape. */
+const SCHEMA = 1;
+/** A file changed this recently may change again within the same timestamp: its stamp alone proves nothing yet. */
+const RACY_NS = 2_000_000_000n;
+
+/** What stat says of a record file; two equal stamps mean (short of a racy write: see above) the same bytes. */
+export interface FileStamp {
+  key: string;
+  /** Taken long enough after the file's last change that a later write must move the stamp. */
+  settled: boolean;
+}
+
+/** The stamp of a regular file, or undefined (absent, a symlink, not a file); `nowMs` is the wall clock (file times are). */
+export function stampOf(path: string, nowMs: number): FileStamp | undefined {
+  let s;
+  try {
+    s = lstatSync(path, { bigint: true });
+  } catch {
+    return undefined;
+  }
+  if (!s.isFile()) return undefined;
+  const changed = s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs;
+  return { key: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`, settled: BigInt(nowMs) * 1_000_000n - changed >= RACY_NS };
+}
+
+export interface IndexedRecord {
+  stamp: string;
+  settled: boolean;
+  digest: string;
+  /** The record's describe() label when it was parsed (the article's `file`). */
+  file: string;
+  record: ParsedRecord;
+}
+
+interface Row {
+  name: string;
+  stamp: string;
+  settled: number;
+  digest: string;
+  file: string;
+  meta: string;
+  body: string | null;
+  html: string | null;
+  first_paragraph: string | null;
+  first_text: string | null;
+}
+
+type Log = (message: string, error?: unknown) => void;
+
+export class ParseIndex {
+  private pending = new Map<string, Row | undefined>();
+  private broken = false;
+
+  private constructor(
+    private db: Database.Database,
+    private readonly path: string,
+    private readonly fingerprint: string,
+    private readonly log: Log,
+    private readonly nowMs: () => number,
+  ) {}
+
+  /** The stamp of record file `path` now (see stampOf). */
+  stamp(path: string): FileStamp | undefined {
+    return stampOf(path, this.nowMs());
+  }
+
+  /**
+   * Opens (creating it when absent) the index at `path` for `fingerprint`.
+   * Undefined when it cannot be used at all (logged): the caller parses everything.
+   */
+  static open(path: string, fingerprint: string, log: Log, options: { nowMs?: () => number } = {}): ParseIndex | undefined {
+    const nowMs = options.nowMs ?? Date.now;
+    try {
+      return new ParseIndex(ParseIndex.connect(path, fingerprint, log), path, fingerprint, log, nowMs);
+    } catch (error) {
+      // Corrupt, or not a database: it holds nothing that cannot be made again.
+      log(`parse index ${path} unusable (${(error as Error).message}): removed; every record is parsed`);
+      try {
+        removeDatabase(path);
+        return new ParseIndex(ParseIndex.connect(path, fingerprint, log), path, fingerprint, log, nowMs);
+      } catch (again) {
+        log(`parse index ${path} cannot be created (${(again as Error).message}): running without one, so every start parses every record`);
+        return undefined;
+      }
+    }
+  }
+
+  private static connect(path: string, fingerprint: string, log: Log): Database.Database {
+    const db = new Database(path);
+    try {
+      // Another server on the same folder may hold the write lock for a moment; longer, and this one goes without.
+      db.exec("PRAGMA busy_timeout = 2000");
+      // WAL + NORMAL: a crash can lose the last rows written (parsed again), never corrupt older ones.
+      db.exec("PRAGMA journal_mode = WAL");
+      db.exec("PRAGMA synchronous = NORMAL");
+      db.exec(`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)`);
+      db.exec(`CREATE TABLE IF NOT EXISTS records (
+        name TEXT PRIMARY KEY, stamp TEXT NOT NULL, settled INTEGER NOT NULL, digest TEXT NOT NULL, file TEXT NOT NULL,
+        meta TEXT NOT NULL, body TEXT, html TEXT, first_paragraph TEXT, first_text TEXT)`);
+      const want = `${SCHEMA}:${fingerprint}`;
+      const have = (db.prepare("SELECT value FROM meta WHERE key = 'fingerprint'").get() as { value: string } | undefined)?.value;
+      if (have !== want) {
+        if (have !== undefined) log(`parse index ${path}: parser or site config changed since it was written; every record is parsed again`);
+        db.transaction(() => {
+          db.exec("DELETE FROM records");
+          db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)").run(want);
+        })();
+      }
+      return db;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  /** Every stored record by name; rows that do not decode are left out (parsed again). Empty when the file turns out unreadable. */
+  load(): Map<string, IndexedRecord> {
+    const out = new Map<string, IndexedRecord>();
+    try {
+      for (const row of this.db.prepare("SELECT * FROM records").iterate() as IterableIterator<Row>) {
+        const record = decodeRecord({ meta: row.meta, body: row.body, html: row.html, firstParagraph: row.first_paragraph, firstText: row.first_text });
+        if (record) out.set(row.name, { stamp: row.stamp, settled: row.settled === 1, digest: row.digest, file: row.file, record });
+      }
+    } catch (error) {
+      this.replaceUnreadable(error);
+      return new Map();
+    }
+    return out;
+  }
+
+  /** Keeps what `name` parsed to (written at the next flush). `stamp` must be taken before its bytes were read. */
+  remember(name: string, stamp: FileStamp, digest: string, file: string, record: ParsedRecord): void {
+    const e = encodeRecord(record);
+    const row: Row = { name, stamp: stamp.key, settled: stamp.settled ? 1 : 0, digest, file, meta: e.meta, body: e.body, html: e.html, first_paragraph: e.firstParagraph, first_text: e.firstText };
+    this.pending.set(name, row);
+  }
+
+  forget(name: string): void {
+    this.pending.set(name, undefined);
+  }
+
+  /** Writes what was remembered or forgotten since the last flush, in one transaction. A failure is logged and turns the index off. */
+  flush(): void {
+    if (this.broken || this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    try {
+      const put = this.db.prepare(
+        "INSERT OR REPLACE INTO records (name, stamp, settled, digest, file, meta, body, html, first_paragraph, first_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      );
+      const drop = this.db.prepare("DELETE FROM records WHERE name = ?");
+      this.db.transaction(() => {
+        for (const [name, r] of batch) {
+          if (r) put.run(r.name, r.stamp, r.settled, r.digest, r.file, r.meta, r.body, r.html, r.first_paragraph, r.first_text);
+          else drop.run(name);
+        }
+      })();
+    } catch (error) {
+      this.fail("could not be written", error);
+    }
+  }
+
+  close(): void {
+    this.flush();
+    if (!this.broken) {
+      try {
+        // Everything into the database file, the log emptied: a restart reads one file, not a long log beside it.
+        this.db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+      } catch {
+        // Another connection is reading: the next one to close checkpoints.
+      }
+      this.db.close();
+    }
+    this.broken = true;
+  }
+
+  /** Off for the rest of this run: rows it could not write are stale, and their stamps no longer match (they are parsed next time). */
+  private fail(what: string, error: unknown): void {
+    if (this.broken) return;
+    this.broken = true;
+    this.log(`parse index ${this.path} ${what} (${(error as Error).message}): continuing without it`);
+    try {
+      this.db.close();
+    } catch {
+      // Already unusable.
+    }
+  }
+
+  /** An index that opened but cannot be read through (a corrupt page): a fresh empty one takes its place, if one can be made. */
+  private replaceUnreadable(error: unknown): void {
+    this.log(`parse index ${this.path} unreadable (${(error as Error).message}): removed; every record is parsed`);
+    try {
+      this.db.close();
+    } catch {
+      // Already unusable.
+    }
+    try {
+      removeDatabase(this.path);
+      this.db = ParseIndex.connect(this.path, this.fingerprint, this.log);
+    } catch (again) {
+      this.broken = true;
+      this.log(`parse index ${this.path} cannot be created (${(again as Error).message}): running without one`);
+    }
+  }
+}
+
+function removeDatabase(path: string): void {
+  for (const suffix of ["", "-wal", "-shm", "-journal"]) rmSync(`${path}${suffix}`, { force: true });
+}
