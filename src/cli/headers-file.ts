@@ -38,6 +38,11 @@ function shapeOf(path: string): { pattern: string; template: (value: string) => 
   if (archive >= 1 && segments[archive] === "archive" && looksLikeArchiveKey(segments[archive + 1]!)) {
     swaps.push([`/archive/${segments[archive + 1]}/`, "/archive/:page/"]);
   }
+  // An older page of a list (/page/2/, /categories/x/page/3/): one rule for every page number.
+  const page = segments.length - 3;
+  if (page >= 1 && segments[page] === "page" && /^[1-9][0-9]*$/.test(segments[page + 1]!) && segments[page + 2] === "") {
+    swaps.push([`/page/${segments[page + 1]}/`, "/page/:n/"]);
+  }
   const template = (value: string) => swaps.reduce((v, [from, to]) => v.split(from).join(to), value);
   return { pattern: template(path), template };
 }

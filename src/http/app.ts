@@ -18,7 +18,7 @@ import { BoundedMap } from "./bounded-map.js";
 import { Representation, type Compressor, type Variant } from "./representation.js";
 import { requestLimits } from "./request-limits.js";
 import { contentSecurityPolicy, securityHeaders, securityHeadersFor } from "./security-headers.js";
-import { BadRequest, resolveResource, withdrawnAt, type Resource } from "./site-resources.js";
+import { BadRequest, Redirect, resolveResource, withdrawnAt, type Resource } from "./site-resources.js";
 
 export type Logger = (message: string, error?: unknown) => void;
 
@@ -36,7 +36,7 @@ export interface AppOptions {
   publish?: PublishApiOptions;
   /** Identifies the client for `site.politeness` (429 to over-eager pollers); without it that is off. */
   clientKey?: ClientKey;
-  /** The clock for politeness intervals (tests pass their own). */
+  /** The clock, ms since the epoch: politeness intervals and the News sitemap's two days (tests pass their own). */
   now?: () => number;
   /** Byte budget of the representation cache (bodies plus compressed variants); default DEFAULT_CACHE_BYTES. */
   cacheBytes?: number;
@@ -83,6 +83,12 @@ function notFound(site: SiteConfig, accept: string | null): Response {
     status: 404,
     headers: { "Content-Type": `${kind}; charset=utf-8`, "Cache-Control": "no-cache", Vary: "Accept" },
   });
+}
+
+/** 301 to the address a path is spelled as (trailing slash, case): cached like the page it leads to. */
+function redirect(site: SiteConfig, to: Redirect, cacheControl: string): Response {
+  const location = new URL(to.path, site.baseUrl).href;
+  return new Response(`Moved permanently: ${location}\n`, { status: 301, headers: { Location: location, "Content-Type": TEXT, "Cache-Control": cacheControl } });
 }
 
 /**
@@ -149,6 +155,8 @@ export function createApp(options: AppOptions): App {
   const { site, compress } = options;
   const log = options.log ?? ((message, error) => console.error(message, error ?? ""));
   const defaultCacheControl = `public, max-age=${site.cacheMinutes * 60}`;
+  // Wall-clock ms for what depends on the time of the request (the News sitemap); tests pass their own.
+  const clock = options.now ?? Date.now;
   // The representation cache: per resource key, the representation made for the newest catalog
   // that asked, with what its body depends on, so a new catalog that did not touch what it shows
   // reuses it. Bounded in entries and in bytes (bodies and their compressed variants).
@@ -172,7 +180,8 @@ export function createApp(options: AppOptions): App {
     const { key } = resource;
     const id = idOf(catalog);
     const entry = held.get(key);
-    if (entry && entry.catalog === id) return Promise.resolve(entry.rep);
+    // Within one catalog a key shows one thing, unless it also follows the clock: then its deps decide.
+    if (entry && entry.catalog === id && !resource.volatile) return Promise.resolve(entry.rep);
     const deps = resource.deps?.();
     if (entry && deps !== undefined && entry.deps === deps) {
       entry.catalog = id;
@@ -236,16 +245,16 @@ export function createApp(options: AppOptions): App {
 
   // Resolution (path parsing, scope lookup, what a feed shows) once per catalog and URL; unknown URLs are not kept.
   const resolutions = new WeakMap<Listings, BoundedMap<string, Resource>>();
-  const resolve = async (listings: Listings, url: URL, pathname = url.pathname): Promise<Resource | undefined> => {
+  const resolve = async (listings: Listings, url: URL, pathname = url.pathname): Promise<Resource | Redirect | undefined> => {
     const catalog = listings;
     let known = resolutions.get(catalog);
     if (!known) resolutions.set(catalog, (known = new BoundedMap(MAX_CARRIED, RESOLUTION_BYTES)));
     const key = `${pathname}${url.search}`;
     const hit = known.get(key);
     if (hit) return hit;
-    const resource = await resolveResource(site, catalog, pathname, url.searchParams);
-    // Weighed by what it keeps alive: its key, closures, and the list of entries it shows.
-    if (resource) known.set(key, resource, 512 + key.length * 2 + (resource.holds ?? 0) * 8);
+    const resource = await resolveResource(site, catalog, pathname, url.searchParams, { now: clock });
+    // Weighed by what it keeps alive: its key, closures, and the list of entries it shows. Redirects are cheap to work out again.
+    if (resource && !(resource instanceof Redirect) && !resource.volatile) known.set(key, resource, 512 + key.length * 2 + (resource.holds ?? 0) * 8);
     return resource;
   };
 
@@ -299,7 +308,7 @@ export function createApp(options: AppOptions): App {
     }
     const url = new URL(c.req.url);
     const listings = await current();
-    const resource = (await resolve(listings, url, `/${FEED_FILES[format]}`))!;
+    const resource = (await resolve(listings, url, `/${FEED_FILES[format]}`)) as Resource;
     const response = await serve(c.req.raw, listings, resource, { "Content-Location": new URL(FEED_FILES[format], site.baseUrl).href });
     response.headers.set("Vary", "Accept, Accept-Encoding");
     return response;
@@ -308,6 +317,7 @@ export function createApp(options: AppOptions): App {
     const url = new URL(c.req.url);
     const listings = await current();
     const resource = await resolve(listings, url);
+    if (resource instanceof Redirect) return redirect(site, resource, defaultCacheControl);
     if (!resource) {
       const withdrawn = await withdrawnAt(listings, url.pathname);
       return withdrawn ? gone(site, c.req.header("accept") ?? null, withdrawn, defaultCacheControl) : notFound(site, c.req.header("accept") ?? null);
@@ -318,7 +328,7 @@ export function createApp(options: AppOptions): App {
     const url = new URL(c.req.url);
     const resource = url.pathname === "/feed" ? { cors: true } : await resolve(await current(), url).catch(() => undefined);
     const headers: Record<string, string> = { Allow: "GET, HEAD, OPTIONS" };
-    if (resource?.cors) {
+    if (resource && !(resource instanceof Redirect) && resource.cors) {
       Object.assign(headers, CORS_HEADERS, {
         "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
         "Access-Control-Allow-Headers": "Accept, If-None-Match, If-Modified-Since, Cache-Control",

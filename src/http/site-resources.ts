@@ -5,11 +5,11 @@ import { lastModifiedOf } from "../core/change-stamps.js";
 import type { SiteConfig } from "../core/config.js";
 import { feedDirectory, feedLinksOf } from "../core/feed-directory.js";
 import { FEED_FILES, FEED_FORMATS, feedModel, scopeTitle, type FeedFormat } from "../core/feed-model.js";
-import type { FeedOrder, Listings } from "../core/listings.js";
+import type { Listings } from "../core/listings.js";
 import { asListings } from "../core/memory-listings.js";
 import { renderAtom } from "../core/render/atom.js";
 import { feedXsl } from "../core/render/feed-xsl.js";
-import { renderArticlePage, renderFeedsPage, renderListPage, STYLESHEET } from "../core/render/html.js";
+import { renderArticlePage, renderFeedsPage, STYLESHEET } from "../core/render/html.js";
 import { renderJson } from "../core/render/json.js";
 import { opmlFile, renderOpml } from "../core/render/opml.js";
 import { renderRss } from "../core/render/rss.js";
@@ -17,17 +17,11 @@ import { SLUG } from "../core/record.js";
 import { kindOfSegment, SITE_SCOPE, type Scope } from "../core/scopes.js";
 import type { Tombstone } from "../core/tombstone.js";
 import { alternatesLink, websubLink } from "./link-header.js";
-import type { Rendered } from "./representation.js";
+import { newsSitemapResource, robotsResource, sitemapPartResource, sitemapResource } from "./discovery-resources.js";
+import { feedOrder, INDEX_PATHS, listResource, pagePath, scopeIndexResource } from "./page-resources.js";
+import { BadRequest, depsOf, latest, MEDIA_TYPES, Redirect, type Resource } from "./resource.js";
 
-export const MEDIA_TYPES = {
-  rss: "application/rss+xml; charset=utf-8",
-  atom: "application/atom+xml; charset=utf-8",
-  json: "application/feed+json; charset=utf-8",
-  html: "text/html; charset=utf-8",
-  css: "text/css; charset=utf-8",
-  opml: "text/x-opml; charset=utf-8",
-  xsl: "text/xsl; charset=utf-8",
-} as const;
+export { BadRequest, MEDIA_TYPES, Redirect, type Resource };
 
 const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJson } as const;
 /**
@@ -36,43 +30,6 @@ const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJson } as cons
  * caches within a day (then a revalidation, mostly a 304).
  */
 const ARCHIVE_CACHE_CONTROL = "public, max-age=86400";
-
-/** What the app needs to answer a path with 200. */
-export interface Resource {
-  /** Cache key: the canonical path (and limit), never anything the client can vary freely. */
-  key: string;
-  /**
-   * What the body depends on, as a string: the same key with the same deps
-   * renders the same bytes, so a representation survives a new catalog that
-   * did not touch what it shows. Undefined: depends on the whole catalog.
-   */
-  deps?: () => string;
-  render: () => Promise<Rendered>;
-  /** Overrides the site's default Cache-Control. */
-  cacheControl?: string;
-  /** Readable from other origins (feeds, OPML, the stylesheet). */
-  cors: boolean;
-  /** An XML feed: browsers get it as application/xml so its stylesheet applies (see app.ts). */
-  browserXml?: boolean;
-  /** HTTP Link header: a page's feeds, or a feed's WebSub hub and self URL. */
-  link?: string;
-  /** How many catalog entries this resolution keeps referenced (its weight in the app's resolution cache). */
-  holds?: number;
-}
-
-export class BadRequest extends Error {}
-
-/** The later of two instants. */
-function latest(a: Date, b: Date): Date {
-  return a.getTime() >= b.getTime() ? a : b;
-}
-
-/** Deps over a list of entries; undefined (whole-catalog) when an entry has no digest. */
-function depsOf(prefix: string, shown: readonly ArticleMeta[]): (() => string) | undefined {
-  // An entry's content identity is the store's digest of its record; without one, reuse is not safe.
-  if (shown.some((e) => e.rev === undefined)) return undefined;
-  return () => `${prefix}|${shown.map((e) => e.rev).join(",")}`;
-}
 
 /** Each scope's archive, once per Listings object (its counts are remembered for that content version). */
 const archiveCache = new WeakMap<Listings, Map<string, Promise<Archive<ArticleMeta>>>>();
@@ -98,8 +55,6 @@ function archiveFor(site: SiteConfig, listings: Listings, scope: Scope): Promise
   }
   return hit;
 }
-
-const feedOrder = (site: SiteConfig): FeedOrder => (site.orderBy === "updated" ? "updated" : "published");
 
 function parseLimit(site: SiteConfig, query: URLSearchParams): number | undefined {
   const values = query.getAll("limit");
@@ -174,28 +129,19 @@ async function feedResource(
   };
 }
 
-async function listResource(site: SiteConfig, listings: Listings, scope: Scope): Promise<Resource> {
-  const [stats, shownEntries] = await Promise.all([listings.stats(scope), listings.newest(scope, site.feedSize, feedOrder(site))]);
-  const heading = scopeTitle(site, scope);
-  const description = scope.kind === "site" ? site.description : `${stats.total} article${stats.total === 1 ? "" : "s"}.`;
-  const lastModified = lastModifiedOf(shownEntries, [stats.listingMoved]);
-  const deps = depsOf(`total=${stats.total}|lm=${lastModified.getTime()}`, shownEntries);
-  return {
-    key: scope.path,
-    ...(deps ? { deps } : {}),
-    holds: shownEntries.length,
-    cors: false,
-    link: alternatesLink(feedLinksOf(site, scope), scope.kind !== "site"),
-    render: async () => {
-      const shown = await listings.load(shownEntries);
-      return { contentType: MEDIA_TYPES.html, body: renderListPage(site, scope, heading, description, shown), lastModified };
-    },
-  };
-}
+/** A page number as it appears in a path: a whole number from 1, no leading zero. */
+const PAGE_NUMBER = /^[1-9][0-9]{0,8}$/;
 
-/** A scope's own routes: its page, its feeds, its archives. `rest` is the path after the scope. */
-function scopeRoutes(site: SiteConfig, listings: Listings, scope: Scope, rest: string[], query: URLSearchParams): Promise<Resource | undefined> {
+/** A scope's own routes: its page and the older pages, its feeds, its archives. `rest` is the path after the scope. */
+async function scopeRoutes(site: SiteConfig, listings: Listings, scope: Scope, rest: string[], query: URLSearchParams): Promise<Resource | Redirect | undefined> {
   if (rest.length === 1 && rest[0] === "") return listResource(site, listings, scope);
+  if (rest[0] === "page" && rest.length <= 3 && PAGE_NUMBER.test(rest[1] ?? "")) {
+    const n = Number(rest[1]);
+    // Page 1 is the scope's own page; a page's address ends in a slash, like the scope's.
+    if (n === 1) return rest.length === 2 || rest[2] === "" ? new Redirect(scope.path) : undefined;
+    if (rest.length === 2) return (await listResource(site, listings, scope, n)) ? new Redirect(pagePath(scope, n)) : undefined;
+    return rest[2] === "" ? listResource(site, listings, scope, n) : undefined;
+  }
   const file = rest.at(-1)!;
   const format = FEED_FORMATS.find((f) => FEED_FILES[f] === file);
   return format ? feedResource(site, listings, scope, format, rest.slice(0, -1), query) : Promise.resolve(undefined);
@@ -224,38 +170,46 @@ export function pathSegments(rawPath: string): string[] | undefined {
   }
 }
 
+export interface ResolveOptions {
+  /** The clock (ms), for what depends on the time of the request (the News sitemap). */
+  now?: () => number;
+  /** URLs per sitemap file (the protocol's 50,000 unless a test asks for fewer). */
+  sitemapMaxUrls?: number;
+}
+
 /**
- * Every path the site answers with 200, mapped to how its body is made
+ * Every path the site answers with 200 or a redirect, mapped to how its body is made
  * (undefined: 404; BadRequest thrown: 400). Deciding takes a few indexed
  * questions of the store; rendering is deferred.
  */
-export async function resolveResource(site: SiteConfig, source: Listings | Catalog, rawPath: string, query = new URLSearchParams()): Promise<Resource | undefined> {
+export async function resolveResource(
+  site: SiteConfig,
+  source: Listings | Catalog,
+  rawPath: string,
+  query = new URLSearchParams(),
+  options: ResolveOptions = {},
+): Promise<Resource | Redirect | undefined> {
   const listings = asListings(source);
   const segments = pathSegments(rawPath);
   if (!segments || segments.length === 0) return undefined;
   const [first, ...rest] = segments as [string, ...string[]];
   switch (first) {
-    case "items": {
-      // Only a well-formed slug is ever looked up: nothing a client sends reaches a store as a name.
-      const entry = rest.length === 1 && SLUG.test(rest[0]!) ? await listings.find(rest[0]!) : undefined;
-      if (!entry) return undefined;
-      const itemModified = lastModifiedOf([entry]);
-      const deps = depsOf(`article|lm=${itemModified.getTime()}`, [entry]);
-      return {
-        key: `items/${entry.slug}`,
-        ...(deps ? { deps } : {}),
-        cors: false,
-        link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
-        render: async () => {
-          const [article] = await listings.load([entry]);
-          return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article!), lastModified: latest(itemModified, lastChange(article!)) };
-        },
-      };
-    }
+    case "items":
+      return articleRoutes(site, listings, rest);
     case "style.css":
       return rest.length ? undefined : { key: "style.css", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET }) };
     case "feed.xsl":
       return rest.length ? undefined : { key: "feed.xsl", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.xsl, body: feedXsl(site) }) };
+    case "robots.txt":
+      return rest.length ? undefined : robotsResource(site);
+    case "sitemap.xml":
+      return rest.length ? undefined : sitemapResource(site, listings, options.sitemapMaxUrls);
+    case "sitemaps": {
+      const n = rest.length === 1 ? /^([1-9][0-9]{0,8})\.xml$/.exec(rest[0]!)?.[1] : undefined;
+      return n ? sitemapPartResource(site, listings, Number(n), options.sitemapMaxUrls) : undefined;
+    }
+    case "news-sitemap.xml":
+      return rest.length ? undefined : newsSitemapResource(site, listings, (options.now ?? Date.now)());
     case "feeds.opml":
     case "feeds.rss.opml":
     case "feeds.atom.opml":
@@ -273,7 +227,7 @@ export async function resolveResource(site: SiteConfig, source: Listings | Catal
       };
     }
     case "feeds":
-      if (rest.length) return undefined;
+      if (rest.length) return rest.length === 1 && rest[0] === "" ? new Redirect("feeds") : undefined;
       return {
         key: "feeds",
         cors: false,
@@ -286,19 +240,58 @@ export async function resolveResource(site: SiteConfig, source: Listings | Catal
   }
   const kind = kindOfSegment(first);
   if (kind) {
-    if (rest.length < 2) return undefined;
+    // /categories → /categories/, the index; /categories/x → /categories/x/.
+    if (rest.length === 0) return new Redirect(INDEX_PATHS[kind]);
+    if (rest.length === 1 && rest[0] === "") return scopeIndexResource(site, listings, kind);
     const scope = await listings.scope(kind, rest[0]!);
-    return scope ? scopeRoutes(site, listings, scope, rest.slice(1), query) : undefined;
+    if (!scope) {
+      // A slug is lower case: an address that differs only in case names the scope it spells.
+      const lower = rest[0]!.toLowerCase();
+      const spelled = lower !== rest[0] ? await listings.scope(kind, lower) : undefined;
+      if (!spelled) return undefined;
+      return new Redirect(rest.length === 1 ? spelled.path : [spelled.path.slice(0, -1), ...rest.slice(1).map(encodeURIComponent)].join("/"));
+    }
+    if (rest.length === 1) return new Redirect(scope.path);
+    return scopeRoutes(site, listings, scope, rest.slice(1), query);
   }
   return scopeRoutes(site, listings, SITE_SCOPE, segments, query);
 }
 
+/** /items/<slug>: the article page; a trailing slash or another case of a slug it has redirects there. */
+async function articleRoutes(site: SiteConfig, listings: Listings, rest: string[]): Promise<Resource | Redirect | undefined> {
+  const slash = rest.length === 2 && rest[1] === "";
+  if (rest.length !== 1 && !slash) return undefined;
+  const asked = rest[0]!;
+  // Only a well-formed slug is ever looked up: nothing a client sends reaches a store as a name.
+  const slug = SLUG.test(asked) ? asked : SLUG.test(asked.toLowerCase()) ? asked.toLowerCase() : undefined;
+  if (slug === undefined) return undefined;
+  const entry = await listings.find(slug);
+  if (slug !== asked || slash) return entry || (await listings.withdrawn(slug)) ? new Redirect(`items/${slug}`) : undefined;
+  if (!entry) return undefined;
+  const itemModified = lastModifiedOf([entry]);
+  const deps = depsOf(`article|lm=${itemModified.getTime()}`, [entry]);
+  return {
+    key: `items/${entry.slug}`,
+    ...(deps ? { deps } : {}),
+    cors: false,
+    link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
+    render: async () => {
+      const [article] = await listings.load([entry]);
+      return { contentType: MEDIA_TYPES.html, body: renderArticlePage(site, article!), lastModified: latest(itemModified, lastChange(article!)) };
+    },
+  };
+}
+
 /** Every URL path the site serves (for static export and link checks), site-relative with a leading "/". */
-export async function listPaths(site: SiteConfig, source: Listings | Catalog): Promise<string[]> {
+export async function listPaths(site: SiteConfig, source: Listings | Catalog, options: ResolveOptions = {}): Promise<string[]> {
   const listings = asListings(source);
   const paths = ["/", "/style.css", "/feed.xsl", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
+  paths.push("/robots.txt", "/sitemap.xml", "/news-sitemap.xml", ...Object.values(INDEX_PATHS).map((p) => `/${p}`));
+  for (let n = 1; await sitemapPartResource(site, listings, n, options.sitemapMaxUrls); n++) paths.push(`/sitemaps/${n}.xml`);
   for (const scope of await allScopes(listings, true)) {
     if (scope.kind !== "site") paths.push(`/${scope.path}`);
+    const pages = Math.ceil((await listings.stats(scope)).total / site.feedSize);
+    for (let n = 2; n <= pages; n++) paths.push(`/${pagePath(scope, n)}`);
     const archiveKeys = await (await archiveFor(site, listings, scope)).keys();
     for (const format of FEED_FORMATS) {
       paths.push(`/${scope.path}${FEED_FILES[format]}`);

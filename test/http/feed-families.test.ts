@@ -71,9 +71,21 @@ describe("URL families", () => {
     expect(res.headers.get("link")).toContain(`<https://news.example${path}rss.xml>; rel="alternate"; type="application/rss+xml"`);
   });
 
-  it("an unknown scope or a scope without the trailing path is a 404", async () => {
-    for (const path of ["/categories/nope/", "/categories/markets", "/authors/", "/languages/xx/rss.xml", "/categories/markets/nope.xml"]) {
+  it("an unknown scope, or an unknown file of a known one, is a 404", async () => {
+    for (const path of ["/categories/nope/", "/categories/nope", "/languages/xx/rss.xml", "/categories/markets/nope.xml", "/categories/markets/page/9/"]) {
       expect((await get(path)).status, path).toBe(404);
+    }
+  });
+
+  it("a scope without its trailing slash, or in another case, is a 301 to its page", async () => {
+    for (const [path, to] of [
+      ["/categories/markets", "/categories/markets/"],
+      ["/categories/Markets/", "/categories/markets/"],
+      ["/categories/MARKETS/rss.xml", "/categories/markets/rss.xml"],
+      ["/categories", "/categories/"],
+    ]) {
+      const res = await get(path!);
+      expect([path, res.status, res.headers.get("location")]).toEqual([path, 301, `https://news.example${to}`]);
     }
   });
 });

@@ -50,7 +50,6 @@ const HOSTILE_PATHS = [
   "/items/%00",
   "/items/newer%00.md",
   "/items/newer.md",
-  "/items/newer/",
   "/items/newer/..%2f..%2fsecret",
   "/items/%5c..%5csecret",
   "/items/..\\..\\secret",
@@ -75,6 +74,16 @@ describe("paths: only a slug lookup, never a file", () => {
     expect(res.status).toBe(404);
     expect(finds.every((slug) => SLUG.test(slug))).toBe(true);
     expect(loads).toEqual([]);
+  });
+
+  it("/items/newer/ and /items/NEWER: a 301 to /items/newer, after a lookup by the valid slug only", async () => {
+    for (const path of ["/items/newer/", "/items/NEWER", "/items/Newer/"]) {
+      const { catalog, finds, loads } = spiedCatalog();
+      const res = await freshApp(catalog).request(path);
+      expect([path, res.status, res.headers.get("location")]).toEqual([path, 301, "https://news.example/items/newer"]);
+      expect(finds).toEqual(["newer"]);
+      expect(loads).toEqual([]);
+    }
   });
 
   it("dot segments, even percent-encoded, are resolved by the URL parser before the app: at most up to the site root", async () => {

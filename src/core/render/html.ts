@@ -25,7 +25,11 @@ function autodiscovery(feeds: readonly FeedLink[]): string {
 interface PageOptions {
   title: string;
   lang: string;
-  canonical: string;
+  /** Absent on error pages: they stand for no URL of their own. */
+  canonical?: string;
+  /** The neighbouring pages of a paginated list (rel="prev": newer, rel="next": older). */
+  prev?: string;
+  next?: string;
   description: string;
   main: string;
   /** Feeds this page stands for: autodiscovery links and the header's feed links. */
@@ -41,8 +45,7 @@ function page(site: SiteConfig, opts: PageOptions): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(opts.title)}</title>
 <meta name="description" content="${escapeHtml(opts.description)}">
-<link rel="canonical" href="${escapeHtml(opts.canonical)}">
-${autodiscovery(opts.feeds)}
+${opts.canonical ? `<link rel="canonical" href="${escapeHtml(opts.canonical)}">\n` : ""}${opts.prev ? `<link rel="prev" href="${escapeHtml(opts.prev)}">\n` : ""}${opts.next ? `<link rel="next" href="${escapeHtml(opts.next)}">\n` : ""}${autodiscovery(opts.feeds)}
 <link rel="stylesheet" href="${url("style.css")}">
 </head>
 <body>
@@ -108,8 +111,25 @@ ${article.desk ? `<p class="desk">(end) ${escapeHtml(article.desk)}</p>\n` : ""}
   });
 }
 
-/** The site's front page, or the page of a category, author or language: its newest articles. */
-export function renderListPage(site: SiteConfig, scope: Scope, heading: string, description: string, articles: readonly Article[]): string {
+/** Where a page of a paginated list sits: its number, how many there are, and its neighbours' URLs. */
+export interface Pager {
+  page: number;
+  pages: number;
+  /** The page of newer articles. */
+  newer?: string;
+  /** The page of older articles. */
+  older?: string;
+}
+
+function pagerNav(pager: Pager | undefined): string {
+  if (!pager || pager.pages <= 1) return "";
+  const newer = pager.newer ? `<a rel="prev" href="${escapeHtml(pager.newer)}">← Newer</a>` : "";
+  const older = pager.older ? `<a rel="next" href="${escapeHtml(pager.older)}">Older →</a>` : "";
+  return `\n<nav class="pager" aria-label="Pages">${newer} <span>Page ${pager.page} of ${pager.pages}</span> ${older}</nav>`;
+}
+
+/** The site's front page, or the page of a category, author or language: its newest articles (or, with a pager, an older page of them). */
+export function renderListPage(site: SiteConfig, scope: Scope, heading: string, description: string, articles: readonly Article[], pager?: Pager): string {
   const lang = scope.kind === "language" ? scope.label : site.language;
   const items = articles
     .map(
@@ -120,14 +140,36 @@ export function renderListPage(site: SiteConfig, scope: Scope, heading: string, 
     .join("\n");
   const main = `<h1>${escapeHtml(heading)}</h1>
 <p>${escapeHtml(description)}</p>
-${articles.length ? `<ol class="articles">\n${items}\n</ol>` : "<p>No articles yet.</p>"}`;
+${articles.length ? `<ol class="articles">\n${items}\n</ol>` : "<p>No articles yet.</p>"}${pagerNav(pager)}`;
+  const numbered = pager && pager.page > 1 ? pager.page : undefined;
   return page(site, {
-    title: heading,
+    title: numbered ? `${heading} — page ${numbered}` : heading,
     lang,
-    canonical: new URL(scope.path, site.baseUrl).href,
+    canonical: new URL(numbered ? `${scope.path}page/${numbered}/` : scope.path, site.baseUrl).href,
+    ...(pager?.newer ? { prev: pager.newer } : {}),
+    ...(pager?.older ? { next: pager.older } : {}),
     description,
     main,
     feeds: feedLinksOf(site, scope),
+  });
+}
+
+const INDEX_HEADINGS = { category: "Categories", author: "Authors", language: "Languages" } as const;
+
+/** The index of every category, author or language, with how many articles each has. */
+export function renderScopeIndexPage(site: SiteConfig, kind: keyof typeof INDEX_HEADINGS, scopes: readonly { scope: Scope; total: number }[], path: string): string {
+  const rows = scopes
+    .map(({ scope, total }) => `<li><a href="${escapeHtml(new URL(scope.path, site.baseUrl).href)}"${kind === "language" ? ` hreflang="${escapeHtml(scope.label)}"` : ""}><bdi>${escapeHtml(scope.label)}</bdi></a> <span class="count">${total}</span></li>`)
+    .join("\n");
+  const heading = INDEX_HEADINGS[kind];
+  const main = `<h1>${heading}</h1>\n${scopes.length ? `<ul class="scope-index">\n${rows}\n</ul>` : `<p>None yet.</p>`}`;
+  return page(site, {
+    title: `${heading} — ${site.title}`,
+    lang: site.language,
+    canonical: new URL(path, site.baseUrl).href,
+    description: `${heading} of ${site.title}`,
+    main,
+    feeds: feedLinksOf(site, SITE_SCOPE),
   });
 }
 
@@ -160,7 +202,6 @@ export function renderNotFoundPage(site: SiteConfig): string {
   return page(site, {
     title: `Not found — ${site.title}`,
     lang: site.language,
-    canonical: site.baseUrl,
     description: "Not found",
     feeds: feedLinksOf(site, SITE_SCOPE),
     main: `<h1>Not found</h1>\n<p>There is no page at this address. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p>`,
@@ -173,7 +214,6 @@ export function renderGonePage(site: SiteConfig, withdrawn: Tombstone): string {
   return page(site, {
     title: `Withdrawn — ${site.title}`,
     lang: site.language,
-    canonical: site.baseUrl,
     description: "Withdrawn",
     feeds: feedLinksOf(site, SITE_SCOPE),
     main: `<h1>Withdrawn</h1>\n<p>${what} was withdrawn on ${time(withdrawn.when, site)}. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p>`,
