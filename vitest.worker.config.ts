@@ -1,7 +1,6 @@
 /**
- * The tests that run inside workerd (test/worker/): the Worker entry, the KV
- * store and the index-backed catalog, against the KV binding wrangler.toml
- * declares for the "kv" environment (local, in Miniflare's storage).
+ * The tests that run inside workerd (test/worker/): the bundled Worker entry
+ * and its edge cache, with the settings of wrangler.toml's top level.
  */
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import { defineConfig } from "vitest/config";
@@ -9,8 +8,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   plugins: [
     cloudflareTest({
-      main: "./src/runtime/worker-kv.ts",
-      wrangler: { configPath: "./wrangler.toml", environment: "kv" },
+      main: "./src/runtime/worker.ts",
+      wrangler: { configPath: "./wrangler.toml" },
       miniflare: {
         bindings: { SITE_URL: "https://wire.example/" },
         // No fetch of Cloudflare's request.cf data: tests stay offline.

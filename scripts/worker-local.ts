@@ -2,9 +2,7 @@
  * The local Worker's address, one setting for every Worker script: `PORT`
  * (default 8787, wrangler's own) or `--port N` / `--port=N` on the command
  * line, which wins. `SITE_URL`, when set, is used as is; otherwise it is
- * http://127.0.0.1:PORT/, so `npm run dev:worker`, `dev:worker:kv` and
- * `kv:load` agree on it (the KV index is derived with it: another URL makes
- * the Worker parse every record per isolate).
+ * http://127.0.0.1:PORT/, so links follow the port the Worker listens on.
  */
 
 export const DEFAULT_WORKER_PORT = 8787;
@@ -45,7 +43,7 @@ export function localWorker(env: { PORT?: string; SITE_URL?: string }, args: rea
   return { port, siteUrl: env.SITE_URL || `http://127.0.0.1:${port}/`, rest };
 }
 
-/** `wrangler dev` for the bundled Worker (environment "") or the KV one ("kv"), on the port and URL above. */
-export function wranglerDevArgs(environment: "" | "kv", worker: LocalWorker): string[] {
+/** `wrangler dev` for the bundled Worker (environment ""), on the port and URL above. */
+export function wranglerDevArgs(environment: "", worker: LocalWorker): string[] {
   return ["dev", `--env=${environment}`, "--ip", "127.0.0.1", "--port", String(worker.port), "--var", `SITE_URL:${worker.siteUrl}`, ...worker.rest];
 }

@@ -16,7 +16,7 @@ export interface ArticleImage {
 
 /**
  * What every listing needs to know of an article without its text: enough to
- * sort, filter and link. Stores that index their records (KV) keep this.
+ * sort, filter and link. Stores that index their records (SQL) keep this.
  */
 export interface ArticleMeta {
   slug: string;

@@ -15,7 +15,7 @@ export interface RawRecord {
 /**
  * The published articles as the HTTP layer sees them: compact entries for
  * sorting and listing, and the full article loaded only when a response
- * shows it. In-memory catalogs hold full articles; indexed stores (KV) hold
+ * shows it. In-memory catalogs hold full articles; indexed stores (SQL) hold
  * entries and load text on demand.
  */
 export interface Catalog {

@@ -10,7 +10,7 @@
  * `published`/`updated`). Per scope: `left`, the last instant a record left
  * it (removed, made a draft, edited out). Pure: the instant is passed in
  * (core reads no clock); the runtimes persist the state (items/.changes.json
- * on a file-based site, the index on KV).
+ * on a file-based site).
  */
 import { lastChange, type ArticleMeta } from "./article.js";
 import type { Catalog } from "./catalog.js";

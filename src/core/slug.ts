@@ -19,8 +19,8 @@ export const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /**
  * The longest record slug. A file name may have 255 bytes, and an atomic
- * write's temporary file adds about two dozen characters to `<slug>.md`;
- * KV keys allow 512 bytes. 128 leaves room for both and for any headline.
+ * write's temporary file adds about two dozen characters to `<slug>.md`.
+ * 128 leaves room for that and for any headline.
  */
 export const MAX_SLUG_LENGTH = 128;
 

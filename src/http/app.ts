@@ -120,14 +120,14 @@ function gone(site: SiteConfig, accept: string | null, withdrawn: Tombstone, cac
  */
 const BROWSER_XML = "application/xml; charset=utf-8";
 
-function prefersHtml(accept: string | null): boolean {
+export function prefersHtml(accept: string | null): boolean {
   const html = acceptQuality(accept, "text/html");
   const feed = Math.max(...["application/rss+xml", "application/atom+xml"].map((t) => acceptQuality(accept, t)));
   return html > feed && html > 0 && !!accept && !/^\s*\*\/\*\s*$/.test(accept);
 }
 
 /** The format `GET /feed` serves for an Accept header; undefined when none is acceptable (406). */
-function negotiateFeed(accept: string | null): FeedFormat | undefined {
+export function negotiateFeed(accept: string | null): FeedFormat | undefined {
   const chosen = pickMediaType(accept, [
     { type: FEED_MEDIA_TYPES.rss, aliases: ["application/xml", "text/xml"] },
     { type: FEED_MEDIA_TYPES.atom },

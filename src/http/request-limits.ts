@@ -3,9 +3,10 @@ import type { MiddlewareHandler } from "hono";
 /**
  * Bounds on what a request line may carry, checked before any routing. No
  * URL of ours is longer than a slug under /items/, and none takes a query
- * parameter (readers add cache-busters such as "?_=1700000000", which are
- * ignored), so these limits are generous for real clients and cut off junk
- * early. Queries never reach a cache key: representations are keyed by path.
+ * parameter but a feed's `limit` (readers add cache-busters such as
+ * "?_=1700000000", which are ignored), so these limits are generous for real
+ * clients and cut off junk early. Of a query, only the validated `limit`
+ * reaches a cache key: representations are keyed by path and limit.
  */
 export const LIMITS = {
   /** Bytes of the path as sent (percent-encoded). */
@@ -43,20 +44,26 @@ export function rawTargetProblem(target: string): string | undefined {
   return undefined;
 }
 
+/** The 414 or 400 for a request URL over LIMITS; undefined when it is within them. */
+export function requestLineProblem(url: string): Response | undefined {
+  // The raw target, not the parsed URL: it is what the client sent, before any decoding.
+  const afterOrigin = url.indexOf("/", url.indexOf("//") + 2);
+  const target = afterOrigin === -1 ? "/" : url.slice(afterOrigin);
+  const hash = target.indexOf("#");
+  const withoutHash = hash === -1 ? target : target.slice(0, hash);
+  const q = withoutHash.indexOf("?");
+  const path = q === -1 ? withoutHash : withoutHash.slice(0, q);
+  const query = q === -1 ? "" : withoutHash.slice(q + 1);
+  if (path.length > LIMITS.pathBytes) return reject(414, "URI Too Long: path");
+  if (query.length > LIMITS.queryBytes) return reject(414, "URI Too Long: query");
+  if (query !== "" && query.split("&").length > LIMITS.queryParams) return reject(400, "Bad Request: too many query parameters");
+  return undefined;
+}
+
 export function requestLimits(): MiddlewareHandler {
   return async (c, next) => {
-    const url = c.req.url;
-    // The raw target, not the parsed URL: it is what the client sent, before any decoding.
-    const afterOrigin = url.indexOf("/", url.indexOf("//") + 2);
-    const target = afterOrigin === -1 ? "/" : url.slice(afterOrigin);
-    const hash = target.indexOf("#");
-    const withoutHash = hash === -1 ? target : target.slice(0, hash);
-    const q = withoutHash.indexOf("?");
-    const path = q === -1 ? withoutHash : withoutHash.slice(0, q);
-    const query = q === -1 ? "" : withoutHash.slice(q + 1);
-    if (path.length > LIMITS.pathBytes) return reject(414, "URI Too Long: path");
-    if (query.length > LIMITS.queryBytes) return reject(414, "URI Too Long: query");
-    if (query !== "" && query.split("&").length > LIMITS.queryParams) return reject(400, "Bad Request: too many query parameters");
+    const problem = requestLineProblem(c.req.url);
+    if (problem) return problem;
     await next();
   };
 }

@@ -56,7 +56,8 @@ function archiveFor(site: SiteConfig, listings: Listings, scope: Scope): Promise
   return hit;
 }
 
-function parseLimit(site: SiteConfig, query: URLSearchParams): number | undefined {
+/** A feed's `?limit`: undefined when absent; BadRequest (400) unless it is one whole number from 1 to maxLimit. */
+export function parseLimit(site: SiteConfig, query: URLSearchParams): number | undefined {
   const values = query.getAll("limit");
   if (values.length === 0) return undefined;
   const raw = values[0]!;

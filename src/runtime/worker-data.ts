@@ -2,16 +2,16 @@
 export interface WorkerData {
   /** Hash of the sources, lockfile and data the bundle was built from: a new build never meets an old edge-cache entry. */
   buildId: string;
-  /** Content version of `records` and the config (same meaning as a KV index's version). */
+  /** Content version of `records` and the config (changes whenever a record, a tombstone, a change stamp or the config does). */
   version: string;
   /** site.config.json as parsed JSON; the Worker validates it with parseSiteConfig, SITE_URL overriding. */
   siteConfig: unknown;
-  /** Record name → its exact text. Empty in a build for KV, where the records live in the namespace. */
+  /** Record name → its exact text: the published records of items/. */
   records: Record<string, string>;
-  /** The records folder's .tombstones.json as stored (see core/tombstone.ts); absent or empty: none. Empty in a build for KV (the index holds them). */
+  /** The records folder's .tombstones.json as stored (see core/tombstone.ts); absent or empty: none. */
   tombstones?: unknown[];
   /** Why each broken record of items/ was left out of `records` (`file:line: field: problem`), logged by the Worker. */
   problems: string[];
-  /** items/.changes.json as the build read (and completed) it: the records' change stamps (Last-Modified). Absent in a build for KV. */
+  /** items/.changes.json as the build read (and completed) it: the records' change stamps (Last-Modified). */
   stamps?: string;
 }

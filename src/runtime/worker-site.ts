@@ -1,46 +1,42 @@
-import { buildCatalog } from "../core/catalog.js";
+import { buildCatalog, type Catalog } from "../core/catalog.js";
 import { parseStamps, withStamps } from "../core/change-stamps.js";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { parseTombstones } from "../core/tombstone.js";
 import { createApp, type Logger } from "../http/app.js";
 import { bundleStore } from "../storage/bundle.js";
-import { sha256Hex, siteFingerprint } from "../storage/kv-index.js";
-import { websubNotifier } from "../http/websub.js";
-import { kvCatalogSource, kvStore, type KvNamespaceLike, type VersionedCatalog } from "../storage/kv.js";
 import { readAllRecords } from "../storage/load.js";
+import { cacheScope, edgeCached, type Handler, type WaitUntil } from "./edge-cache.js";
 import type { WorkerData } from "./worker-data.js";
-import { storePublisher } from "./worker-publisher.js";
+
+export type { WaitUntil } from "./edge-cache.js";
 
 /** The bindings wrangler.toml declares. */
 export interface WorkerEnv {
   /** Public base URL; overrides the config's baseUrl, as SITE_URL does on Node. */
   SITE_URL?: string;
-  /** When bound, articles come from this KV namespace instead of the bundle. */
-  ARTICLES?: KvNamespaceLike;
-  /** Secret that turns on the publish API (only with ARTICLES: the bundle is read-only). */
-  PUBLISH_TOKEN?: string;
 }
-
-/** The part of the Workers ExecutionContext used here. */
-export interface WaitUntil {
-  waitUntil(promise: Promise<unknown>): void;
-}
-
-type Handler = (request: Request) => Response | Promise<Response>;
 
 /** The bundled records, parsed once per isolate on first use. */
-function bundleSource(data: WorkerData, site: SiteConfig, log: Logger): () => Promise<VersionedCatalog> {
-  let built: Promise<VersionedCatalog> | undefined;
+function bundleCatalog(data: WorkerData, site: SiteConfig, log: Logger): () => Promise<Catalog> {
+  let built: Promise<Catalog> | undefined;
   return () =>
     (built ??= readAllRecords(bundleStore(data.records)).then((records) => {
       const parsed = buildCatalog(records, site, parseTombstones(data.tombstones ?? []));
-      // The build left broken records out and kept why; they are reported here, as Node reports them at start-up.
-      for (const problem of data.problems) log(`skipped record: ${problem}`);
       for (const error of parsed.errors) log(`skipped record: ${error.message}`);
       // The build stamped every bundled record (scripts/build-worker-data.ts), so these are the Node server's instants.
-      const catalog = data.stamps ? withStamps(parsed, parseStamps(JSON.parse(data.stamps), "worker data: stamps")) : parsed;
-      return { catalog, version: data.version };
+      return data.stamps ? withStamps(parsed, parseStamps(JSON.parse(data.stamps), "worker data: stamps")) : parsed;
     }));
+}
+
+/**
+ * The same Hono app as on Node over the bundled records, without a
+ * compressor (the edge compresses). The records are parsed on the first
+ * request that reaches it, not before: an isolate whose requests the edge
+ * cache answers never parses them.
+ */
+export function bundleApp(data: WorkerData, site: SiteConfig, log: Logger): Handler {
+  const app = createApp({ site, catalog: bundleCatalog(data, site, log), log });
+  return (request) => app.fetch(request);
 }
 
 /** The edge cache where the runtime has one (Cloudflare, workerd, Miniflare); undefined elsewhere. */
@@ -49,60 +45,35 @@ function edgeCache(): Cache | undefined {
 }
 
 /**
- * The Worker's request handler: the same Hono app as on Node, over the bundle
- * or KV, without a compressor (the edge compresses). One app per content
- * version keeps every response of a request consistent with one catalog;
- * the old app and its per-isolate cache are dropped when the version moves.
- *
- * 200s to plain GETs are also kept in the edge cache under a key made of the
- * build, the site config and the content version, so a publish (new version)
- * or a deploy (new build) is never answered from an older entry. Conditional
- * and HEAD requests go to the app, which answers them from its own cache.
+ * The Worker's request handler: the bundle's app behind the edge cache
+ * (edge-cache.ts), keyed by build, site config and content version, and by
+ * the request's variant. The bundle's content version is fixed at build
+ * time, so a cached answer costs no storage read at all.
  */
 export function workerSite(data: WorkerData, env: WorkerEnv, log: Logger): (request: Request, ctx: WaitUntil) => Promise<Response> {
   const site = parseSiteConfig(data.siteConfig, "site.config.json", env.SITE_URL || undefined);
-  const source = env.ARTICLES ? kvCatalogSource(env.ARTICLES, site, log) : bundleSource(data, site, log);
-  const fingerprint = siteFingerprint(site);
-  let current: { version: string; app: Handler; cacheBase: Promise<string> } | undefined;
-
-  const appFor = ({ catalog, version }: VersionedCatalog) => {
-    if (current?.version !== version) {
-      const app = createApp({ site, catalog: () => catalog, log });
-      const cacheBase = fingerprint.then((fp) => sha256Hex(`${data.buildId}\n${fp}\n${version}`)).then((h) => `/.wirefeed-cache/${h.slice(0, 32)}`);
-      current = { version, app: (request) => app.fetch(request), cacheBase };
-    }
-    return current;
+  const app = bundleApp(data, site, log);
+  // The build left broken records out and kept why: reported on the first request, as Node reports
+  // them at start-up, also when the edge cache answers it (a rebuild that only added a broken file
+  // keeps the content version, so its isolates may never reach the app).
+  let reported = false;
+  const report = () => {
+    if (reported) return;
+    reported = true;
+    for (const problem of data.problems) log(`skipped record: ${problem}`);
   };
-
-  const publishing = env.ARTICLES && env.PUBLISH_TOKEN ? { kv: env.ARTICLES, token: env.PUBLISH_TOKEN } : undefined;
-
+  const cache = edgeCache();
+  if (!cache) {
+    return async (request) => {
+      report();
+      return app(request);
+    };
+  }
+  const edge = edgeCached({ cache, site, log });
+  const scope = cacheScope(data.buildId, site, data.version);
   return async (request, ctx) => {
-    const versioned = await source();
-    if (publishing && new URL(request.url).pathname.startsWith("/api/")) {
-      // Writes are rare: an app of their own, bound to this request so WebSub pings outlive the response.
-      const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log: (m) => log(m) }) : undefined;
-      const publisher = storePublisher(kvStore(publishing.kv, site), versioned.catalog, site, hub);
-      const api = createApp({ site, catalog: () => versioned.catalog, log, publish: { token: publishing.token, publisher } });
-      const response = await api.fetch(request);
-      if (hub) ctx.waitUntil(hub.idle());
-      return response;
-    }
-    const { app, cacheBase } = appFor(versioned);
-    const cache = edgeCache();
-    const plainGet = request.method === "GET" && !request.headers.has("if-none-match") && !request.headers.has("if-modified-since");
-    if (!cache || !plainGet) return app(request);
-    // On the request's own host (as Cloudflare advises for cache keys); no client reaches these
-    // paths, since every request comes to this Worker first. The app ignores the query string, so the key does too.
-    const url = new URL(request.url);
-    const key = new Request(new URL(`${await cacheBase}${url.pathname}`, url.origin));
-    // The edge cache only saves work: when it fails (it is unavailable behind Cloudflare Access, say), the app answers.
-    const hit = await cache.match(key).catch((error: unknown) => void log("edge cache: match failed", error));
-    if (hit) return hit;
-    const response = await app(request);
-    if (response.status === 200) {
-      ctx.waitUntil(cache.put(key, response.clone()).catch((error: unknown) => log("edge cache: put failed", error)));
-    }
-    return response;
+    report();
+    return edge(request, ctx, await scope, () => app);
   };
 }
 

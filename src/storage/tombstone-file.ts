@@ -99,7 +99,7 @@ export class TombstoneFile {
 
 /**
  * The tombstones of a records folder, for the builds (static site, Worker
- * data, KV load), read as the Node server reads them: no file is no
+ * data), read as the Node server reads them: no file is no
  * tombstones, one per id; a file that is not JSON is reported in `problem`
  * (the server then starts without tombstones, and so do the builds that go on).
  */

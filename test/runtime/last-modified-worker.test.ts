@@ -1,5 +1,5 @@
 /**
- * The Worker (bundled records, and KV loaded by scripts/kv-load.ts) gives the
+ * The Worker (bundled records) gives the
  * same Last-Modified and ETag as the Node server for the same items and
  * change stamps: a site whose stamps differ from its dates (a back-dated
  * article published through the API under a fake clock), built into real
@@ -64,19 +64,15 @@ beforeAll(async () => {
   await first.live.idle();
   await new Promise((r) => firstServer.close(r));
 
-  // The same folder, served by Node again (a restart) and by both Workers.
+  // The same folder, served by Node again (a restart) and by the Worker.
   const second = await createNodeSite({ configPath: config, itemsDir: items, siteUrl: SITE_URL, watch: false, now: () => new Date("2027-01-01T00:00:00Z"), log: () => {} });
   const server = await listen(second.app.fetch, 0, "127.0.0.1", second.app.fastResponse);
   node = { base: `http://127.0.0.1:${(server.address() as { port: number }).port}`, server, close: () => second.live.close() };
 
   const env = { ITEMS_DIR: items, WIREFEED_CONFIG: config, SITE_URL };
   run(["scripts/build-worker-data.ts"], { ...env, WIREFEED_WORKER_DATA: join(tmp, "data", "worker-data.ts") });
-  run(["scripts/build-worker-data.ts", "--kv"], { ...env, WIREFEED_WORKER_DATA: join(tmp, "data", "worker-kv-data.ts") });
-  run(["scripts/kv-load.ts", "--local", "--persist-to", join(tmp, "state")], env);
   const bundled = await startWorker(await bundle(join(tmp, "data", "worker-data.ts"), "bundled"), { bindings: { SITE_URL } });
   workers.push({ name: "bundled", ...bundled });
-  const kv = await startWorker(await bundle(join(tmp, "data", "worker-kv-data.ts"), "kv"), { bindings: { SITE_URL }, kvPersistRoot: join(tmp, "state", "v3") });
-  workers.push({ name: "KV", ...kv });
 }, 120_000);
 
 afterAll(async () => {
@@ -92,7 +88,7 @@ describe("Last-Modified from change stamps", () => {
     expect(rss.headers["last-modified"]).toBe(STAMPED_AT.toUTCString());
   });
 
-  it.each(["bundled", "KV"])("the Worker (%s) sends the same Last-Modified and ETag as Node", async (name) => {
+  it.each(["bundled"])("the Worker (%s) sends the same Last-Modified and ETag as Node", async (name) => {
     const worker = workers.find((w) => w.name === name)!;
     for (const path of PATHS) {
       const fromNode = await fetchRaw(`${node.base}${path}`);

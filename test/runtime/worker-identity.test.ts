@@ -1,8 +1,7 @@
 /**
  * The Worker answers byte for byte as the Node server does, for the same
  * items and config: the real bundles from `wrangler deploy --dry-run`, run in
- * workerd by Miniflare (one with the articles bundled, one reading KV loaded
- * by `scripts/kv-load.ts --local`), against the real Node entry point, all
+ * workerd by Miniflare (the articles bundled), against the real Node entry point, all
  * over loopback sockets. Node is asked for identity responses (no
  * Accept-Encoding): compression is the edge's job on the Worker.
  */
@@ -48,22 +47,13 @@ beforeAll(async () => {
   tmp = mkdtempSync(join(tmpdir(), "wirefeed-identity-"));
   // Every runtime reads the same copy of the samples.
   const items = copySamples(join(tmp, "items"));
-  for (const env of ["", "kv"] as const) {
-    const result = buildWorkerBundle(env, join(tmp, `bundle-${env || "items"}`), { ITEMS_DIR: items });
-    build[env || "items"] = result.output;
-    if (result.status !== 0) throw new Error(`wrangler deploy --dry-run --env=${env} failed:\n${result.output}`);
-  }
-  const load = spawnSync(process.execPath, ["--import", "tsx", "scripts/kv-load.ts", "--local", "--persist-to", join(tmp, "state")], {
-    env: { ...process.env, SITE_URL, ITEMS_DIR: items },
-    encoding: "utf8",
-  });
-  if (load.status !== 0) throw new Error(`kv-load failed:\n${load.stdout}${load.stderr}`);
+  const result = buildWorkerBundle("", join(tmp, "bundle-items"), { ITEMS_DIR: items });
+  build.items = result.output;
+  if (result.status !== 0) throw new Error(`wrangler deploy --dry-run --env= failed:\n${result.output}`);
 
   node = await startNodeServer({ SITE_URL, ITEMS_DIR: items });
   const bundled = await startWorker(join(tmp, "bundle-items", "worker.js"), { bindings: { SITE_URL } });
   workers.push({ name: "bundled", ...bundled });
-  const kv = await startWorker(join(tmp, "bundle-kv", "worker-kv.js"), { bindings: { SITE_URL }, kvPersistRoot: join(tmp, "state", "v3") });
-  workers.push({ name: "KV", ...kv });
 }, 120_000);
 
 afterAll(async () => {
@@ -74,7 +64,7 @@ afterAll(async () => {
 
 describe("the build", () => {
   it("prints the bundle size, gzip included, and bundles every article of its items", () => {
-    for (const output of [build.items!, build.kv!]) {
+    for (const output of [build.items!]) {
       const size = /Total Upload: [\d.]+ KiB \/ gzip: ([\d.]+) KiB/.exec(output);
       expect(size, output).not.toBeNull();
       // The budget the README states: a small Worker starts fast. (Raised from 100 KiB when the HTML
@@ -82,11 +72,10 @@ describe("the build", () => {
       expect(Number(size![1])).toBeLessThan(150);
     }
     expect(build.items).toContain(`${slugs.length} of ${slugs.length} articles bundled`);
-    expect(build.kv).toContain(`0 of ${slugs.length} articles bundled (--kv: served from KV)`);
   });
 });
 
-describe.each(["bundled", "KV"])("Worker (%s) and Node answer byte for byte alike", (name) => {
+describe.each(["bundled"])("Worker (%s) and Node answer byte for byte alike", (name) => {
   const worker = () => workers.find((w) => w.name === name)!.base;
   const both = async (path: string, opts: { method?: string; headers?: Record<string, string> } = {}) => {
     const fromNode = await fetchRaw(`${node.base}${path}`, opts);
@@ -158,10 +147,10 @@ describe.each(["bundled", "KV"])("Worker (%s) and Node answer byte for byte alik
     }
     expect(served!.headers["cf-cache-status"]).toBe("HIT");
     expect(comparable(served!)).toEqual(comparable(fromNode));
-    // Conditional requests are the app's to answer, never the cache's.
+    // Conditional requests are answered from the cached entry's ETag too, without the app.
     const conditional = await fetchRaw(`${worker()}${path}`, { headers: { "If-None-Match": fromNode.headers.etag! } });
     expect(conditional.status).toBe(304);
-    expect(conditional.headers["cf-cache-status"]).toBeUndefined();
+    expect(conditional.headers["cf-cache-status"]).toBe("HIT");
   });
 
   it("links come from SITE_URL, never from the Host the request used", async () => {
@@ -174,11 +163,11 @@ describe.each(["bundled", "KV"])("Worker (%s) and Node answer byte for byte alik
 
 /**
  * A site with deletions, built from its own folder (records and a
- * .tombstones.json): every URL is byte for byte the same on Node, on both
- * Workers and in `wirefeed build`'s output, the withdrawn articles' 410s and
+ * .tombstones.json): every URL is byte for byte the same on Node, on the
+ * Worker and in `wirefeed build`'s output, the withdrawn articles' 410s and
  * the feeds of a category whose articles were all withdrawn included.
  */
-describe("a site with deletions: Node, both Workers and the static build agree", () => {
+describe("a site with deletions: Node, the Worker and the static build agree", () => {
   const DEL_SITE_URL = "https://wire.example/";
   let dir = "";
   let out = "";
@@ -208,23 +197,18 @@ describe("a site with deletions: Node, both Workers and the static build agree",
     );
     const env = { ITEMS_DIR: items, SITE_URL: DEL_SITE_URL };
     try {
-      for (const kind of ["", "kv"] as const) {
-        const result = buildWorkerBundle(kind, join(dir, `bundle-${kind || "items"}`), env);
-        if (result.status !== 0) throw new Error(`wrangler deploy --dry-run --env=${kind} failed:\n${result.output}`);
-      }
+      const result = buildWorkerBundle("", join(dir, "bundle-items"), env);
+      if (result.status !== 0) throw new Error(`wrangler deploy --dry-run --env= failed:\n${result.output}`);
     } finally {
       // The [build] step writes .generated/, which the other suites import: put back the repository's data.
-      for (const args of [[], ["--kv"]]) spawnSync(process.execPath, ["--import", "tsx", "scripts/build-worker-data.ts", ...args], { encoding: "utf8" });
+      spawnSync(process.execPath, ["--import", "tsx", "scripts/build-worker-data.ts"], { encoding: "utf8" });
     }
-    const load = spawnSync(process.execPath, ["--import", "tsx", "scripts/kv-load.ts", "--local", "--persist-to", join(dir, "state")], { env: { ...process.env, ...env }, encoding: "utf8" });
-    if (load.status !== 0) throw new Error(`kv-load failed:\n${load.stdout}${load.stderr}`);
     out = join(dir, "dist");
     const built = spawnSync(process.execPath, ["bin/wirefeed.js", "build", "--dir", items, "--out", out, "--site-url", DEL_SITE_URL], { encoding: "utf8" });
     if (built.status !== 0) throw new Error(`wirefeed build failed:\n${built.stdout}${built.stderr}`);
 
     delNode = await startNodeServer(env);
     delWorkers.push({ name: "bundled", ...(await startWorker(join(dir, "bundle-items", "worker.js"), { bindings: { SITE_URL: DEL_SITE_URL } })) });
-    delWorkers.push({ name: "KV", ...(await startWorker(join(dir, "bundle-kv", "worker-kv.js"), { bindings: { SITE_URL: DEL_SITE_URL }, kvPersistRoot: join(dir, "state", "v3") })) });
 
     const site = parseSiteConfig(JSON.parse(readFileSync("site.config.json", "utf8")), "site.config.json", DEL_SITE_URL);
     const records = readdirSync(items).filter((f) => f.endsWith(".md")).map((f) => ({ file: `items/${f}`, bytes: new Uint8Array(readFileSync(join(items, f))) }));
@@ -244,7 +228,7 @@ describe("a site with deletions: Node, both Workers and the static build agree",
     expect(paths).toEqual(expect.arrayContaining(["/categories/cyber/", "/categories/cyber/atom.xml", "/categories/cyber/rss.xml", "/categories/cyber/feed.json", "/authors/kim-min-ji/atom.xml"]));
   });
 
-  it("every URL: the same status, headers and bytes on Node and both Workers, and the same bytes in the static build", async () => {
+  it("every URL: the same status, headers and bytes on Node and the Worker, and the same bytes in the static build", async () => {
     for (const path of paths) {
       const fromNode = await fetchRaw(`${delNode!.base}${path}`);
       expect([path, fromNode.status]).toEqual([path, 200]);
@@ -265,7 +249,7 @@ describe("a site with deletions: Node, both Workers and the static build agree",
     }
   });
 
-  it.each(["/items/seoul-drill", "/items/old-story"])("410 for %s in every format, alike on Node and both Workers; the static build holds its HTML page", async (path) => {
+  it.each(["/items/seoul-drill", "/items/old-story"])("410 for %s in every format, alike on Node and the Worker; the static build holds its HTML page", async (path) => {
     const statuses = new Set<number>();
     for (const accept of ACCEPTS) {
       const opts = accept ? { headers: { Accept: accept } } : {};

@@ -62,12 +62,6 @@ describe("build-worker-data", () => {
     expect(changed.buildId).not.toBe(dataOf(first.out).buildId);
   });
 
-  it("--kv validates but bundles no record", () => {
-    const result = build(itemsWith({}), ["--kv"]);
-    expect(result.status).toBe(0);
-    expect(dataOf(result.out).records).toEqual({});
-  });
-
   it("leaves a bad record out, reports it with the messages the Node server logs for it, and builds the others", async () => {
     const dir = itemsWith({
       "no-title.md": record({ published: "2022-06-29" }),
@@ -89,12 +83,5 @@ describe("build-worker-data", () => {
     expect(Object.keys(data.records).sort()).toEqual([...SAMPLE_RECORDS]);
     // The Worker logs these at first use, as Node does at start-up.
     expect([...data.problems].sort()).toEqual([...expected].sort());
-  });
-
-  it("--kv reports no problem of items/ to the KV Worker, whose records come from KV", () => {
-    const result = build(itemsWith({ "no-title.md": record({ published: "2022-06-29" }) }), ["--kv"]);
-    expect(result.status).toBe(0);
-    expect(result.stderr).toContain("no-title.md: title: is required");
-    expect(dataOf(result.out).problems).toEqual([]);
   });
 });

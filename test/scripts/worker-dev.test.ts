@@ -1,11 +1,9 @@
 /**
- * The Worker scripts as a user runs them (`npm run dev:worker`,
- * `kv:load`, `dev:worker:kv`), in a copy of the project: wrangler dev in
+ * The Worker script as a user runs it (`npm run dev:worker`), in a copy of the project: wrangler dev in
  * workerd, with a broken record among good ones. The Worker serves the good
  * ones and logs the broken one, at start and when a broken file appears while
  * it runs; every script follows one port setting, and links use it.
  */
-import { spawnSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -56,27 +54,4 @@ describe("npm run dev:worker", () => {
     expectServesTheGoodOnes(await get(`${base}/`, 15_000));
     await dev.waitFor(/skipped record: items\/late-broken\.md:3: front matter/, 10_000);
   }, 180_000);
-});
-
-describe("npm run kv:load, then npm run dev:worker:kv", () => {
-  it("loads every record, and the KV Worker on the same PORT serves the good ones from the index it was given and logs the broken one", async () => {
-    const dir = projectCopy({ ...GOOD, "broken.md": BROKEN });
-    const port = await freePort();
-    const env = { ...process.env, PORT: String(port), WRANGLER_SEND_METRICS: "false" };
-    const load = spawnSync("npm", ["run", "kv:load"], { cwd: dir, env, encoding: "utf8", timeout: 120_000 });
-    const loadOutput = `${load.stdout}${load.stderr}`;
-    expect(load.status, loadOutput).toBe(0);
-    expect(loadOutput).toContain("items/broken.md:3: front matter: is not valid YAML");
-    expect(loadOutput).toContain(`for http://127.0.0.1:${port}/`);
-
-    const dev = spawnGroup("npm", ["run", "dev:worker:kv"], dir, { PORT: String(port) });
-    running.push(dev);
-    await dev.waitFor(new RegExp(`Ready on http://127\\.0\\.0\\.1:${port}`), 90_000);
-    const base = `http://127.0.0.1:${port}`;
-    expectServesTheGoodOnes(await get(`${base}/`));
-    expect((await get(`${base}/feed.json`)).body).toContain(`"url": "${base}/items/rail-strike-ends"`);
-    await dev.waitFor(/skipped record: items\/broken\.md:3: front matter: is not valid YAML/, 10_000);
-    // The index was derived with this Worker's SITE_URL: no record is parsed per isolate.
-    expect(dev.output()).not.toContain("was built for another site config");
-  }, 240_000);
 });

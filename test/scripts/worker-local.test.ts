@@ -1,4 +1,4 @@
-/** scripts/worker-local.ts: one port setting for dev:worker, dev:worker:kv and kv:load. */
+/** scripts/worker-local.ts: one port setting for the Worker scripts (dev:worker). */
 import { describe, expect, it } from "vitest";
 import { localWorker, PortSettingError, wranglerDevArgs } from "../../scripts/worker-local.js";
 
@@ -29,8 +29,8 @@ describe("localWorker", () => {
   });
 
   it("wrangler dev gets the port once, and SITE_URL as a var", () => {
-    const args = wranglerDevArgs("kv", localWorker({}, ["--port", "41503"]));
-    expect(args).toEqual(["dev", "--env=kv", "--ip", "127.0.0.1", "--port", "41503", "--var", "SITE_URL:http://127.0.0.1:41503/"]);
+    const args = wranglerDevArgs("", localWorker({}, ["--port", "41503"]));
+    expect(args).toEqual(["dev", "--env=", "--ip", "127.0.0.1", "--port", "41503", "--var", "SITE_URL:http://127.0.0.1:41503/"]);
     expect(args.filter((a) => a === "--port")).toHaveLength(1);
     expect(wranglerDevArgs("", localWorker({}, []))).toContain("--env=");
   });

@@ -59,7 +59,7 @@ export function runWrangler(args: string[], env: Record<string, string> = {}): {
 }
 
 /** `wrangler deploy --dry-run`: the exact bundle a deploy would upload, written to outDir/<entry>.js. */
-export function buildWorkerBundle(env: "" | "kv", outDir: string, extraEnv: Record<string, string> = {}) {
+export function buildWorkerBundle(env: "", outDir: string, extraEnv: Record<string, string> = {}) {
   return runWrangler(["deploy", "--dry-run", `--env=${env}`, "--outdir", outDir], extraEnv);
 }
 
@@ -71,7 +71,7 @@ export function wranglerSetting(key: string): string {
 }
 
 /** Serves a built Worker bundle in workerd on a free loopback port. */
-export async function startWorker(scriptPath: string, options: { bindings: Record<string, string>; kvPersistRoot?: string }) {
+export async function startWorker(scriptPath: string, options: { bindings: Record<string, string> }) {
   const mf = new Miniflare({
     modules: true,
     scriptPath,
@@ -82,9 +82,6 @@ export async function startWorker(scriptPath: string, options: { bindings: Recor
     host: "127.0.0.1",
     port: 0,
     cf: false,
-    ...(options.kvPersistRoot
-      ? { kvNamespaces: { ARTICLES: wranglerSetting("id") }, defaultPersistRoot: options.kvPersistRoot }
-      : {}),
   });
   const url = await mf.ready;
   return { mf, base: url.origin };

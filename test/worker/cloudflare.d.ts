@@ -5,16 +5,11 @@
  * cannot check src/ alongside the DOM lib.)
  */
 declare module "cloudflare:workers" {
-  import type { KvNamespaceLike } from "../../src/storage/kv.js";
-
-  /** The "kv" environment of wrangler.toml plus vitest.worker.config.ts's bindings. */
+  /** wrangler.toml's top-level bindings plus vitest.worker.config.ts's. */
   export const env: {
-    ARTICLES: KvNamespaceLike & {
-      list(options?: { prefix?: string; cursor?: string }): Promise<{ keys: { name: string }[]; list_complete: boolean; cursor?: string }>;
-    };
     SITE_URL: string;
   };
-  /** Loopback bindings to the main module (src/runtime/worker-kv.ts). */
+  /** Loopback bindings to the main module (src/runtime/worker.ts). */
   export const exports: { default: { fetch(input: string | Request, init?: RequestInit): Promise<Response> } };
 }
 
