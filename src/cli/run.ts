@@ -1,5 +1,6 @@
 import { parseCommandArgs } from "./args.js";
 import { build } from "./build.js";
+import { db } from "./db.js";
 import type { Command } from "./command.js";
 import { importStory } from "./import.js";
 import { EXIT, UsageError, type CliIo } from "./io.js";
@@ -7,7 +8,7 @@ import { newRecord } from "./new.js";
 import { CommandError } from "./project.js";
 import { validate } from "./validate.js";
 
-export const COMMANDS: readonly Command[] = [validate, newRecord, importStory, build];
+export const COMMANDS: readonly Command[] = [validate, newRecord, importStory, build, db];
 
 export function topLevelHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => `${c.name} ${c.synopsis}`.length));

@@ -11,10 +11,11 @@ import { rawTargetProblem, reject } from "../http/request-limits.js";
 import { websubNotifier } from "../http/websub.js";
 import { LiveCatalog } from "./live-catalog.js";
 import { ParsePool } from "./parse-pool.js";
-import { parseRecord } from "../core/record.js";
+import { parseRecord, type ParseResult } from "../core/record.js";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { PARSE_INDEX_FILE, ParseIndex } from "../storage/parse-index.js";
+import { openNodeSqlStore } from "../storage/sql/node-sql-store.js";
 import { parseFingerprint } from "./parser-fingerprint.js";
 
 /** Smaller records are parsed in line: within the render budget they cost at most tens of milliseconds. */
@@ -85,6 +86,38 @@ export async function createNodeSite(options: NodeSiteOptions) {
     ...(options.publishToken ? { publish: { token: options.publishToken, publisher: live } } : {}),
   });
   return { site, catalog: live.current(), live, hub, app };
+}
+
+/**
+ * The Node site over a SQLite database (WIREFEED_DB; created when absent)
+ * instead of items/: each request asks the database's current Listings (one
+ * read of its version, so writes by another process, `db load`, are served
+ * from the next request on); the publish API writes to it.
+ */
+export async function createNodeSqlSite(options: Omit<NodeSiteOptions, "itemsDir" | "watch"> & { dbFile: string }) {
+  const log = options.log ?? ((m, e) => (e === undefined ? console.error(m) : console.error(m, e)));
+  const site = await loadSiteConfig(options.configPath, options.siteUrl);
+  const pool = new ParsePool();
+  const parse = (file: string, input: Uint8Array, s: SiteConfig): Promise<ParseResult> =>
+    input.length > OFF_THREAD_CHARS ? pool.parse(file, input, s) : Promise.resolve(parseRecord(file, input, s));
+  const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
+  const store = await openNodeSqlStore(options.dbFile, site, {
+    now: options.now ?? (() => new Date()),
+    log,
+    parse,
+    ...(hub ? { onChange: (change) => hub.notify([...feedsShowing(site, change.before), ...feedsShowing(site, change.after)]) } : {}),
+  });
+  const clientKey = (c: Context) => getConnInfo(c).remote.address;
+  const app = createApp({
+    site,
+    catalog: () => store.current(),
+    compress: nodeCompressor,
+    log,
+    clientKey,
+    ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
+    ...(options.publishToken ? { publish: { token: options.publishToken, publisher: store.publisher } } : {}),
+  });
+  return { site, store, hub, app, pool };
 }
 
 type FetchHandler = (req: Request, env?: { incoming?: { url?: string } }) => Response | Promise<Response>;

@@ -1,7 +1,8 @@
 /** Node entry point: the only place that reads the environment. */
 import { resolve } from "node:path";
 import { accessLogEnabled, formatAccess } from "../http/access-log.js";
-import { batchedLines, createNodeSite, loadSiteConfig, openServer } from "./node-site.js";
+import { SITE_SCOPE } from "../core/scopes.js";
+import { batchedLines, createNodeSite, createNodeSqlSite, loadSiteConfig, openServer } from "./node-site.js";
 import { gracefulShutdown } from "./shutdown.js";
 import { followSocket, socketMismatch } from "./site-url.js";
 
@@ -33,21 +34,26 @@ const address = server.address();
 const bound = typeof address === "object" && address ? { address: address.address, port: address.port } : { address: hostname, port };
 const siteUrl = process.env.SITE_URL || followSocket((await loadSiteConfig(configPath)).baseUrl, bound);
 
-const { site, catalog, live, app } = await createNodeSite({
-  configPath,
-  itemsDir: resolve(root, process.env.ITEMS_DIR ?? "items"),
-  siteUrl,
-  publishToken,
-  ...(cacheMiB !== undefined ? { cacheBytes: Number(cacheMiB) * 1024 * 1024 } : {}),
-  ...(parseIndex !== undefined ? { parseIndex } : {}),
-});
+const common = { configPath, siteUrl, publishToken, ...(cacheMiB !== undefined ? { cacheBytes: Number(cacheMiB) * 1024 * 1024 } : {}) };
+// WIREFEED_DB: a SQLite database (created when absent) instead of the items folder.
+const dbFile = process.env.WIREFEED_DB ? resolve(root, process.env.WIREFEED_DB) : undefined;
+const started = dbFile
+  ? await createNodeSqlSite({ ...common, dbFile }).then(async ({ site, app, store }) => {
+      const stats = await (await store.current()).stats(SITE_SCOPE);
+      // Requests still in flight read the database: it closes with the process.
+      return { site, app, stop: () => {}, line: `${stats.total} articles in ${dbFile}` };
+    })
+  : await createNodeSite({ ...common, itemsDir: resolve(root, process.env.ITEMS_DIR ?? "items"), ...(parseIndex !== undefined ? { parseIndex } : {}) }).then(({ site, app, catalog, live }) => {
+      // A record can have several errors; "skipped" counts records.
+      const skipped = new Set(catalog.errors.map((e) => e.file)).size;
+      console.log(`wirefeed: ${live.startStats.reused} records taken unchanged from the parse index, ${live.startStats.parsed} parsed`);
+      return { site, app, stop: () => live.close(), line: `${catalog.entries.length} articles, ${skipped} skipped` };
+    });
+const { site, app } = started;
 serve(app.fetch, app.fastResponse);
 const mismatch = socketMismatch(site.baseUrl, bound);
 if (mismatch) console.error(mismatch);
-// A record can have several errors; "skipped" counts records.
-const skipped = new Set(catalog.errors.map((e) => e.file)).size;
-console.log(`wirefeed: ${live.startStats.reused} records taken unchanged from the parse index, ${live.startStats.parsed} parsed`);
-console.log(`wirefeed: ${catalog.entries.length} articles, ${skipped} skipped; serving ${site.baseUrl} on http://${hostname}:${bound.port}`);
+console.log(`wirefeed: ${started.line}; serving ${site.baseUrl} on http://${hostname}:${bound.port}`);
 if (publishToken) console.log(`wirefeed: publish API on (PUBLISH_TOKEN is set): PUT and DELETE ${new URL("api/items/", site.baseUrl).href}<slug>`);
 console.log(`wirefeed: access log ${accessLine ? "on (stdout; ACCESS_LOG=off to turn it off)" : "off (ACCESS_LOG)"}`);
 
@@ -56,5 +62,5 @@ gracefulShutdown(server, {
   timeoutMs: Number(process.env.SHUTDOWN_TIMEOUT_MS ?? 10_000),
   log: (m) => console.log(m),
   // Stop following items/; a reload already under way still completes.
-  onStop: () => live.close(),
+  onStop: () => started.stop(),
 });

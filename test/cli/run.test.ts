@@ -38,7 +38,7 @@ describe("wirefeed: help and usage", () => {
   });
 
   it("an unknown command, or help for one: exit 2 naming the commands", async () => {
-    const expected = 'wirefeed: no command "publish"; commands: validate, new, import, build';
+    const expected = 'wirefeed: no command "publish"; commands: validate, new, import, build, db';
     expect(await wirefeed(["publish"], { cwd })).toEqual({ code: 2, stdout: [], stderr: [expected, 'Run "wirefeed --help" for usage.'] });
     expect(await wirefeed(["help", "publish"], { cwd })).toEqual({ code: 2, stdout: [], stderr: [expected] });
   });

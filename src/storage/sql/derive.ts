@@ -111,7 +111,7 @@ export async function replaceContents(driver: SqlDriver, site: SiteConfig, input
 }
 
 /** The database's own change stamps, as reconcileStamps takes them (keyed by record name). */
-async function storedStamps(driver: SqlDriver): Promise<StampState> {
+export async function storedStamps(driver: SqlDriver): Promise<StampState> {
   const rows = await driver.all({ sql: "SELECT a.meta, a.changed_ms, a.listed_ms, a.scope_keys, r.sha, r.name FROM articles a JOIN records r ON r.name = a.slug || '.md'" });
   const records = new Map(
     rows.map((row) => {

@@ -54,9 +54,10 @@ export function openLibsql(path: string): LibsqlDriver {
   };
   const run = (s: SqlStatement): Record<string, SqlValue>[] => {
     const statement = prepared(s.sql);
-    const params = (s.params ?? []) as unknown[];
-    if (statement.reader) return (statement.all(...params) as Record<string, unknown>[]).map(plainRow);
-    statement.run(...params);
+    // Parameters as one array: libsql 0.5.29 panics (aborting the process) on a lone BLOB passed as a single argument.
+    const params = [...(s.params ?? [])] as unknown[];
+    if (statement.reader) return (statement.all(params) as Record<string, unknown>[]).map(plainRow);
+    statement.run(params);
     return [];
   };
   const translate = (error: unknown): unknown => (isFull(error) ? new StorageFullError(path, { cause: error }) : error);
