@@ -6,9 +6,11 @@ import { getConnInfo } from "@hono/node-server/conninfo";
 import { parseSiteConfig, type SiteConfig } from "../core/config.js";
 import { feedsShowing } from "../core/topics.js";
 import type { AccessEntry } from "../http/access-log.js";
-import { createApp, type App, type Logger } from "../http/app.js";
+import { createApp, type App, type AppOptions, type Logger } from "../http/app.js";
+import type { Publisher } from "../http/publish-api.js";
+import type { ArticleMeta } from "../core/article.js";
 import { rawTargetProblem, reject } from "../http/request-limits.js";
-import { websubNotifier } from "../http/websub.js";
+import { websubNotifier, type WebSubNotifier } from "../http/websub.js";
 import { LiveCatalog } from "./live-catalog.js";
 import { ParsePool } from "./parse-pool.js";
 import { parseRecord, type ParseResult } from "../core/record.js";
@@ -51,14 +53,38 @@ export async function loadSiteConfig(configPath: string, siteUrl?: string): Prom
   return parseSiteConfig(raw, configPath, siteUrl);
 }
 
+/** Records over a few KB are parsed and rendered on a worker thread: a hostile one cannot stall requests. */
+function offThreadParser(pool: ParsePool) {
+  return (file: string, input: string | Uint8Array, s: SiteConfig): Promise<ParseResult> =>
+    input.length > OFF_THREAD_CHARS ? pool.parse(file, input, s) : Promise.resolve(parseRecord(file, input, s));
+}
+
+/** The WebSub ping of a change: every feed that showed the article before or shows it now. */
+function pingFeedsOf(site: SiteConfig, hub: WebSubNotifier) {
+  return (change: { before?: ArticleMeta; after?: ArticleMeta }) => hub.notify([...feedsShowing(site, change.before), ...feedsShowing(site, change.after)]);
+}
+
+/** The app as every Node store serves it: zlib, the socket's peer as the client, the publish API with a token. */
+function nodeApp(site: SiteConfig, options: NodeSiteOptions | Omit<NodeSiteOptions, "itemsDir" | "watch">, log: Logger, catalog: AppOptions["catalog"], publisher: Publisher): App {
+  // The peer address of the socket: behind a reverse proxy that is the proxy, so politeness then limits the proxy as one client.
+  const clientKey = (c: Context) => getConnInfo(c).remote.address;
+  return createApp({
+    site,
+    catalog,
+    compress: nodeCompressor,
+    log,
+    clientKey,
+    ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
+    ...(options.publishToken ? { publish: { token: options.publishToken, publisher } } : {}),
+  });
+}
+
 /** The Node site: config, live catalog (watched items/), WebSub pings, and the app over them. */
 export async function createNodeSite(options: NodeSiteOptions) {
   const log = options.log ?? ((m, e) => (e === undefined ? console.error(m) : console.error(m, e)));
   const site = await loadSiteConfig(options.configPath, options.siteUrl);
-  // Records over a few KB are parsed and rendered on a worker thread: a hostile one cannot stall requests.
   const pool = new ParsePool();
-  const parse = (file: string, input: string | Uint8Array, s: typeof site) =>
-    input.length > OFF_THREAD_CHARS ? pool.parse(file, input, s) : Promise.resolve(parseRecord(file, input, s));
+  const parse = offThreadParser(pool);
   // At start-up nothing is served yet: records the index does not know are parsed on one worker per core.
   const bulk = new ParsePool(10_000, availableParallelism());
   const indexPath = options.parseIndex ?? join(options.itemsDir, PARSE_INDEX_FILE);
@@ -73,18 +99,8 @@ export async function createNodeSite(options: NodeSiteOptions) {
   }).finally(() => bulk.close());
   if (options.watch !== false) live.watch();
   const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
-  if (hub) live.onChange((change) => hub.notify([...feedsShowing(site, change.before), ...feedsShowing(site, change.after)]));
-  // The peer address of the socket: behind a reverse proxy that is the proxy, so politeness then limits the proxy as one client.
-  const clientKey = (c: Context) => getConnInfo(c).remote.address;
-  const app = createApp({
-    site,
-    catalog: () => live.current(),
-    compress: nodeCompressor,
-    log,
-    clientKey,
-    ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
-    ...(options.publishToken ? { publish: { token: options.publishToken, publisher: live } } : {}),
-  });
+  if (hub) live.onChange(pingFeedsOf(site, hub));
+  const app = nodeApp(site, options, log, () => live.current(), live);
   return { site, catalog: live.current(), live, hub, app };
 }
 
@@ -98,25 +114,15 @@ export async function createNodeSqlSite(options: Omit<NodeSiteOptions, "itemsDir
   const log = options.log ?? ((m, e) => (e === undefined ? console.error(m) : console.error(m, e)));
   const site = await loadSiteConfig(options.configPath, options.siteUrl);
   const pool = new ParsePool();
-  const parse = (file: string, input: Uint8Array, s: SiteConfig): Promise<ParseResult> =>
-    input.length > OFF_THREAD_CHARS ? pool.parse(file, input, s) : Promise.resolve(parseRecord(file, input, s));
+  const parse = offThreadParser(pool);
   const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
   const store = await openNodeSqlStore(options.dbFile, site, {
     now: options.now ?? (() => new Date()),
     log,
     parse,
-    ...(hub ? { onChange: (change) => hub.notify([...feedsShowing(site, change.before), ...feedsShowing(site, change.after)]) } : {}),
+    ...(hub ? { onChange: pingFeedsOf(site, hub) } : {}),
   });
-  const clientKey = (c: Context) => getConnInfo(c).remote.address;
-  const app = createApp({
-    site,
-    catalog: () => store.current(),
-    compress: nodeCompressor,
-    log,
-    clientKey,
-    ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
-    ...(options.publishToken ? { publish: { token: options.publishToken, publisher: store.publisher } } : {}),
-  });
+  const app = nodeApp(site, options, log, () => store.current(), store.publisher);
   return { site, store, hub, app, pool };
 }
 
