@@ -13,10 +13,9 @@ import {
   type SitemapUrl,
 } from "../core/render/sitemap.js";
 import { SITE_SCOPE } from "../core/scopes.js";
-import { INDEX_PATHS } from "./page-resources.js";
+import { ALL_TIME, INDEX_PATHS } from "./page-resources.js";
 import { depsOf, type Resource } from "./resource.js";
 
-const ALL_TIME: [number, number] = [-8.64e15, 8.64e15];
 const XML = "application/xml; charset=utf-8";
 const TEXT = "text/plain; charset=utf-8";
 

@@ -9,7 +9,8 @@ import { SITE_SCOPE, type Scope } from "../core/scopes.js";
 import { alternatesLink } from "./link-header.js";
 import { depsOf, MEDIA_TYPES, type Resource } from "./resource.js";
 
-const ALL_TIME: [number, number] = [-8.64e15, 8.64e15];
+/** Every instant a Date can hold (ms): a range over a whole scope. */
+export const ALL_TIME: [number, number] = [-8.64e15, 8.64e15];
 
 export const feedOrder = (site: SiteConfig): FeedOrder => (site.orderBy === "updated" ? "updated" : "published");
 
