@@ -1,4 +1,5 @@
 import { lastChange, type Article, type ArticleMeta } from "./article.js";
+import { stringsFor } from "./render/page-strings.js";
 import type { Person, SiteConfig } from "./config.js";
 import { SITE_SCOPE, type Scope } from "./scopes.js";
 import type { Tombstone } from "./tombstone.js";
@@ -79,30 +80,13 @@ export function formatUrls(site: SiteConfig, path: string): FormatUrls {
   return { rss: url(FEED_FILES.rss), atom: url(FEED_FILES.atom), json: url(FEED_FILES.json) };
 }
 
+/** A scope's title and description, in the site's language (page-strings.ts). */
 export function scopeTitle(site: SiteConfig, scope: Scope): string {
-  switch (scope.kind) {
-    case "site":
-      return site.title;
-    case "category":
-      return `${site.title}: ${scope.label}`;
-    case "author":
-      return `${site.title}: articles by ${scope.label}`;
-    case "language":
-      return `${site.title} (${scope.label})`;
-  }
+  return scope.kind === "site" ? site.title : stringsFor(site.language).scopeTitle(scope.kind, site.title, scope.label);
 }
 
 function scopeDescription(site: SiteConfig, scope: Scope): string {
-  switch (scope.kind) {
-    case "site":
-      return site.description;
-    case "category":
-      return `Articles in ${scope.label} from ${site.title}.`;
-    case "author":
-      return `Articles by ${scope.label} from ${site.title}.`;
-    case "language":
-      return `Articles in language ${scope.label} from ${site.title}.`;
-  }
+  return scope.kind === "site" ? site.description : stringsFor(site.language).scopeDescription(scope.kind, site.title, scope.label);
 }
 
 export interface FeedModelOptions {

@@ -122,7 +122,7 @@ describe("a withdrawn article", () => {
       expect(html.status).toBe(410);
       expect(html.type).toBe("text/html; charset=utf-8");
       expect(html.text).toContain("<h1>Withdrawn</h1>");
-      expect(html.text).toContain(`The article “Seoul joins drill” was withdrawn on <time datetime="${when}">`);
+      expect(html.text).toContain(`The article “<bdi>Seoul joins drill</bdi>” was withdrawn on <time datetime="${when}">`);
       expect(await get(s, "/items/seoul-drill", "application/json")).toEqual({ status: 410, type: "application/json; charset=utf-8", text: `{"error":"gone","withdrawn":"${when}"}\n` });
       expect(await get(s, "/items/seoul-drill", "text/plain")).toEqual({ status: 410, type: "text/plain; charset=utf-8", text: `Gone: withdrawn on ${when}\n` });
       expect((await get(s, "/items/seoul-drill", "application/xml")).status).toBe(410);

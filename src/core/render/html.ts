@@ -12,7 +12,7 @@ import { creditedTo, jsonLdScript, sharingMeta } from "./article-sharing.js";
 import { dirOf, langAttrs } from "./direction.js";
 import { OPML_MAIN_FORMAT, opmlFile } from "./opml.js";
 import { timeElement } from "./page-dates.js";
-import { stringsFor } from "./page-strings.js";
+import { stringsFor, type Link } from "./page-strings.js";
 
 export { STYLESHEET } from "./stylesheet.js";
 
@@ -69,6 +69,11 @@ ${site.copyright ? `<footer><p>${escapeHtml(site.copyright)}</p></footer>\n` : "
 }
 
 export const FORMAT_NAMES = { rss: "RSS", atom: "Atom", json: "JSON Feed" } as const;
+
+/** A link whose words a string table gives (see page-strings.ts). */
+export function linkTo(href: string): Link {
+  return (text) => `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`;
+}
 
 function scopeUrl(site: SiteConfig, kind: Exclude<ScopeKind, "site">, name: string): string {
   return escapeHtml(new URL(scopePath(kind, slugify(name)), site.baseUrl).href);
@@ -188,11 +193,12 @@ export interface Pager {
   older?: string;
 }
 
-function pagerNav(pager: Pager | undefined): string {
+function pagerNav(site: SiteConfig, pager: Pager | undefined): string {
   if (!pager || pager.pages <= 1) return "";
-  const newer = pager.newer ? `<a rel="prev" href="${escapeHtml(pager.newer)}">← Newer</a>` : "";
-  const older = pager.older ? `<a rel="next" href="${escapeHtml(pager.older)}">Older →</a>` : "";
-  return `\n<nav class="pager" aria-label="Pages">${newer} <span>Page ${pager.page} of ${pager.pages}</span> ${older}</nav>`;
+  const s = stringsFor(site.language);
+  const newer = pager.newer ? `<a rel="prev" href="${escapeHtml(pager.newer)}">${escapeHtml(s.newer)}</a>` : "";
+  const older = pager.older ? `<a rel="next" href="${escapeHtml(pager.older)}">${escapeHtml(s.older)}</a>` : "";
+  return `\n<nav class="pager" aria-label="${escapeHtml(s.pagesLabel)}">${newer} <span>${escapeHtml(s.pageOf(pager.page, pager.pages))}</span> ${older}</nav>`;
 }
 
 /** The site's front page, or the page of a category, author or language: its newest articles (or, with a pager, an older page of them). */
@@ -203,15 +209,15 @@ export function renderListPage(site: SiteConfig, scope: Scope, heading: string, 
   const head =
     scope.kind === "site"
       ? `<h1>${escapeHtml(s.latest)}</h1>`
-      : `<p class="eyebrow">${escapeHtml(SCOPE_EYEBROWS[scope.kind])}</p>\n<h1>${bdi(scope.label)}</h1>`;
+      : `<p class="eyebrow">${escapeHtml(s.scopeEyebrows[scope.kind])}</p>\n<h1>${bdi(scope.label)}</h1>`;
   const main = `<div class="page-head">
 ${head}
 <p class="lede">${escapeHtml(description)}</p>
 </div>
-${articleList(site, articles)}${pagerNav(pager)}`;
+${articleList(site, articles)}${pagerNav(site, pager)}`;
   const numbered = pager && pager.page > 1 ? pager.page : undefined;
   return page(site, {
-    title: numbered ? `${heading} — page ${numbered}` : heading,
+    title: numbered ? s.numberedTitle(heading, numbered) : heading,
     canonical: new URL(numbered ? `${scope.path}page/${numbered}/` : scope.path, site.baseUrl).href,
     ...(pager?.newer ? { prev: pager.newer } : {}),
     ...(pager?.older ? { next: pager.older } : {}),
@@ -221,27 +227,22 @@ ${articleList(site, articles)}${pagerNav(pager)}`;
   });
 }
 
-const INDEX_HEADINGS = { category: "Categories", author: "Authors", language: "Languages" } as const;
-
 /** The index of every category, author or language, with how many articles each has. */
-export function renderScopeIndexPage(site: SiteConfig, kind: keyof typeof INDEX_HEADINGS, scopes: readonly { scope: Scope; total: number }[], path: string): string {
+export function renderScopeIndexPage(site: SiteConfig, kind: Exclude<ScopeKind, "site">, scopes: readonly { scope: Scope; total: number }[], path: string): string {
   const rows = scopes
     .map(({ scope, total }) => `<li><a href="${escapeHtml(new URL(scope.path, site.baseUrl).href)}"${kind === "language" ? ` hreflang="${escapeHtml(scope.label)}"` : ""}><bdi>${escapeHtml(scope.label)}</bdi></a> <span class="count">${total}</span></li>`)
     .join("\n");
-  const heading = INDEX_HEADINGS[kind];
-  const main = `<div class="page-head"><h1>${heading}</h1></div>\n${scopes.length ? `<ul class="scope-index">\n${rows}\n</ul>` : `<p>None yet.</p>`}`;
+  const s = stringsFor(site.language);
+  const heading = s.kindHeadings[kind];
+  const main = `<div class="page-head"><h1>${escapeHtml(heading)}</h1></div>\n${scopes.length ? `<ul class="scope-index">\n${rows}\n</ul>` : `<p>${escapeHtml(s.noneYet)}</p>`}`;
   return page(site, {
     title: `${heading} — ${site.title}`,
     canonical: new URL(path, site.baseUrl).href,
-    description: `${heading} of ${site.title}`,
+    description: s.indexDescription(heading, site.title),
     main,
     feeds: feedLinksOf(site, SITE_SCOPE),
   });
 }
-
-const SCOPE_EYEBROWS: Record<Exclude<ScopeKind, "site">, string> = { category: "Category", author: "Articles by", language: "Language" };
-
-const KIND_HEADINGS: Record<ScopeKind, string> = { site: "The whole site", category: "Categories", author: "Authors", language: "Languages" };
 
 /** A URL as a reader types or pastes it: non-ASCII path segments shown as letters, not %-escapes. */
 export function readableUrl(href: string): string {
@@ -261,11 +262,12 @@ export function copyableUrl(href: string): string {
 
 /** Every feed the site offers, grouped by kind, with addresses to copy into a reader and a preview of each. */
 export function renderFeedsPage(site: SiteConfig, directory: readonly DirectoryEntry[], viewUrl: (feed: FeedLink) => string): string {
+  const s = stringsFor(site.language);
   const entry = (d: DirectoryEntry) => {
     const name = d.scope.kind === "site" ? site.title : d.scope.label;
     const rows = d.feeds
       .map(
-        (f) => `<li><span class="format">${FORMAT_NAMES[f.format]}</span> <a class="feed-link" href="${escapeHtml(f.href)}" type="${f.type}">${copyableUrl(f.href)}</a> <a class="preview" href="${escapeHtml(viewUrl(f))}">Preview</a></li>`,
+        (f) => `<li><span class="format">${FORMAT_NAMES[f.format]}</span> <a class="feed-link" href="${escapeHtml(f.href)}" type="${f.type}">${copyableUrl(f.href)}</a> <a class="preview" href="${escapeHtml(viewUrl(f))}">${escapeHtml(s.preview)}</a></li>`,
       )
       .join("\n");
     return `<li class="scope"><h3><a href="${escapeHtml(d.htmlUrl)}" dir="auto">${escapeHtml(name)}</a></h3>
@@ -277,23 +279,23 @@ ${rows}
     .map((kind) => ({ kind, entries: directory.filter((d) => d.scope.kind === kind) }))
     .filter((g) => g.entries.length > 0)
     .map((g) => `<section class="scope-group">
-<h2>${KIND_HEADINGS[g.kind]}</h2>
+<h2>${escapeHtml(s.kindHeadings[g.kind])}</h2>
 <ol class="directory">
 ${g.entries.map(entry).join("\n")}
 </ol>
 </section>`)
     .join("\n");
-  const opmlUrl = (format?: FeedFormat) => escapeHtml(new URL(opmlFile(format), site.baseUrl).href);
-  const perFormat = FEED_FORMATS.map((f) => `<a href="${opmlUrl(f)}">${FORMAT_NAMES[f]}</a>`).join(", ");
+  const opmlUrl = (format?: FeedFormat) => new URL(opmlFile(format), site.baseUrl).href;
+  const perFormat = FEED_FORMATS.map((f) => linkTo(opmlUrl(f))(FORMAT_NAMES[f])).join(s.nameSeparator);
   const main = `<div class="page-head">
-<h1>${escapeHtml(stringsFor(site.language).allFeeds)}</h1>
-<p class="lede">Copy a feed's address into your feed reader (click an address to select it), or import <a href="${opmlUrl()}">the whole list as OPML</a> (one ${FORMAT_NAMES[OPML_MAIN_FORMAT]} feed each; lists in one format: ${perFormat}).</p>
+<h1>${escapeHtml(s.allFeeds)}</h1>
+<p class="lede">${s.feedsLede(linkTo(opmlUrl()), FORMAT_NAMES[OPML_MAIN_FORMAT], perFormat)}</p>
 </div>
 ${sections}`;
   return page(site, {
-    title: `All feeds — ${site.title}`,
+    title: s.feedsTitle(site.title),
     canonical: new URL("feeds", site.baseUrl).href,
-    description: `Every feed ${site.title} offers`,
+    description: s.feedsDescription(site.title),
     main,
     feeds: feedLinksOf(site, SITE_SCOPE),
   });
@@ -301,22 +303,26 @@ ${sections}`;
 
 /** No canonical link: a 404 is not a copy of the home page. */
 export function renderNotFoundPage(site: SiteConfig): string {
+  const s = stringsFor(site.language);
   return page(site, {
-    title: `Not found — ${site.title}`,
-    description: "Not found",
+    title: `${s.notFound} — ${site.title}`,
+    description: s.notFound,
     feeds: feedLinksOf(site, SITE_SCOPE),
-    main: `<div class="page-head"><h1>Not found</h1>\n<p class="lede">There is no page at this address. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p></div>`,
+    main: `<div class="page-head"><h1>${escapeHtml(s.notFound)}</h1>\n<p class="lede">${s.notFoundLede(linkTo(site.baseUrl))}</p></div>`,
   });
 }
 
 /** The page a withdrawn article's URL answers with (410 Gone): what was withdrawn, and when. */
 export function renderGonePage(site: SiteConfig, withdrawn: Tombstone): string {
-  const what = withdrawn.title === undefined ? "The article at this address" : `The article “${escapeHtml(withdrawn.title)}”`;
+  const s = stringsFor(site.language);
+  // The withdrawn headline keeps its own direction inside the site's sentence.
+  const title = withdrawn.title === undefined ? undefined : bdi(withdrawn.title);
+  const lede = s.withdrawnLede(title, timeElement(withdrawn.when, site, site.language), linkTo(site.baseUrl));
   return page(site, {
-    title: `Withdrawn — ${site.title}`,
-    description: "Withdrawn",
+    title: `${s.withdrawn} — ${site.title}`,
+    description: s.withdrawn,
     feeds: feedLinksOf(site, SITE_SCOPE),
-    main: `<div class="page-head"><h1>Withdrawn</h1>\n<p class="lede">${what} was withdrawn on ${timeElement(withdrawn.when, site, site.language)}. See the <a href="${escapeHtml(site.baseUrl)}">latest articles</a>.</p></div>`,
+    main: `<div class="page-head"><h1>${escapeHtml(s.withdrawn)}</h1>\n<p class="lede">${lede}</p></div>`,
   });
 }
 

@@ -1,18 +1,34 @@
 /**
  * The words pages put around an article's own text, in the languages the
- * wire files in. The chrome (masthead, navigation, footer, directory) is in
- * the site's language; what sits inside an article, or a list item of one
- * (byline, dates, "Updated", the audio player's caption), is in the
- * article's. A language without a table here gets English.
+ * wire files in (one table per language in strings/). The chrome
+ * (masthead, navigation, footer, directory, feed views, error pages, the
+ * titles of scope feeds) is in the site's language; what sits inside an
+ * article, or a list item of one (byline, dates, "Updated", the audio
+ * player's caption), is in the article's. A language without a table here
+ * gets English.
+ *
+ * Templates that return HTML take their links ready made (`link(text)`
+ * escapes the words and wraps them) and other HTML already escaped; the
+ * words of the tables themselves hold no markup characters.
  */
+import type { ScopeKind } from "../scopes.js";
 import { primaryLanguage } from "./direction.js";
+import { AR } from "./strings/ar.js";
+import { EN } from "./strings/en.js";
+import { JA } from "./strings/ja.js";
+
+/** HTML, already escaped. */
+export type Html = string;
+/** Makes a link of some plain words (escaping them). */
+export type Link = (text: string) => Html;
+type NamedKind = Exclude<ScopeKind, "site">;
 
 export interface PageStrings {
+  // Inside an article, in the article's language.
   /** "By Kim Min-ji, Lee Sun-woo". */
   byline: (names: string) => string;
   /** Between names in a byline. */
   nameSeparator: string;
-  /** Between the parts of a line of meta (dateline · date). */
   published: string;
   updated: string;
   listen: string;
@@ -22,64 +38,47 @@ export interface PageStrings {
   date: (day: number, month: string, monthNumber: number, year: number) => string;
   /** Between the date and the time of day. */
   dateTimeSeparator: string;
-  // The chrome.
+
+  // The chrome, in the site's language.
   allFeeds: string;
   feedsNav: string;
   latest: string;
   noArticles: string;
   articleCount: (n: number) => string;
+  /** Pagination of lists: the link to newer articles, to older ones, the nav's label, "Page 2 of 5", a numbered page's title. */
+  newer: string;
+  older: string;
+  pagesLabel: string;
+  pageOf: (page: number, pages: number) => string;
+  numberedTitle: (heading: string, page: number) => string;
+  /** Above a scope page's name ("Category", "Articles by"). */
+  scopeEyebrows: Record<NamedKind, string>;
+  /** Headings of the index pages and of the groups on /feeds. */
+  kindHeadings: Record<ScopeKind, string>;
+  noneYet: string;
+  indexDescription: (heading: string, site: string) => string;
+  /** The titles and descriptions of scope feeds and pages (in the feeds' bytes too). */
+  scopeTitle: (kind: NamedKind, site: string, label: string) => string;
+  scopeDescription: (kind: NamedKind, site: string, label: string) => string;
+  // /feeds
+  feedsTitle: (site: string) => string;
+  feedsDescription: (site: string) => string;
+  preview: string;
+  feedsLede: (opml: Link, mainFormat: string, perFormat: Html) => Html;
+  // Error pages
+  notFound: string;
+  notFoundLede: (latest: Link) => Html;
+  withdrawn: string;
+  withdrawnLede: (title: Html | undefined, when: Html, latest: Link) => Html;
+  // A feed's HTML view
+  feedKind: (format: string) => string;
+  viewTitle: (title: string, format: string) => string;
+  followHeading: string;
+  followText: (readers: string) => string;
+  archiveNote: (current: Link) => Html;
+  alsoIn: (others: Html, page: Link, all: Link) => Html;
+  inFeedNow: string;
 }
-
-const EN: PageStrings = {
-  byline: (names) => `By ${names}`,
-  nameSeparator: ", ",
-  published: "Published",
-  updated: "Updated",
-  listen: "Listen",
-  download: "Download",
-  months: ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
-  date: (day, month, _n, year) => `${day} ${month} ${year}`,
-  dateTimeSeparator: ", ",
-  allFeeds: "All feeds",
-  feedsNav: "Feeds",
-  latest: "Latest articles",
-  noArticles: "No articles yet.",
-  articleCount: (n) => `${n} article${n === 1 ? "" : "s"}.`,
-};
-
-const AR: PageStrings = {
-  byline: (names) => `بقلم ${names}`,
-  nameSeparator: "، ",
-  published: "نُشر",
-  updated: "حُدّث",
-  listen: "استمع",
-  download: "تنزيل",
-  months: ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر"],
-  date: (day, month, _n, year) => `${day} ${month} ${year}`,
-  dateTimeSeparator: "، ",
-  allFeeds: "كل الخلاصات",
-  feedsNav: "الخلاصات",
-  latest: "آخر الأخبار",
-  noArticles: "لا أخبار بعد.",
-  articleCount: (n) => `عدد الأخبار: ${n}.`,
-};
-
-const JA: PageStrings = {
-  byline: (names) => `筆者：${names}`,
-  nameSeparator: "、",
-  published: "配信",
-  updated: "更新",
-  listen: "音声を聞く",
-  download: "ダウンロード",
-  months: ["1月", "2月", "3月", "4月", "5月", "6月", "7月", "8月", "9月", "10月", "11月", "12月"],
-  date: (day, _month, n, year) => `${year}年${n}月${day}日`,
-  dateTimeSeparator: " ",
-  allFeeds: "すべてのフィード",
-  feedsNav: "フィード",
-  latest: "最新記事",
-  noArticles: "記事はまだありません。",
-  articleCount: (n) => `${n}件の記事。`,
-};
 
 const TABLES: Record<string, PageStrings> = { en: EN, ar: AR, ja: JA };
 
