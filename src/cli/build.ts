@@ -12,6 +12,7 @@ import type { Command } from "./command.js";
 import { EXIT, UsageError } from "./io.js";
 import { CommandError, CONFIG_HELP, CONFIG_OPTION, existingDirectory, loadSite } from "./project.js";
 import { MAX_HEADER_LINE, MAX_HEADER_RULES } from "./headers-file.js";
+import { redirectsFile } from "./redirects-file.js";
 import { EXPORTED_HEADERS, headerRulesOf, LAYOUTS, NOT_FOUND_PAGE, writeStaticSite, type Layout, type StaticFile } from "./static-site.js";
 
 export const build: Command = {
@@ -119,10 +120,11 @@ Example:
     if (rules.length > MAX_HEADER_RULES) io.err(`build: warning: _headers has ${rules.length} rules; Cloudflare Pages reads only the first ${MAX_HEADER_RULES}`);
     const long = rules.flatMap((r) => r.headers.filter(([n, v]) => n.length + v.length + 4 > MAX_HEADER_LINE).map(([n]) => `${r.pattern} ${n}`));
     if (long.length > 0) io.err(`build: warning: _headers lines over ${MAX_HEADER_LINE} characters, which Cloudflare Pages ignores: ${long.join(", ")}`);
-    await writeStaticSite(resolve(io.cwd, outArg), outArg, files, layout as Layout);
+    const basePath = new URL(site.baseUrl).pathname.replace(/\/$/, "");
+    await writeStaticSite(resolve(io.cwd, outArg), outArg, files, layout as Layout, redirectsFile(layout as Layout, basePath));
     await save();
     if (restamped) io.err(`build: change stamps updated in ${dirArg}/${STAMPS_FILE} (commit it with the records)`);
-    io.out(`build: wrote ${files.length} files (${catalog.entries.length} article${catalog.entries.length === 1 ? "" : "s"}) and _headers to ${outArg} for ${site.baseUrl}`);
+    io.out(`build: wrote ${files.length} files (${catalog.entries.length} article${catalog.entries.length === 1 ? "" : "s"}), _headers and _redirects to ${outArg} for ${site.baseUrl}`);
     return EXIT.ok;
   },
 };

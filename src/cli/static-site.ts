@@ -110,7 +110,7 @@ async function isOurs(dir: string): Promise<boolean> {
  * a mix, and files of articles since removed do not linger. Only an empty
  * folder or an earlier wirefeed build is replaced (never, say, the project).
  */
-export async function writeStaticSite(out: string, label: string, files: readonly StaticFile[], layout: Layout = "flat"): Promise<void> {
+export async function writeStaticSite(out: string, label: string, files: readonly StaticFile[], layout: Layout = "flat", redirects?: string): Promise<void> {
   const existing = await stat(out).catch((error: NodeJS.ErrnoException) => {
     if (error.code === "ENOENT") return undefined;
     throw error;
@@ -132,6 +132,7 @@ export async function writeStaticSite(out: string, label: string, files: readonl
       if (f.lastModified) await utimes(target, f.lastModified, f.lastModified);
     }
     await writeFile(join(staging, "_headers"), headersFile(files), { flag: "wx" });
+    if (redirects !== undefined) await writeFile(join(staging, "_redirects"), redirects, { flag: "wx" });
     if (existing) {
       const old = `${staging}.old`;
       await rename(out, old);

@@ -87,13 +87,16 @@ export async function sitemapPartResource(site: SiteConfig, listings: Listings, 
 
 /**
  * /news-sitemap.xml: the articles published in the two days before `now`
- * (Google News), newest first. It changes as articles age out, with no
- * change of content: resolved for every request (volatile), its bytes
- * reused while the same articles are shown (deps).
+ * (Google News), newest first; undefined (a 404) while there are none, as
+ * the sitemap schema wants at least one URL. It changes as articles age
+ * out, with no change of content: resolved for every request (volatile),
+ * its bytes reused while the same articles are shown (deps), and no cache
+ * may keep it past the moment its oldest article ages out (max-age).
  */
-export async function newsSitemapResource(site: SiteConfig, listings: Listings, now: number): Promise<Resource> {
+export async function newsSitemapResource(site: SiteConfig, listings: Listings, now: number): Promise<Resource | undefined> {
   const from = now - NEWS_WINDOW_MS;
   const [inWindow, older, stats] = await Promise.all([listings.count(SITE_SCOPE, from, now + 1), listings.count(SITE_SCOPE, ALL_TIME[0], from), listings.stats(SITE_SCOPE)]);
+  if (inWindow === 0) return undefined;
   // The newest of them, at most the News sitemap's limit.
   const skip = Math.max(0, inWindow - NEWS_SITEMAP_MAX_URLS);
   const shown = (await listings.range(SITE_SCOPE, from, now + 1, skip, inWindow - skip)).reverse();
@@ -101,11 +104,14 @@ export async function newsSitemapResource(site: SiteConfig, listings: Listings, 
   const agedOut = older > 0 ? (await listings.range(SITE_SCOPE, ALL_TIME[0], from, older - 1, 1))[0] : undefined;
   const lastModified = lastModifiedOf(shown, [stats.listingMoved, agedOut ? new Date(agedOut.published.getTime() + NEWS_WINDOW_MS) : undefined]);
   const deps = depsOf(`news|lm=${lastModified.getTime()}`, shown);
+  // The oldest shown leaves the window first (it is the first article older than the window, when more than the limit are in it).
+  const leavesInSeconds = Math.ceil((shown.at(-1)!.published.getTime() + NEWS_WINDOW_MS - now) / 1000);
   return {
     key: "news-sitemap.xml",
     ...(deps ? { deps } : {}),
     volatile: true,
     cors: true,
+    cacheControl: `public, max-age=${Math.max(0, Math.min(site.cacheMinutes * 60, leavesInSeconds))}`,
     render: async () => {
       const body = renderNewsSitemap(
         site,
@@ -116,7 +122,31 @@ export async function newsSitemapResource(site: SiteConfig, listings: Listings, 
   };
 }
 
-export function robotsResource(site: SiteConfig): Resource {
-  return { key: "robots.txt", deps: () => "static", cors: false, render: async () => ({ contentType: TEXT, body: renderRobots(site) }) };
+/**
+ * Whether the News sitemap has articles now (the pages naming it do so only
+ * then), and for how many seconds that stays so, as far as the clock alone
+ * decides (a publish changes the content version anyway): until the newest
+ * article of the window ages out.
+ */
+export async function newsWindow(site: SiteConfig, listings: Listings, now: number): Promise<{ open: boolean; maxAge: number }> {
+  const from = now - NEWS_WINDOW_MS;
+  const inWindow = await listings.count(SITE_SCOPE, from, now + 1);
+  const maxAge = site.cacheMinutes * 60;
+  if (inWindow === 0) return { open: false, maxAge };
+  const [newest] = await listings.range(SITE_SCOPE, from, now + 1, inWindow - 1, 1);
+  return { open: true, maxAge: Math.max(0, Math.min(maxAge, Math.ceil((newest!.published.getTime() + NEWS_WINDOW_MS - now) / 1000))) };
+}
+
+/** robots.txt names the News sitemap only while it has articles: resolved per request, like it. */
+export async function robotsResource(site: SiteConfig, listings: Listings, now: number): Promise<Resource> {
+  const news = await newsWindow(site, listings, now);
+  return {
+    key: `robots.txt|news=${news.open}`,
+    deps: () => `robots|news=${news.open}`,
+    volatile: true,
+    cacheControl: `public, max-age=${news.maxAge}`,
+    cors: false,
+    render: async () => ({ contentType: TEXT, body: renderRobots(site, news.open) }),
+  };
 }
 

@@ -18,7 +18,7 @@ import { kindOfSegment, SITE_SCOPE, type Scope } from "../core/scopes.js";
 import type { Tombstone } from "../core/tombstone.js";
 import { feedViewResource, feedViewUrl } from "./feed-view-resource.js";
 import { alternatesLink, websubLink } from "./link-header.js";
-import { newsSitemapResource, robotsResource, sitemapPartResource, sitemapResource } from "./discovery-resources.js";
+import { newsSitemapResource, newsWindow, robotsResource, sitemapPartResource, sitemapResource } from "./discovery-resources.js";
 import { feedOrder, INDEX_PATHS, listResource, pagePath, scopeIndexResource } from "./page-resources.js";
 import { BadRequest, depsOf, latest, MEDIA_TYPES, Redirect, type FeedContent, type Resource } from "./resource.js";
 
@@ -210,7 +210,7 @@ export async function resolveResource(
     case "style.css":
       return rest.length ? undefined : { key: "style.css", deps: () => "static", cors: true, render: async () => ({ contentType: MEDIA_TYPES.css, body: STYLESHEET }) };
     case "robots.txt":
-      return rest.length ? undefined : robotsResource(site);
+      return rest.length ? undefined : robotsResource(site, listings, (options.now ?? Date.now)());
     case "sitemap.xml":
       return rest.length ? undefined : sitemapResource(site, listings, options.sitemapMaxUrls);
     case "sitemaps": {
@@ -244,15 +244,22 @@ export async function resolveResource(
           return feed instanceof Redirect ? undefined : feed;
         });
       }
-      return {
-        key: "feeds",
-        cors: false,
-        link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
-        render: async () => {
-          const { directory, lastModified } = await directoryOf(site, listings);
-          return { contentType: MEDIA_TYPES.html, body: renderFeedsPage(site, directory, (f) => feedViewUrl(site, f.href)), lastModified };
-        },
-      };
+      {
+        // It names the News sitemap while that has articles, so it follows the clock as that does (discovery-resources.ts).
+        const news = await newsWindow(site, listings, (options.now ?? Date.now)());
+        return {
+          key: `feeds|news=${news.open}`,
+          deps: () => `feeds|${listings.version}|news=${news.open}`,
+          volatile: true,
+          cacheControl: `public, max-age=${news.maxAge}`,
+          cors: false,
+          link: alternatesLink(feedLinksOf(site, SITE_SCOPE)),
+          render: async () => {
+            const { directory, lastModified } = await directoryOf(site, listings);
+            return { contentType: MEDIA_TYPES.html, body: renderFeedsPage(site, directory, (f) => feedViewUrl(site, f.href), news.open), lastModified };
+          },
+        };
+      }
   }
   const kind = kindOfSegment(first);
   if (kind) {
@@ -302,7 +309,10 @@ async function articleRoutes(site: SiteConfig, listings: Listings, rest: string[
 export async function listPaths(site: SiteConfig, source: Listings | Catalog, options: ResolveOptions = {}): Promise<string[]> {
   const listings = asListings(source);
   const paths = ["/", "/style.css", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
-  paths.push("/robots.txt", "/sitemap.xml", "/news-sitemap.xml", ...Object.values(INDEX_PATHS).map((p) => `/${p}`));
+  paths.push("/robots.txt", "/sitemap.xml");
+  // The News sitemap only while articles of the last two days make one (the export's clock: options.now).
+  if (await newsSitemapResource(site, listings, (options.now ?? Date.now)())) paths.push("/news-sitemap.xml");
+  paths.push(...Object.values(INDEX_PATHS).map((p) => `/${p}`));
   for (let n = 1; await sitemapPartResource(site, listings, n, options.sitemapMaxUrls); n++) paths.push(`/sitemaps/${n}.xml`);
   for (const scope of await allScopes(listings, true)) {
     if (scope.kind !== "site") paths.push(`/${scope.path}`);

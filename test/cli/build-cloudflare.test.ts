@@ -88,6 +88,15 @@ describe("wirefeed build under Cloudflare's own static asset server", () => {
         const headers = (res: Response) => Object.fromEntries(MIRRORED.map((h) => [h, res.headers.get(h)]));
         expect([path, headers(got)]).toEqual([path, headers(want)]);
       }
+      // The server's 301s: the host makes them too (from _redirects, or its own trailing slash on a folder), to the same place.
+      const moved = ["/page/1/", "/categories/cyber/page/1/", "/categories/cyber/page/1", "/items/seoul/", "/feeds/", "/categories/cyber", "/categories"];
+      for (const path of moved) {
+        const want = await app.request(path);
+        const got = await fetch(host.origin + path, { redirect: "manual" });
+        expect([path, want.status]).toEqual([path, 301]);
+        expect([path, got.status]).toEqual([path, 301]);
+        expect([path, new URL(got.headers.get("location")!, host.origin + path).href]).toEqual([path, want.headers.get("location")]);
+      }
       const missing = await fetch(`${host.origin}/items/no-such-story`);
       expect(missing.status).toBe(404);
       expect(await missing.text()).toBe(readFileSync(join(cwd, "dist", "404.html"), "utf8"));

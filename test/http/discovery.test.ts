@@ -86,6 +86,26 @@ describe("sitemap.xml", () => {
   });
 });
 
+describe("the pages naming the sitemaps", () => {
+  it("robots.txt and /feeds name the News sitemap only while it has articles, and are not cached past its end", async () => {
+    let now = NOW;
+    const clocked = createApp({ site, catalog: () => catalog, log: () => {}, now: () => now });
+    const feedsPage = async () => (await clocked.request("/feeds", { headers: { accept: "text/html" } })).text();
+    expect(await feedsPage()).toContain('<a href="https://news.example/news-sitemap.xml">');
+    expect(await feedsPage()).toContain('<a href="https://news.example/sitemap.xml">');
+    // The newest article (09:00 on 30 June) leaves the window at 09:00 on 2 July.
+    now = at("2022-07-02T08:59:00Z");
+    const robots = await clocked.request("/robots.txt");
+    expect(await robots.text()).toContain("Sitemap: https://news.example/news-sitemap.xml\n");
+    expect(robots.headers.get("cache-control")).toBe("public, max-age=60");
+    now = at("2022-07-02T09:00:01Z");
+    expect(await (await clocked.request("/robots.txt")).text()).toBe("User-agent: *\nDisallow: /api/\n\nSitemap: https://news.example/sitemap.xml\n");
+    const page = await feedsPage();
+    expect(page).not.toContain("news-sitemap.xml");
+    expect(page).toContain('<a href="https://news.example/sitemap.xml">');
+  });
+});
+
 describe("news-sitemap.xml", () => {
   it("lists the articles of the last 48 hours, newest first, in the news: namespace, valid against the News schema", async () => {
     const res = await app.request("/news-sitemap.xml");
@@ -112,7 +132,16 @@ describe("news-sitemap.xml", () => {
     expect(later.headers.get("etag")).not.toBe(first.headers.get("etag"));
     expect(later.headers.get("last-modified")).toBe(new Date("2022-07-01T12:00:00Z").toUTCString());
     now = at("2022-07-05T00:00:00Z");
-    const empty = await (await clocked.request("/news-sitemap.xml")).text();
-    expect(children(parseXml(empty), "url")).toEqual([]);
+    // An empty urlset is not valid against the schema: with nothing in the window there is no News sitemap.
+    expect((await clocked.request("/news-sitemap.xml")).status).toBe(404);
+  });
+
+  it("is never cached past the moment its oldest article ages out", async () => {
+    let now = NOW;
+    const clocked = createApp({ site, catalog: () => catalog, log: () => {}, now: () => now });
+    // At 10:00 on 30 June the oldest shown (12:00 on 29 June) leaves at 12:00 on 1 July: 26 hours away, beyond the site's max-age.
+    expect((await clocked.request("/news-sitemap.xml")).headers.get("cache-control")).toBe(`public, max-age=${site.cacheMinutes * 60}`);
+    now = at("2022-07-01T11:58:20Z");
+    expect((await clocked.request("/news-sitemap.xml")).headers.get("cache-control")).toBe("public, max-age=100");
   });
 });

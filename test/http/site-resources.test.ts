@@ -11,7 +11,9 @@ const catalog = catalogOf({
 });
 
 describe("listPaths", async () => {
-  const paths = await listPaths(site, catalog);
+  // A clock within two days of "b", so the News sitemap has an article.
+  const clock = { now: () => Date.parse("2022-06-30T00:00:00Z") };
+  const paths = await listPaths(site, catalog, clock);
 
   it("lists the pages, every scope's feeds and each published article once", () => {
     // Each feed, then its HTML view (/feeds/…, the page a browser opening it is sent to).
@@ -43,7 +45,13 @@ describe("listPaths", async () => {
   });
 
   it("every listed path is one the server answers", async () => {
-    for (const path of paths) expect([path, (await resolveResource(site, catalog, path)) !== undefined]).toEqual([path, true]);
+    for (const path of paths) expect([path, (await resolveResource(site, catalog, path, undefined, clock)) !== undefined]).toEqual([path, true]);
+  });
+
+  it("lists the News sitemap only while it has articles (the schema wants at least one URL)", async () => {
+    const later = { now: () => Date.parse("2022-07-02T00:00:00Z") };
+    expect(await listPaths(site, catalog, later)).toEqual(paths.filter((p) => p !== "/news-sitemap.xml"));
+    expect(await resolveResource(site, catalog, "/news-sitemap.xml", undefined, later)).toBeUndefined();
   });
 
   it("drafts and broken records are neither listed nor answered", async () => {

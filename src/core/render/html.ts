@@ -261,7 +261,7 @@ export function copyableUrl(href: string): string {
 }
 
 /** Every feed the site offers, grouped by kind, with addresses to copy into a reader and a preview of each. */
-export function renderFeedsPage(site: SiteConfig, directory: readonly DirectoryEntry[], viewUrl: (feed: FeedLink) => string): string {
+export function renderFeedsPage(site: SiteConfig, directory: readonly DirectoryEntry[], viewUrl: (feed: FeedLink) => string, withNews: boolean): string {
   const s = stringsFor(site.language);
   const entry = (d: DirectoryEntry) => {
     const name = d.scope.kind === "site" ? site.title : d.scope.label;
@@ -291,7 +291,15 @@ ${g.entries.map(entry).join("\n")}
 <h1>${escapeHtml(s.allFeeds)}</h1>
 <p class="lede">${s.feedsLede(linkTo(opmlUrl()), FORMAT_NAMES[OPML_MAIN_FORMAT], perFormat)}</p>
 </div>
-${sections}`;
+${sections}
+<section class="scope-group">
+<h2>${escapeHtml(s.sitemapsHeading)}</h2>
+<ul class="sitemaps">
+<li>${linkTo(new URL("sitemap.xml", site.baseUrl).href)(s.sitemapNames.all)}</li>${
+    withNews ? `\n<li>${linkTo(new URL("news-sitemap.xml", site.baseUrl).href)(s.sitemapNames.news)}</li>` : ""
+  }
+</ul>
+</section>`;
   return page(site, {
     title: s.feedsTitle(site.title),
     canonical: new URL("feeds", site.baseUrl).href,

@@ -64,6 +64,9 @@ export interface PageStrings {
   feedsTitle: (site: string) => string;
   feedsDescription: (site: string) => string;
   preview: string;
+  /** The sitemaps /feeds names for search engines. */
+  sitemapsHeading: string;
+  sitemapNames: { all: string; news: string };
   feedsLede: (opml: Link, mainFormat: string, perFormat: Html) => Html;
   // Error pages
   notFound: string;

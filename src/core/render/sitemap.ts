@@ -65,8 +65,8 @@ export function renderNewsSitemap(site: SiteConfig, urls: readonly NewsUrl[]): s
   return `${HEAD}<urlset xmlns="${SITEMAP_NS}" xmlns:news="${NEWS_NS}">\n${items.join("\n")}${items.length ? "\n" : ""}</urlset>\n`;
 }
 
-/** robots.txt: everything may be crawled but the write API; the sitemaps are named. */
-export function renderRobots(site: SiteConfig): string {
+/** robots.txt: everything may be crawled but the write API; the sitemaps are named (the News sitemap while there is one). */
+export function renderRobots(site: SiteConfig, withNews: boolean): string {
   const url = (path: string) => new URL(path, site.baseUrl).href;
-  return `User-agent: *\nDisallow: ${new URL("api/", site.baseUrl).pathname}\n\nSitemap: ${url("sitemap.xml")}\nSitemap: ${url("news-sitemap.xml")}\n`;
+  return `User-agent: *\nDisallow: ${new URL("api/", site.baseUrl).pathname}\n\nSitemap: ${url("sitemap.xml")}\n${withNews ? `Sitemap: ${url("news-sitemap.xml")}\n` : ""}`;
 }

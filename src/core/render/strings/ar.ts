@@ -47,5 +47,7 @@ export const AR: PageStrings = {
   archiveNote: (current) =>
     `هذه <strong>وثيقة أرشيف</strong>: أخبار أقدم من الخلاصة، محفوظة للقرّاء الذين يجلبون تاريخها. لمتابعة الأخبار الجديدة اشترك في ${current("الخلاصة الحالية")} بدلًا منها.`,
   alsoIn: (others, page, all) => `الخلاصة نفسها بصيغة ${others}؛ ${page("أخبارها في صفحة ويب")}؛ ${all("كل خلاصات هذا الموقع")}.`,
+  sitemapsHeading: "خرائط الموقع",
+  sitemapNames: { all: "كل الصفحات (sitemap.xml)", news: "أخبار اليومين الأخيرين (news-sitemap.xml)" },
   inFeedNow: "في هذه الخلاصة الآن",
 };

@@ -46,5 +46,7 @@ export const EN: PageStrings = {
   archiveNote: (current) =>
     `This is an <strong>archive document</strong>: older articles of the feed, kept for readers that fetch a feed's history. To follow new articles, subscribe to ${current("the current feed")} instead.`,
   alsoIn: (others, page, all) => `The same feed in ${others}; ${page("its articles as a web page")}; ${all("every feed of this site")}.`,
+  sitemapsHeading: "Sitemaps",
+  sitemapNames: { all: "Every page (sitemap.xml)", news: "News of the last two days (news-sitemap.xml)" },
   inFeedNow: "In this feed now",
 };

@@ -46,5 +46,7 @@ export const JA: PageStrings = {
   archiveNote: (current) =>
     `これは<strong>アーカイブ文書</strong>です。フィードの履歴を取得するリーダーのために残された古い記事です。新しい記事を読むには、${current("現在のフィード")}を購読してください。`,
   alsoIn: (others, page, all) => `同じフィードの別形式：${others}。${page("記事をWebページで見る")}。${all("このサイトのすべてのフィード")}。`,
+  sitemapsHeading: "サイトマップ",
+  sitemapNames: { all: "すべてのページ（sitemap.xml）", news: "過去2日間のニュース（news-sitemap.xml）" },
   inFeedNow: "このフィードの現在の記事",
 };
