@@ -12,6 +12,9 @@ let hub: Server;
 let hubUrl = "";
 const pings: { topic: string; mode: string; at: number }[] = [];
 const failedOnce = new Set<string>();
+/** The hub holds its first answers until the test opens this gate: a publish that waited for the hub could not finish before. */
+let openGate = () => {};
+const gate = new Promise<void>((resolve) => (openGate = resolve));
 let server: RunningServer;
 
 beforeAll(async () => {
@@ -22,10 +25,10 @@ beforeAll(async () => {
       const params = new URLSearchParams(body);
       const topic = params.get("hub.url") ?? "";
       pings.push({ topic, mode: params.get("hub.mode") ?? "", at: Date.now() });
-      // The first ping for each topic fails, slowly: the publisher must retry, and must not wait for it.
+      // The first ping for each topic fails, and only once the gate opens: the publisher must retry, and must not wait for it.
       if (!failedOnce.has(topic)) {
         failedOnce.add(topic);
-        setTimeout(() => res.writeHead(503).end(), 300);
+        void gate.then(() => res.writeHead(503).end());
       } else res.writeHead(204).end();
     });
   });
@@ -60,15 +63,15 @@ describe("WebSub", () => {
   });
 
   it("a publish notifies the hub for every feed showing the article, without waiting for it, and retries failures", async () => {
-    const started = Date.now();
     const res = await fetch(`${server.base}/api/items/hub-story`, {
       method: "PUT",
       headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
       body: JSON.stringify({ title: "Hub story", published: "2022-07-01T00:00:00Z", categories: ["Energy"], body: "Text." }),
     });
+    // Answered while the hub holds every first ping unanswered (a publish that waited for the hub would hang here
+    // until the test timed out): the publish does not wait for it.
     expect(res.status).toBe(201);
-    // The hub answers slowly (and with 503): the publish does not wait for it.
-    expect(Date.now() - started).toBeLessThan(300 + 250);
+    openGate();
     const topics = [
       "https://wire.example/rss.xml",
       "https://wire.example/atom.xml",
