@@ -51,6 +51,12 @@ const MAX_CARRIED = 4096;
 export const DEFAULT_CACHE_BYTES = 32 * 1024 * 1024;
 /** Byte budget of the resolutions kept per catalog (URL → what it shows). */
 const RESOLUTION_BYTES = 4 * 1024 * 1024;
+/**
+ * The share of each budget that answers to client-chosen queries (Resource.queried, and
+ * resolutions of URLs with a query string) may take: they have budgets of their own, this
+ * fraction of the main ones, so sweeping `?limit` over every feed costs at most that.
+ */
+const QUERIED_SHARE = 1 / 8;
 
 /** A representation held in the cache, with the catalog it was last valid for (by id: it must not pin old catalogs) and its deps. */
 interface Held {
@@ -148,7 +154,10 @@ export function createApp(options: AppOptions): App {
   // The representation cache: per resource key, the representation made for the newest catalog
   // that asked, with what its body depends on, so a new catalog that did not touch what it shows
   // reuses it. Bounded in entries and in bytes (bodies and their compressed variants).
-  const held = new BoundedMap<string, Held>(MAX_CARRIED, options.cacheBytes ?? DEFAULT_CACHE_BYTES);
+  const cacheBytes = options.cacheBytes ?? DEFAULT_CACHE_BYTES;
+  const everyday = new BoundedMap<string, Held>(MAX_CARRIED, cacheBytes);
+  const queried = new BoundedMap<string, Held>(MAX_CARRIED, cacheBytes * QUERIED_SHARE);
+  const cacheOf = (resource: Resource) => (resource.queried ? queried : everyday);
   // Renders under way, per catalog: concurrent first requests share one render.
   const rendering = new WeakMap<Listings, Map<string, Promise<Representation>>>();
   const catalogIds = new WeakMap<Listings, number>();
@@ -160,13 +169,14 @@ export function createApp(options: AppOptions): App {
   };
   /** This catalog's representation of `key` if it is made (the Node fast path: no deps worked out). */
   const heldFor = (catalog: Listings, key: string): Representation | undefined => {
-    const entry = held.get(key);
+    const entry = everyday.get(key);
     return entry && entry.catalog === idOf(catalog) ? entry.rep : undefined;
   };
 
   const representation = (catalog: Listings, resource: Resource): Promise<Representation> => {
     const { key } = resource;
     const id = idOf(catalog);
+    const held = cacheOf(resource);
     const entry = held.get(key);
     // Within one catalog a key shows one thing, unless it also follows the clock: then its deps decide.
     if (entry && entry.catalog === id && !resource.volatile) return Promise.resolve(entry.rep);
@@ -232,11 +242,16 @@ export function createApp(options: AppOptions): App {
   };
 
   // Resolution (path parsing, scope lookup, what a feed shows) once per catalog and URL; unknown URLs are not kept.
-  const resolutions = new WeakMap<Listings, BoundedMap<string, Resource>>();
+  // URLs with a query string (which clients vary freely) have a small budget of their own.
+  const resolutions = new WeakMap<Listings, { plain: BoundedMap<string, Resource>; queried: BoundedMap<string, Resource> }>();
   const resolve = async (listings: Listings, url: URL, pathname = url.pathname): Promise<Resource | Redirect | undefined> => {
     const catalog = listings;
-    let known = resolutions.get(catalog);
-    if (!known) resolutions.set(catalog, (known = new BoundedMap(MAX_CARRIED, RESOLUTION_BYTES)));
+    let maps = resolutions.get(catalog);
+    if (!maps) {
+      maps = { plain: new BoundedMap(MAX_CARRIED, RESOLUTION_BYTES), queried: new BoundedMap(MAX_CARRIED, RESOLUTION_BYTES * QUERIED_SHARE) };
+      resolutions.set(catalog, maps);
+    }
+    const known = url.search ? maps.queried : maps.plain;
     const key = `${pathname}${url.search}`;
     const hit = known.get(key);
     if (hit) return hit;
@@ -260,7 +275,7 @@ export function createApp(options: AppOptions): App {
     if (target.length > 256 || !/^\/[A-Za-z0-9._~\/-]*$/.test(target) || target.includes("/.") || target === "/feed") return undefined;
     const catalog = current();
     if (catalog instanceof Promise) return undefined;
-    const resource = resolutions.get(catalog)?.get(target);
+    const resource = resolutions.get(catalog)?.plain.get(target);
     const rep = resource && heldFor(catalog, resource.key);
     // A browser navigating to a feed is redirected (the route below): not a cached answer.
     if (!resource || !rep || (resource.feed && isDocumentNavigation(headerOf))) return undefined;
@@ -343,5 +358,5 @@ export function createApp(options: AppOptions): App {
       headers: { "Content-Type": TEXT, "Cache-Control": "no-store" },
     });
   });
-  return Object.assign(app, { fastResponse, cacheUse: () => ({ entries: held.size, bytes: held.weight }) });
+  return Object.assign(app, { fastResponse, cacheUse: () => ({ entries: everyday.size + queried.size, bytes: everyday.weight + queried.weight }) });
 }

@@ -34,6 +34,13 @@ export interface Resource {
   holds?: number;
   /** Depends on the clock as well as the content (the News sitemap): resolved afresh for every request. */
   volatile?: boolean;
+  /**
+   * The answer to a query the client chose (a feed's `?limit` other than
+   * the feed's own size): the app caches it in a small budget of its own,
+   * so a client enumerating queries neither grows the server's memory
+   * beyond that nor pushes the everyday answers out of the cache.
+   */
+  queried?: boolean;
 }
 
 /** A feed's content before it is rendered: one model for the feed's bytes and for its HTML view. */

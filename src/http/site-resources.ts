@@ -78,7 +78,9 @@ async function feedResource(
 ): Promise<Resource | undefined> {
   const type = MEDIA_TYPES[format];
   if (rest.length === 0) {
-    const limit = parseLimit(site, query);
+    // ?limit=<the feed's own size> is the feed itself: one cache entry, not two.
+    const asked = parseLimit(site, query);
+    const limit = asked === site.feedSize ? undefined : asked;
     const size = limit ?? site.feedSize;
     const [stats, shownEntries, deleted, archive] = await Promise.all([
       listings.stats(scope),
@@ -100,6 +102,7 @@ async function feedResource(
     };
     return {
       key: `${scope.path}${FEED_FILES[format]}${limit ? `?limit=${limit}` : ""}`,
+      ...(limit ? { queried: true } : {}),
       ...(deps ? { deps } : {}),
       holds: shownEntries.length,
       cors: true,

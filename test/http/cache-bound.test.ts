@@ -59,10 +59,14 @@ describe("the app's representation cache", () => {
       loads.push(e.slug);
       return articles.find((a) => a.slug === e.slug)!;
     });
+    // ?limit answers get an eighth of the cache's budget: 1 MiB of these 8.
     const budget = 1024 * 1024;
-    const app = createApp({ site, catalog: () => catalog, compress: copy, cacheBytes: budget, log: () => {} });
+    const cacheBytes = 8 * budget;
+    const app = createApp({ site, catalog: () => catalog, compress: copy, cacheBytes, log: () => {} });
     let served = 0;
     for (let limit = 1; limit <= 60; limit++) {
+      // ?limit=10 is the feed itself, held with the everyday answers (next test).
+      if (limit === site.feedSize) continue;
       for (const file of ["rss.xml", "atom.xml", "feed.json"]) {
         for (const enc of ["identity", "gzip"]) {
           const res = await app.request(`/${file}?limit=${limit}`, { headers: { "Accept-Encoding": enc } });
@@ -82,6 +86,34 @@ describe("the app's representation cache", () => {
     // The newest is still held: no render.
     loads.length = 0;
     await app.request("/feed.json?limit=60", { headers: { "Accept-Encoding": "gzip" } });
+    expect(loads).toEqual([]);
+  });
+
+  it("a ?limit sweep takes only its own eighth of the budget: the feeds and pages everyone asks for stay held", async () => {
+    const loads: string[] = [];
+    const catalog = lazyCatalog(articles, async (e: ArticleMeta) => {
+      loads.push(e.slug);
+      return articles.find((a) => a.slug === e.slug)!;
+    });
+    const budget = 8 * 1024 * 1024;
+    const app = createApp({ site, catalog: () => catalog, compress: copy, cacheBytes: budget, log: () => {} });
+    const everyday = ["/rss.xml", "/atom.xml", "/feed.json", "/", "/items/story-3"];
+    // Both codings of each, as the sweep below asks (its ?limit=10 is the feed itself).
+    for (const path of everyday) for (const enc of ["identity", "gzip"]) expect((await app.request(path, { headers: { "Accept-Encoding": enc } })).status).toBe(200);
+    const before = app.cacheUse().bytes;
+    for (let limit = 1; limit <= 60; limit++) {
+      for (const file of ["rss.xml", "atom.xml", "feed.json"]) {
+        expect((await app.request(`/${file}?limit=${limit}`, { headers: { "Accept-Encoding": "gzip" } })).status).toBe(200);
+        expect(app.cacheUse().bytes - before).toBeLessThanOrEqual(budget / 8);
+      }
+    }
+    // The sweep filled its share (so the bound did something), and pushed none of the everyday answers out.
+    expect(app.cacheUse().bytes - before).toBeGreaterThan(budget / 16);
+    loads.length = 0;
+    for (const path of everyday) expect((await app.request(path)).status).toBe(200);
+    expect(loads).toEqual([]);
+    // ?limit=<feedSize> is the feed itself, held once.
+    await app.request("/rss.xml?limit=10");
     expect(loads).toEqual([]);
   });
 
