@@ -52,6 +52,12 @@ export interface Article extends ArticleMeta {
   rendered: RenderedBody;
   dateline?: string;
   source?: string;
+  /**
+   * A correction note ("An earlier version misstated the output figure."):
+   * the record says what was corrected, and `updated` when. The story keeps
+   * its id and its `published`, so readers show it as changed, not as new.
+   */
+  correction?: string;
   /** Desk initials from the wire trailer, e.g. "mk.ibi". */
   desk?: string;
   image?: ArticleImage;

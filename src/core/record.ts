@@ -14,6 +14,8 @@ import { collapseWhitespace, quoteForMessage, stripForbiddenXmlChars } from "./t
 export { MAX_SLUG_LENGTH, SLUG, slugProblem } from "./slug.js";
 /** Larger records are refused: a news article is a few KB; a huge file is a mistake or an attack. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
+/** Characters in a correction note. */
+export const MAX_CORRECTION_LENGTH = 1000;
 /**
  * The longest field name (a key of the front matter, at any level). Every
  * known field is a dozen characters at most, so a longer key is a mistake;
@@ -39,6 +41,7 @@ const FIELDS = [
   "published",
   "updated",
   "summary",
+  "correction",
   "authors",
   "categories",
   "dateline",
@@ -392,6 +395,12 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
     updated = r.fail("updated", "must be later than published");
   }
   const summary = raw.summary === undefined ? undefined : r.text(raw.summary, "summary");
+  const correction = raw.correction === undefined ? undefined : r.text(raw.correction, "correction");
+  if (correction !== undefined && correction.length > MAX_CORRECTION_LENGTH) {
+    r.fail("correction", `is ${correction.length} characters; at most ${MAX_CORRECTION_LENGTH} (a note on what was corrected, not a second story)`);
+  } else if (correction !== undefined && raw.updated === undefined) {
+    r.fail("correction", "needs updated: the date-time of the correction");
+  }
   const authorsRaw = raw.authors === undefined ? undefined : readList(r, raw.authors, "authors");
   const authors = (authorsRaw ?? []).map((a, i) => readPerson(r, a, `authors[${i}]`, site.baseUrl)).filter((a): a is Person => !!a);
   const categoriesRaw = raw.categories === undefined ? [] : readList(r, raw.categories, "categories") ?? [];
@@ -439,6 +448,7 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
         ? { dateOnly: { ...(givenAsDate("published") ? { published: true } : {}), ...(updated && givenAsDate("updated") ? { updated: true } : {}) } }
         : {}),
       ...(summary ? { summary } : {}),
+      ...(correction ? { correction } : {}),
       body: markdown,
       authors: authors.length > 0 ? authors : [site.author],
       categories,

@@ -1,4 +1,5 @@
 import type { ArticleMeta } from "./article.js";
+import { collapseWhitespace, stripForbiddenXmlChars } from "./text.js";
 
 /**
  * A withdrawn article (RFC 6721): readers that saw it learn that it is gone,
@@ -21,10 +22,15 @@ export interface Tombstone {
   /** Author names. */
   authors?: string[];
   language?: string;
+  /** Why it was killed or withdrawn, as the desk said it (plain text): the Atom feeds' at:comment, the JSON Feed's and the 410 page's. */
+  reason?: string;
 }
 
-/** The tombstone an article leaves when it is withdrawn at `when`. */
-export function tombstoneOf(article: Pick<ArticleMeta, "slug" | "id" | "title" | "categories" | "authors" | "language">, when: Date): Tombstone {
+/** Characters in a withdrawal's reason. */
+export const MAX_REASON_LENGTH = 500;
+
+/** The tombstone an article leaves when it is withdrawn at `when` (with the reason given, if any: checked by killReason). */
+export function tombstoneOf(article: Pick<ArticleMeta, "slug" | "id" | "title" | "categories" | "authors" | "language">, when: Date, reason?: string): Tombstone {
   return {
     slug: article.slug,
     id: article.id,
@@ -33,7 +39,17 @@ export function tombstoneOf(article: Pick<ArticleMeta, "slug" | "id" | "title" |
     categories: [...article.categories],
     authors: article.authors.map((a) => a.name),
     language: article.language,
+    ...(reason !== undefined ? { reason } : {}),
   };
+}
+
+/** A reason as given (any value from a client) made plain text, or a problem in words. */
+export function killReason(value: unknown): { reason: string } | { problem: string } {
+  if (typeof value !== "string") return { problem: "must be text" };
+  const reason = collapseWhitespace(stripForbiddenXmlChars(value));
+  if (reason === "") return { problem: "must not be empty" };
+  if (reason.length > MAX_REASON_LENGTH) return { problem: `is ${reason.length} characters; at most ${MAX_REASON_LENGTH}` };
+  return { reason };
 }
 
 /** One tombstone per id, the latest withdrawal (a hand-edited file may repeat an id): the same whatever the order given. */
@@ -58,7 +74,7 @@ export function parseTombstones(json: unknown): Tombstone[] {
   if (!Array.isArray(json)) return [];
   return json.flatMap((t) => {
     if (typeof t !== "object" || t === null) return [];
-    const { slug, id, when, title, categories, authors, language } = t as Record<string, unknown>;
+    const { slug, id, when, title, categories, authors, language, reason } = t as Record<string, unknown>;
     const date = typeof when === "string" ? new Date(when) : undefined;
     if (!(typeof slug === "string" && typeof id === "string" && date && !Number.isNaN(date.getTime()))) return [];
     return [
@@ -70,6 +86,7 @@ export function parseTombstones(json: unknown): Tombstone[] {
         ...(isStringList(categories) ? { categories } : {}),
         ...(isStringList(authors) ? { authors } : {}),
         ...(typeof language === "string" ? { language } : {}),
+        ...(typeof reason === "string" ? { reason } : {}),
       },
     ];
   });
@@ -85,6 +102,7 @@ export function serialiseTombstones(tombstones: readonly Tombstone[]): string {
     ...(t.categories ? { categories: t.categories } : {}),
     ...(t.authors ? { authors: t.authors } : {}),
     ...(t.language !== undefined ? { language: t.language } : {}),
+    ...(t.reason !== undefined ? { reason: t.reason } : {}),
   }));
   return `${JSON.stringify(stored, null, 2)}\n`;
 }

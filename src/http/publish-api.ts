@@ -4,6 +4,7 @@ import { RecordError } from "../core/errors.js";
 import { MAX_RECORD_BYTES, parseRecord, slugProblem, type ParseResult } from "../core/record.js";
 import { recordText } from "../core/record-writer.js";
 import { isSlug } from "../core/slug.js";
+import { killReason } from "../core/tombstone.js";
 import { StorageFullError } from "../storage/storage-full-error.js";
 import { readLimitedBody } from "./body-limit.js";
 
@@ -15,8 +16,12 @@ export interface Publisher {
    * Rejects when it is not stored (StorageFullError: no space left).
    */
   put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }>;
-  /** Removes the record and leaves a tombstone; resolves false when there was none. Rejects, the record still there, when that fails. */
-  remove(slug: string): Promise<boolean>;
+  /**
+   * Removes the record and leaves a tombstone (with the reason given, if
+   * any); resolves false when there was none. Rejects, the record still
+   * there, when that fails.
+   */
+  remove(slug: string, reason?: string): Promise<boolean>;
   /** The record's bytes as stored (at most MAX_RECORD_BYTES + 1 of them), or undefined. */
   read(slug: string): Promise<Uint8Array | undefined>;
   /** The slugs of every stored record, in no particular order. */
@@ -93,6 +98,31 @@ async function throughStore<T>(site: SiteConfig, work: () => Promise<T>): Promis
     }
     throw error;
   }
+}
+
+/** A kill's body: at most this many bytes (a reason of MAX_REASON_LENGTH characters, JSON-escaped, fits). */
+const KILL_BODY_BYTES = 16 * 1024;
+
+/** What a DELETE says: nothing (no reason), or {"reason": "..."} as JSON; anything else is the answer to send. */
+async function readKillBody(request: Request): Promise<{ reason?: string } | { response: Response }> {
+  const body = await readLimitedBody(request, KILL_BODY_BYTES);
+  if (!body.ok) return { response: body.response };
+  if (body.bytes.length === 0) return {};
+  const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (type !== "application/json") return { response: json(415, { error: "a DELETE body is JSON: {\"reason\": \"...\"}" }) };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body.bytes));
+  } catch {
+    return { response: json(400, { error: "the body is not JSON (UTF-8)" }) };
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { response: fieldErrors([{ field: "(body)", problem: 'must be an object: {"reason": "..."}' }]) };
+  const unknown = Object.keys(parsed).filter((k) => k !== "reason");
+  if (unknown.length) return { response: fieldErrors(unknown.map((k) => ({ field: k, problem: "unknown field (a DELETE takes only reason)" }))) };
+  const given = (parsed as { reason?: unknown }).reason;
+  if (given === undefined) return {};
+  const checked = killReason(given);
+  return "problem" in checked ? { response: fieldErrors([{ field: "reason", problem: checked.problem }]) } : { reason: checked.reason };
 }
 
 /**
@@ -213,7 +243,10 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   api.delete("/items/:slug", async (c) => {
     const slug = c.req.param("slug");
     if (!isSlug(slug)) return json(404, { error: "no such article" });
-    const removed = await throughStore(site, () => options.publisher.remove(slug));
+    // A kill may say why: {"reason": "..."} (JSON). No body: a withdrawal without a reason.
+    const body = await readKillBody(c.req.raw);
+    if ("response" in body) return body.response;
+    const removed = await throughStore(site, () => options.publisher.remove(slug, body.reason));
     if (!removed.ok) return removed.response;
     if (!removed.value) return json(404, { error: "no such article" });
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });

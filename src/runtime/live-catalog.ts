@@ -269,10 +269,10 @@ export class LiveCatalog implements Publisher {
   }
 
   /** The tombstone a withdrawal of `name` leaves: none for a record that never parsed. */
-  private tombstoneFor(name: string): Tombstone | undefined {
+  private tombstoneFor(name: string, reason?: string): Tombstone | undefined {
     const before = this.articles.get(name);
     // Only the holder of an id leaves its tombstone: a refused duplicate was never shown.
-    return before && this.holders.get(before.id) === before ? tombstoneOf(before, this.now()) : undefined;
+    return before && this.holders.get(before.id) === before ? tombstoneOf(before, this.now(), reason) : undefined;
   }
 
   /** Forgets record `name`, whose file is gone (its tombstone, if any, already committed). */
@@ -437,14 +437,14 @@ export class LiveCatalog implements Publisher {
    * a live id is never served as withdrawn), so a retry can succeed.
    * Resolves false when there was no such record.
    */
-  remove(slug: string): Promise<boolean> {
+  remove(slug: string, reason?: string): Promise<boolean> {
     const name = `${slug}.md`;
     return this.serially(name, async () => {
       if ((await this.store.read(name)) === undefined) {
         this.forget(name);
         return false;
       }
-      const tombstone = this.tombstoneFor(name);
+      const tombstone = this.tombstoneFor(name, reason);
       const what = `deletion of ${this.store.describe(name)}`;
       if (tombstone) await this.tombstones.commit((set) => void set.set(tombstone.id, tombstone)).catch((error) => this.failed(what, error));
       try {

@@ -94,6 +94,10 @@ export function newsArticle(site: SiteConfig, article: Article): Record<string, 
     ...(article.dateline ? { locationCreated: { "@type": "Place", name: article.dateline } } : {}),
     ...(article.source ? { sourceOrganization: { "@type": "Organization", name: article.source } } : {}),
     ...(article.categories.length ? { articleSection: article.categories[0], keywords: article.categories.join(", ") } : {}),
+    // schema.org's way to say what was corrected, and when (a correction needs `updated`).
+    ...(article.correction && article.updated
+      ? { correction: { "@type": "CorrectionComment", text: article.correction, datePublished: machineDate(article.updated, site, article.dateOnly?.updated) } }
+      : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Article } from "../article.js";
 import type { FeedModel } from "../feed-model.js";
+import type { Tombstone } from "../tombstone.js";
 import { escapeHtml } from "../text.js";
 import { buildFeed, creditElements } from "./build-feed.js";
 import { declareNamespaces } from "./namespaces.js";
@@ -42,6 +43,13 @@ function historyXml(model: FeedModel, indent: string): string {
  * Atom 1.0. Titles are type="html", so the plain headline is HTML-escaped:
  * "AT&T <b>" then shows in a reader exactly as written.
  */
+/** The rest of an at:deleted-entry: its reason as RFC 6721's at:comment (in the article's language), or the empty element's end. */
+function deletedEntryBody(t: Tombstone): string {
+  if (t.reason === undefined) return "/>";
+  const lang = t.language ? ` xml:lang="${escapeXml(t.language)}"` : "";
+  return `><at:comment${lang}>${escapeXml(t.reason)}</at:comment></at:deleted-entry>`;
+}
+
 export function renderAtom(model: FeedModel): string {
   // Plain text (feed title, subtitle, rights, author names) is written like RSS's, with &#x26;/&#x3C;
   // references: a literal "&amp;" in a name is then not taken for an entity by the validator.
@@ -78,7 +86,7 @@ export function renderAtom(model: FeedModel): string {
     // at a line's start is the first entry (metadata text is escaped); without entries, the root's end tag.
     const first = /\n *<entry[\s>]/.exec(xml);
     const at = first ? first.index + 1 : xml.lastIndexOf("</feed>");
-    const tombstones = model.deleted.map((t) => `    <at:deleted-entry ref="${escapeXml(t.id)}" when="${t.when.toISOString()}"/>\n`).join("");
+    const tombstones = model.deleted.map((t) => `    <at:deleted-entry ref="${escapeXml(t.id)}" when="${t.when.toISOString()}"${deletedEntryBody(t)}\n`).join("");
     xml = xml.slice(0, at) + tombstones + xml.slice(at);
   }
   return finishXml(xml) + "\n";

@@ -1,8 +1,8 @@
 import { Feed, type Item } from "feed";
 import { lastChange, type Article } from "../article.js";
-import { withCredit } from "../credit.js";
 import type { FeedModel } from "../feed-model.js";
-import { renderBody, summaryOf } from "../markdown.js";
+import { summaryOf } from "../markdown.js";
+import { feedContentHtml } from "../story-html.js";
 import { escapeHtml } from "../text.js";
 import { cdata } from "./xml-guards.js";
 
@@ -58,7 +58,6 @@ export function buildFeed(
     ...(model.copyright ? { copyright: text(model.copyright) } : {}),
   });
   model.articles.forEach((article, i) => {
-    const body = renderBody(article);
     feed.addItem({
       id: article.id,
       link: article.url,
@@ -68,8 +67,8 @@ export function buildFeed(
       published: article.published,
       // RSS description and Atom summary are HTML: escape the plain-text summary into it.
       description: html(target === "xml" ? escapeHtml(summaryOf(article)) : summaryOf(article)),
-      // The agency credit opens the content as it opens the page (wire copy keeps its credit).
-      content: html(withCredit(body.html, article)),
+      // The agency credit opens the content as it opens the page (wire copy keeps its credit); a correction note comes first.
+      content: html(feedContentHtml(article)),
       // RSS prints `name` as text, Atom needs `term` (an attribute): the XML formats set their own.
       category: article.categories.map((name) => ({ name })),
       ...itemExtras?.(article, i),

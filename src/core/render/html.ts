@@ -6,6 +6,7 @@ import { FEED_FORMATS, type FeedFormat } from "../feed-model.js";
 import { renderBody, summaryOf } from "../markdown.js";
 import { scopePath, SITE_SCOPE, type Scope, type ScopeKind } from "../scopes.js";
 import { slugify } from "../slug.js";
+import { correctionHtml } from "../story-html.js";
 import { escapeHtml } from "../text.js";
 import type { Tombstone } from "../tombstone.js";
 import { creditedTo, jsonLdScript, sharingMeta } from "./article-sharing.js";
@@ -149,7 +150,7 @@ export function renderArticlePage(site: SiteConfig, article: Article): string {
 ${categories}<h1>${escapeHtml(article.title)}</h1>
 ${byline(site, article)}
 ${datesLine(site, article)}
-${figure(article)}<div class="body">
+${correctionHtml(article) ? `${correctionHtml(article)}\n` : ""}${figure(article)}<div class="body">
 ${withCredit(renderBody(article).html, article)}
 </div>
 ${enclosures ? `${enclosures}\n` : ""}${desk}</article>`;
@@ -326,11 +327,15 @@ export function renderGonePage(site: SiteConfig, withdrawn: Tombstone): string {
   // The withdrawn headline keeps its own direction inside the site's sentence.
   const title = withdrawn.title === undefined ? undefined : bdi(withdrawn.title);
   const lede = s.withdrawnLede(title, timeElement(withdrawn.when, site, site.language), linkTo(site.baseUrl));
+  // The reason is the desk's words, in the article's language.
+  const reason = withdrawn.reason === undefined
+    ? ""
+    : `\n<p class="kill-reason"><strong>${escapeHtml(s.killReason)}:</strong> <span${langAttrs(withdrawn.language ?? site.language, escapeHtml)}>${escapeHtml(withdrawn.reason)}</span></p>`;
   return page(site, {
     title: `${s.withdrawn} — ${site.title}`,
     description: s.withdrawn,
     feeds: feedLinksOf(site, SITE_SCOPE),
-    main: `<div class="page-head"><h1>${escapeHtml(s.withdrawn)}</h1>\n<p class="lede">${lede}</p></div>`,
+    main: `<div class="page-head"><h1>${escapeHtml(s.withdrawn)}</h1>\n<p class="lede">${lede}</p>${reason}</div>`,
   });
 }
 

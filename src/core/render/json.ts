@@ -1,8 +1,8 @@
 import type { Article } from "../article.js";
 import type { Person } from "../config.js";
-import { withCredit } from "../credit.js";
 import type { FeedModel } from "../feed-model.js";
-import { renderBody, summaryOf } from "../markdown.js";
+import { summaryOf } from "../markdown.js";
+import { feedContentHtml } from "../story-html.js";
 import { buildFeed } from "./build-feed.js";
 
 interface FeedJsonItem {
@@ -43,7 +43,7 @@ export function renderJson(model: FeedModel): string {
       url: item.url,
       title: item.title,
       // From the article, not from `feed`: it drops the summary when the content is empty.
-      content_html: withCredit(renderBody(article).html, article),
+      content_html: feedContentHtml(article),
       summary: summaryOf(article),
       ...(article.image ? { image: article.image.url } : {}),
       date_published: item.date_published,
@@ -68,6 +68,15 @@ export function renderJson(model: FeedModel): string {
     // JSON Feed pagination: the next (older) document, the RFC 5005 prev-archive of the XML formats.
     ...(model.history.prevArchive ? { next_url: model.history.prevArchive.json } : {}),
     items,
+    // JSON Feed has no withdrawals of its own: the extension lists them as the Atom feeds' RFC 6721
+    // tombstones do (the same ids and instants), with the reason given, for clients that look.
+    ...(model.deleted.length
+      ? {
+          _wirefeed: {
+            deleted: model.deleted.map((t) => ({ id: t.id, date_deleted: t.when.toISOString(), ...(t.reason !== undefined ? { reason: t.reason } : {}) })),
+          },
+        }
+      : {}),
   };
   return JSON.stringify(doc, null, 2) + "\n";
 }

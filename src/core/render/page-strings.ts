@@ -31,6 +31,8 @@ export interface PageStrings {
   nameSeparator: string;
   published: string;
   updated: string;
+  /** Labels a correction note. */
+  correction: string;
   listen: string;
   download: string;
   months: readonly string[];
@@ -72,6 +74,8 @@ export interface PageStrings {
   notFound: string;
   notFoundLede: (latest: Link) => Html;
   withdrawn: string;
+  /** Labels the reason a withdrawal gave, on its 410 page. */
+  killReason: string;
   withdrawnLede: (title: Html | undefined, when: Html, latest: Link) => Html;
   // A feed's HTML view
   feedKind: (format: string) => string;

@@ -19,7 +19,7 @@ export const NAMED_KINDS: readonly NamedScopeKind[] = ["category", "author", "la
  * Markdown renderer, sanitizer): stored rows of an older format are then
  * derived again on open, as they are for another site config.
  */
-export const DERIVED_FORMAT = 2;
+export const DERIVED_FORMAT = 3;
 
 /**
  * What the derived rows depend on besides the records: the site config
@@ -62,6 +62,7 @@ function metaJson(a: ArticleMeta, rev: string): string {
 function bodyJson(a: Article): string {
   return JSON.stringify({
     summary: a.summary,
+    correction: a.correction,
     body: a.body,
     rendered: a.rendered,
     dateline: a.dateline,

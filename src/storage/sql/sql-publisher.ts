@@ -123,7 +123,7 @@ export function sqlPublisher(driver: SqlDriver, site: SiteConfig, options: SqlPu
         return outcome;
       });
     },
-    remove(slug) {
+    remove(slug, reason) {
       return serially(async () => {
         const name = recordName(slug);
         let before: ArticleMeta | undefined;
@@ -135,7 +135,7 @@ export function sqlPublisher(driver: SqlDriver, site: SiteConfig, options: SqlPu
           const statements: SqlStatement[] = [{ sql: "DELETE FROM records WHERE name = ?", params: [name] }];
           before = row ? articleOfRow(row) : undefined;
           if (row && before) {
-            statements.push(...deleteArticle(slug), ...writeTombstone(tombstoneOf(before, now)), ...leaveScopes(JSON.parse(row.scope_keys as string) as string[], now));
+            statements.push(...deleteArticle(slug), ...writeTombstone(tombstoneOf(before, now, reason)), ...leaveScopes(JSON.parse(row.scope_keys as string) as string[], now));
           }
           return { statements, result: true };
         });

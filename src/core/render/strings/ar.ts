@@ -4,6 +4,7 @@ export const AR: PageStrings = {
   byline: (names) => `بقلم ${names}`,
   nameSeparator: "، ",
   published: "نُشر",
+  correction: "تصحيح",
   updated: "حُدّث",
   listen: "استمع",
   download: "تنزيل",
@@ -49,5 +50,6 @@ export const AR: PageStrings = {
   alsoIn: (others, page, all) => `الخلاصة نفسها بصيغة ${others}؛ ${page("أخبارها في صفحة ويب")}؛ ${all("كل خلاصات هذا الموقع")}.`,
   sitemapsHeading: "خرائط الموقع",
   sitemapNames: { all: "كل الصفحات (sitemap.xml)", news: "أخبار اليومين الأخيرين (news-sitemap.xml)" },
+  killReason: "السبب المعلن",
   inFeedNow: "في هذه الخلاصة الآن",
 };

@@ -4,6 +4,7 @@ export const EN: PageStrings = {
   byline: (names) => `By ${names}`,
   nameSeparator: ", ",
   published: "Published",
+  correction: "Correction",
   updated: "Updated",
   listen: "Listen",
   download: "Download",
@@ -48,5 +49,6 @@ export const EN: PageStrings = {
   alsoIn: (others, page, all) => `The same feed in ${others}; ${page("its articles as a web page")}; ${all("every feed of this site")}.`,
   sitemapsHeading: "Sitemaps",
   sitemapNames: { all: "Every page (sitemap.xml)", news: "News of the last two days (news-sitemap.xml)" },
+  killReason: "Reason given",
   inFeedNow: "In this feed now",
 };

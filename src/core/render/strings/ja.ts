@@ -4,6 +4,7 @@ export const JA: PageStrings = {
   byline: (names) => `筆者：${names}`,
   nameSeparator: "、",
   published: "配信",
+  correction: "訂正",
   updated: "更新",
   listen: "音声を聞く",
   download: "ダウンロード",
@@ -48,5 +49,6 @@ export const JA: PageStrings = {
   alsoIn: (others, page, all) => `同じフィードの別形式：${others}。${page("記事をWebページで見る")}。${all("このサイトのすべてのフィード")}。`,
   sitemapsHeading: "サイトマップ",
   sitemapNames: { all: "すべてのページ（sitemap.xml）", news: "過去2日間のニュース（news-sitemap.xml）" },
+  killReason: "理由",
   inFeedNow: "このフィードの現在の記事",
 };
