@@ -29,7 +29,7 @@ export function renderFeedView(site: SiteConfig, format: FeedFormat, model: Feed
 </div>
 <section class="subscribe" aria-labelledby="subscribe">
 <h2 id="subscribe">${escapeHtml(s.followHeading)}</h2>
-<p>${escapeHtml(s.followText(READERS))}</p>
+<p>${s.followText(`<bdi dir="ltr">${escapeHtml(READERS)}</bdi>`)}</p>
 <a class="address" href="${escapeHtml(self)}" type="${FEED_MEDIA_TYPES[format]}">${copyableUrl(self)}</a>
 ${archive}<p>${s.alsoIn(others, linkTo(model.homeUrl), linkTo(new URL("feeds", site.baseUrl).href))}</p>
 </section>

@@ -81,7 +81,8 @@ export interface PageStrings {
   feedKind: (format: string) => string;
   viewTitle: (title: string, format: string) => string;
   followHeading: string;
-  followText: (readers: string) => string;
+  /** `readers`: the names of some feed readers, as HTML isolated left to right (Latin names inside any script). */
+  followText: (readers: Html) => Html;
   archiveNote: (current: Link) => Html;
   alsoIn: (others: Html, page: Link, all: Link) => Html;
   inFeedNow: string;
