@@ -1,9 +1,11 @@
-import { readFile } from "node:fs/promises";
 import type { Context } from "hono";
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import { getRequestListener, type ServerType } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { parseSiteConfig, type SiteConfig } from "../core/config.js";
+import type { SiteConfig } from "../core/config.js";
+import { loadSiteConfig } from "./site-config-file.js";
+
+export { loadSiteConfig };
 import { feedsShowing } from "../core/topics.js";
 import type { AccessEntry } from "../http/access-log.js";
 import type { App, Logger } from "../http/app.js";
@@ -42,17 +44,6 @@ export interface NodeSiteOptions {
   /** Where the parse index lives (default `<itemsDir>/.wirefeed-index.db`); false: none, every start parses every record. */
   parseIndex?: string | false;
   log?: Logger;
-}
-
-export async function loadSiteConfig(configPath: string, siteUrl?: string): Promise<SiteConfig> {
-  const text = await readFile(configPath, "utf8");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${configPath}: not valid JSON: ${(error as Error).message}`);
-  }
-  return parseSiteConfig(raw, configPath, siteUrl);
 }
 
 /** Records over a few KB are parsed and rendered on a worker thread: a hostile one cannot stall requests. */
