@@ -5,6 +5,7 @@
  * points (server, Workers) are held to that API too.
  */
 import { readFileSync } from "node:fs";
+import { build } from "esbuild";
 import ts from "typescript";
 import { describe, expect, it } from "vitest";
 import pkg from "../../package.json" with { type: "json" };
@@ -85,6 +86,21 @@ const PUBLIC_API: Record<string, { source: string; names: string[] }> = {
     source: "src/package/d1.ts",
     names: ["D1DatabaseLike", "D1Store", "VersionedListings", "d1Store"],
   },
+  "./contract": {
+    source: "src/package/contract.ts",
+    names: [
+      "BuildListings",
+      "CONTRACT_SITE_CONFIG",
+      "ContractInput",
+      "ContractRecord",
+      "RecordStamp",
+      "StampState",
+      "contractRecords",
+      "contractTombstones",
+      "listingsContract",
+      "listingsQuestions",
+    ],
+  },
 };
 
 /** The names a module exports, as the TypeScript checker sees them (types included). */
@@ -106,7 +122,9 @@ describe("the package's export surface", () => {
       const built = source.replace(/^src\//, "./dist/").replace(/\.ts$/, "");
       expect((pkg.exports as Record<string, unknown>)[subpath]).toEqual({ types: `${built}.d.ts`, default: `${built}.js` });
     }
-    expect(pkg.peerDependencies).toEqual({ hono: "^4.13.0" });
+    // Hono is the host's; vitest only for the contract suite.
+    expect(pkg.peerDependencies).toEqual({ hono: "^4.13.0", vitest: "^4.0.0" });
+    expect(pkg.peerDependenciesMeta).toEqual({ vitest: { optional: true } });
     expect(Object.keys(pkg.dependencies)).not.toContain("hono");
   });
 
@@ -123,6 +141,13 @@ describe("the package's export surface", () => {
       expect(values.every((v) => names.includes(v))).toBe(true);
       expect(values).toContain(names.find((n) => /^[a-z]/.test(n)));
     }
+  });
+
+  it("`wirefeed` itself needs no Node: bundled for a neutral platform, nothing imports node:*", async () => {
+    const bundle = await build({ entryPoints: ["src/package/index.ts"], bundle: true, platform: "neutral", format: "esm", mainFields: ["module", "main"], external: ["hono", "hono/*"], write: false, logLevel: "silent" });
+    const text = bundle.outputFiles[0]!.text;
+    expect(text).toContain("function wirefeed(");
+    expect(text.match(/["']node:[a-z_/]+["']/g) ?? []).toEqual([]);
   });
 
   it("the repository's server and Workers import only the package's entry points", () => {
