@@ -388,7 +388,8 @@ export function createApp(options: AppOptions): App {
     if (problem) return secure(problem);
     const method = methodOf(c);
     if (method === "GET" || (!options.publish && isApiPath(mountedPath(c)))) return secure(notFound(site, accept(c)));
-    if (method === "OPTIONS") return secure(new Response(null, { status: 404, headers: { Allow: "GET, HEAD, OPTIONS" } }));
+    // An empty body said as such: runtimes would otherwise frame it each their own way (chunked, or a length of 0).
+    if (method === "OPTIONS") return secure(new Response(null, { status: 404, headers: { Allow: "GET, HEAD, OPTIONS", "Content-Length": "0" } }));
     return secure(methodNotAllowed());
   };
 
