@@ -51,7 +51,7 @@ describe("npm pack, installed into an empty project", () => {
     // A copy of what the package is made from, so its build never touches this checkout's dist/.
     const source = join(root, "source");
     mkdirSync(source);
-    for (const entry of ["package.json", "tsconfig.json", "tsconfig.build.json", "README.md", "src", "bin"]) cpSync(join(REPO, entry), join(source, entry), { recursive: true });
+    for (const entry of ["package.json", "tsconfig.json", "tsconfig.build.json", "README.md", "src", "bin", "test/fixtures/items"]) cpSync(join(REPO, entry), join(source, entry), { recursive: true });
     symlinkSync(NODE_MODULES, join(source, "node_modules"));
     const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", root], source)) as { filename: string; files: { path: string }[] }[];
     tarball = join(root, packed[0]!.filename);
