@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// The `wirefeed` command. The CLI is TypeScript (src/cli/); tsx's loader runs
-// it as it is, the way `npm start` runs the server: no build step, so the
-// command can never be a stale compile of the source beside it.
-import { register } from "tsx/esm/api";
-
-register();
-await import("../src/cli/main.ts");
+// The `wirefeed` command: the compiled CLI (dist/, `npm run build`; a packed
+// or installed wirefeed always has it), so a command starts in plain Node
+// without compiling TypeScript first.
+try {
+  await import("../dist/cli/main.js");
+} catch (error) {
+  if (error?.code === "ERR_MODULE_NOT_FOUND" && String(error.message).includes("dist/cli/main.js")) {
+    process.stderr.write("wirefeed: dist/ is missing; run `npm run build` in this checkout first\n");
+    process.exit(1);
+  }
+  throw error;
+}

@@ -1,8 +1,6 @@
 import { resolve } from "node:path";
 import { buildCatalog } from "../core/catalog.js";
 import { normaliseBaseUrl } from "../core/config.js";
-import { createApp } from "../http/app.js";
-import { listPaths, listWithdrawnPaths } from "../http/site-resources.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { readAllRecords } from "../storage/load.js";
 import { readTombstonesFile } from "../storage/tombstone-file.js";
@@ -97,7 +95,9 @@ Example:
     const { catalog, restamped, save } = await stampedCatalog(dir, raw, parsed, io.now(), (m) => io.err(`build: ${m}`));
 
     // The server's own app, so every file is byte for byte what the server answers at its path.
-    const app = createApp({ site, catalog: () => catalog, log: (message, error) => io.err(`build: ${message} ${String(error ?? "")}`) });
+    // Loaded here, not at the top: every other command starts without the HTTP app (and Hono).
+    const { listPaths, listWithdrawnPaths, wirefeed } = await import("../package/index.js");
+    const app = wirefeed({ site, store: catalog, log: (message, error) => io.err(`build: ${message} ${String(error ?? "")}`) });
     const files: StaticFile[] = [];
     const fetchFile = async (path: string, status: number, headers: Record<string, string> = {}) => {
       const res = await app.request(path, { headers: { "Accept-Encoding": "identity", ...headers } });

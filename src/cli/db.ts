@@ -1,7 +1,4 @@
 import { resolve } from "node:path";
-import { openSqlStore } from "../storage/sql/derive.js";
-import { openLibsql } from "../storage/sql/libsql-driver.js";
-import { dumpDatabase, loadFolder } from "../storage/sql/load.js";
 import { stringOption, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CliIo } from "./io.js";
@@ -47,6 +44,12 @@ Example:
     if (dirArg === undefined || extra.length) throw new UsageError(`${action} takes one directory`);
     const site = await loadSite(io, args);
     const file = dbFile(io, args);
+    // Loaded here, not at the top: the other commands start without libsql and the SQL store.
+    const [{ openSqlStore }, { openLibsql }, { dumpDatabase, loadFolder }] = await Promise.all([
+      import("../storage/sql/derive.js"),
+      import("../storage/sql/libsql-driver.js"),
+      import("../storage/sql/load.js"),
+    ]);
     const driver = openLibsql(file);
     try {
       await openSqlStore(driver, site, { now: io.now, log: io.err });

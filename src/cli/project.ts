@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ConfigError } from "../core/errors.js";
 import type { SiteConfig } from "../core/config.js";
-import { loadSiteConfig } from "../runtime/node-site.js";
+import { loadSiteConfig } from "../runtime/site-config-file.js";
 import { listOption, stringOption, type OptionSpecs, type ParsedArgs } from "./args.js";
 import { collapseWhitespace } from "../core/text.js";
 import { UsageError, type CliIo } from "./io.js";

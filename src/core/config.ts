@@ -153,7 +153,7 @@ function positiveInt(raw: Record<string, unknown>, key: string, source: string, 
 }
 
 /** Validates parsed config JSON. `baseUrlOverride` (SITE_URL) is given by the entry point, never read here. */
-export function parseSiteConfig(raw: unknown, source: string, baseUrlOverride?: string): SiteConfig {
+export function parseSiteConfig(raw: unknown, source = "site config", baseUrlOverride?: string): SiteConfig {
   if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
     throw new ConfigError(source, "(root)", "must be a JSON object");
   }

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import type { Catalog } from "../core/catalog.js";
 import type { Listings } from "../core/listings.js";
 import { asListings } from "../core/memory-listings.js";
@@ -13,11 +13,12 @@ import { isNotModifiedBy, type HeaderOf } from "./conditional.js";
 import { FEED_VARY, isDocumentNavigation, seeFeedView } from "./feed-navigation.js";
 import { alternatesLink } from "./link-header.js";
 import { pickEncoding, pickMediaType, type ContentCoding } from "./negotiate.js";
-import { politeness, type ClientKey } from "./polite.js";
+import { mountedPath } from "./mount-path.js";
+import { FEED_PATHS, politeness, type ClientKey } from "./polite.js";
 import { publishApi, type PublishApiOptions } from "./publish-api.js";
 import { BoundedMap } from "./bounded-map.js";
 import { Representation, type Compressor, type Variant } from "./representation.js";
-import { requestLimits } from "./request-limits.js";
+import { LIMITS, requestLimits, requestLineProblem } from "./request-limits.js";
 import { resolutionWeight } from "./resolution-weight.js";
 import { contentSecurityPolicy, securityHeaders, securityHeadersFor } from "./security-headers.js";
 import { BadRequest, Redirect, resolveResource, withdrawnAt, type Resource } from "./site-resources.js";
@@ -118,6 +119,28 @@ function gone(site: SiteConfig, accept: string | null, withdrawn: Tombstone, cac
     status: 410,
     headers: { "Content-Type": `${kind}; charset=utf-8`, "Cache-Control": cacheControl, Vary: "Accept", Link: alternatesLink(feedLinksOf(site, SITE_SCOPE)) },
   });
+}
+
+/** The request's method, HEAD as GET (Hono routes a HEAD as a GET and drops the body). */
+function methodOf(c: Context): string {
+  return c.req.method === "HEAD" ? "GET" : c.req.method;
+}
+
+function methodNotAllowed(): Response {
+  return new Response("Method Not Allowed\n", { status: 405, headers: { Allow: "GET, HEAD, OPTIONS", "Content-Type": TEXT } });
+}
+
+/** The answer to OPTIONS on a path the site has: the methods it takes, and CORS preflight on what is shared. */
+function preflight(cors: boolean): Response {
+  const headers: Record<string, string> = { Allow: "GET, HEAD, OPTIONS" };
+  if (cors) {
+    Object.assign(headers, CORS_HEADERS, {
+      "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
+      "Access-Control-Allow-Headers": "Accept, If-None-Match, If-Modified-Since, Cache-Control",
+      "Access-Control-Max-Age": "86400",
+    });
+  }
+  return new Response(null, { status: 204, headers });
 }
 
 /** The format `GET /feed` serves for an Accept header; undefined when none is acceptable (406). */
@@ -295,68 +318,127 @@ export function createApp(options: AppOptions): App {
     return { status, headers, body: status === 200 && method === "GET" ? variant.body : undefined };
   };
 
-  const app = new Hono();
-  app.use("*", securityHeaders(site));
-  app.use("*", requestLimits());
-  if (site.politeness && options.clientKey) app.use("*", politeness(site.politeness, options.clientKey, options.now));
-  if (options.publish) app.route("/api", publishApi(site, options.publish));
-  else app.all("/api/*", (c) => notFound(site, c.req.header("accept") ?? null));
-  app.get("/feed", async (c) => {
-    const format = negotiateFeed(c.req.header("accept") ?? null);
+  const secure = (response: Response): Response => {
+    for (const [name, value] of securityHeadersFor(csp, response.status, response.headers.get("content-type"))) response.headers.set(name, value);
+    return response;
+  };
+  const accept = (c: Context) => c.req.header("accept") ?? null;
+  const isApiPath = (path: string) => path === "/api" || path.startsWith("/api/");
+
+  /** GET /feed: the site's feed in the format the Accept header asks for. */
+  const negotiated = async (c: Context, url: URL): Promise<Response> => {
+    const format = negotiateFeed(accept(c));
     if (!format) {
       return new Response(`Not acceptable: this URL offers ${FEED_FORMATS.map((f) => FEED_MEDIA_TYPES[f]).join(", ")}\n`, {
         status: 406,
         headers: { "Content-Type": TEXT, Vary: "Accept", ...CORS_HEADERS },
       });
     }
-    const url = new URL(c.req.url);
     const listings = await current();
     const resource = (await resolve(listings, url, `/${FEED_FILES[format]}`)) as Resource;
     if (isDocumentNavigation((n) => c.req.header(n))) return seeFeedView(site, resource.feed!.viewPath, "");
     const response = await serve(c.req.raw, listings, resource, { "Content-Location": new URL(FEED_FILES[format], site.baseUrl).href });
     response.headers.set("Vary", `Accept, ${FEED_VARY}, Accept-Encoding`);
     return response;
-  });
-  app.get("*", async (c) => {
+  };
+
+  /**
+   * The site's answer to a request for one of its paths (`path`: within the
+   * mount), or undefined when the path is not the site's: then the host's
+   * routes get it, and standalone the fallback below answers. A path is the
+   * site's when it names something (a resource, a redirect, a withdrawn
+   * article) or is /feed; a URL over the request limits is refused only on
+   * such a path (a path over them is no path of ours).
+   */
+  const own = async (c: Context, path: string): Promise<Response | undefined> => {
+    const method = methodOf(c);
+    // The mount itself without its slash ("/news"): the site's front page is at "/news/".
+    if (path === "") return method === "GET" ? redirect(site, new Redirect(""), defaultCacheControl) : undefined;
     const url = new URL(c.req.url);
+    const problem = requestLineProblem(c.req.url);
+    if (problem) {
+      if (path.length > LIMITS.pathBytes) return undefined;
+      return (await names(path)) ? problem : undefined;
+    }
+    if (path === "/feed") {
+      if (method === "GET") return negotiated(c, url);
+      if (method === "OPTIONS") return preflight(true);
+      return methodNotAllowed();
+    }
+    if (method === "GET") {
+      const listings = await current();
+      const resource = await resolve(listings, url, path);
+      if (resource instanceof Redirect) return redirect(site, resource, defaultCacheControl);
+      if (!resource) {
+        const withdrawn = await withdrawnAt(listings, path);
+        return withdrawn ? gone(site, accept(c), withdrawn, defaultCacheControl) : undefined;
+      }
+      if (resource.feed && isDocumentNavigation((n) => c.req.header(n))) return seeFeedView(site, resource.feed.viewPath, url.search);
+      return serve(c.req.raw, listings, resource);
+    }
+    if (method === "OPTIONS") {
+      const resource = await resolve(await current(), url, path).catch(() => undefined);
+      return resource ? preflight(!(resource instanceof Redirect) && resource.cors) : undefined;
+    }
+    return (await names(path)) ? methodNotAllowed() : undefined;
+  };
+
+  /** Whether the site has something at this path (its query aside). */
+  const names = async (path: string): Promise<boolean> => {
+    if (path === "/feed") return true;
     const listings = await current();
-    const resource = await resolve(listings, url);
-    if (resource instanceof Redirect) return redirect(site, resource, defaultCacheControl);
-    if (!resource) {
-      const withdrawn = await withdrawnAt(listings, url.pathname);
-      return withdrawn ? gone(site, c.req.header("accept") ?? null, withdrawn, defaultCacheControl) : notFound(site, c.req.header("accept") ?? null);
-    }
-    if (resource.feed && isDocumentNavigation((n) => c.req.header(n))) return seeFeedView(site, resource.feed.viewPath, url.search);
-    return serve(c.req.raw, listings, resource);
+    const resource = await resolve(listings, new URL("http://site"), path).catch((error: unknown) => (error instanceof BadRequest ? true : Promise.reject(error)));
+    return resource !== undefined || (await withdrawnAt(listings, path)) !== undefined;
+  };
+
+  /**
+   * Standalone (the app is the server's, or a host `mount`s its fetch), a
+   * path the site does not have is answered here, as it always was: the
+   * request limits first, then 404 (in the format asked for) for a GET,
+   * anything under /api without the publish API, and OPTIONS; 405 for other
+   * methods. Mounted with `route`, the host's own not-found answers instead.
+   */
+  const fallback = (c: Context): Response => {
+    const problem = requestLineProblem(c.req.url);
+    if (problem) return secure(problem);
+    const method = methodOf(c);
+    if (method === "GET" || (!options.publish && isApiPath(mountedPath(c)))) return secure(notFound(site, accept(c)));
+    // An empty body said as such: runtimes would otherwise frame it each their own way (chunked, or a length of 0).
+    if (method === "OPTIONS") return secure(new Response(null, { status: 404, headers: { Allow: "GET, HEAD, OPTIONS", "Content-Length": "0" } }));
+    return secure(methodNotAllowed());
+  };
+
+  const app = new Hono();
+  if (options.publish) {
+    // The publish API's own routes: the same headers and limits as the site's, and no other path's.
+    app.use("/api/*", securityHeaders(site));
+    app.use("/api/*", requestLimits());
+    app.route("/api", publishApi(site, options.publish));
+  }
+  if (site.politeness && options.clientKey) {
+    // Only the site's feeds are polled: politeness runs on their paths alone, after the same headers and limits.
+    const polite = politeness(site.politeness, options.clientKey, options.now);
+    for (const path of FEED_PATHS) app.use(path, securityHeaders(site), requestLimits(), polite);
+  }
+  // Every other path the site has: answered here (HEAD is routed as GET); any other is the host's.
+  app.use("*", async (c, next) => {
+    const path = mountedPath(c);
+    if (options.publish && isApiPath(path)) return next();
+    const response = await own(c, path);
+    return response ? secure(response) : next();
   });
-  app.options("*", async (c) => {
-    const url = new URL(c.req.url);
-    const resource = url.pathname === "/feed" ? { cors: true } : await resolve(await current(), url).catch(() => undefined);
-    const headers: Record<string, string> = { Allow: "GET, HEAD, OPTIONS" };
-    if (resource && !(resource instanceof Redirect) && resource.cors) {
-      Object.assign(headers, CORS_HEADERS, {
-        "Access-Control-Allow-Methods": "GET, HEAD, OPTIONS",
-        "Access-Control-Allow-Headers": "Accept, If-None-Match, If-Modified-Since, Cache-Control",
-        "Access-Control-Max-Age": "86400",
-      });
-    }
-    return new Response(null, { status: resource ? 204 : 404, headers });
-  });
-  app.all("*", () => {
-    return new Response("Method Not Allowed\n", {
-      status: 405,
-      headers: { Allow: "GET, HEAD, OPTIONS", "Content-Type": TEXT },
-    });
-  });
+  app.notFound(fallback);
   app.onError((error, c) => {
     if (error instanceof BadRequest) {
-      return new Response(`Bad request: ${error.message}\n`, { status: 400, headers: { "Content-Type": TEXT, "Cache-Control": "no-cache", ...CORS_HEADERS } });
+      return secure(new Response(`Bad request: ${error.message}\n`, { status: 400, headers: { "Content-Type": TEXT, "Cache-Control": "no-cache", ...CORS_HEADERS } }));
     }
     log(`500 ${c.req.method} ${c.req.path}`, error);
-    return new Response("Internal Server Error\n", {
-      status: 500,
-      headers: { "Content-Type": TEXT, "Cache-Control": "no-store" },
-    });
+    return secure(
+      new Response("Internal Server Error\n", {
+        status: 500,
+        headers: { "Content-Type": TEXT, "Cache-Control": "no-store" },
+      }),
+    );
   });
   return Object.assign(app, { fastResponse, cacheUse: () => ({ entries: everyday.size + queried.size, bytes: everyday.weight + queried.weight }) });
 }

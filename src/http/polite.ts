@@ -1,6 +1,7 @@
 import type { Context, MiddlewareHandler } from "hono";
 import type { Politeness } from "../core/config.js";
 import { FEED_FILES } from "../core/feed-model.js";
+import { mountedPath } from "./mount-path.js";
 
 /** Who is asking. The runtime knows (on Node: the socket's peer address; behind a proxy that is the proxy). */
 export type ClientKey = (c: Context) => string | undefined;
@@ -37,7 +38,7 @@ export class PollTracker {
   }
 }
 
-const FEED_PATHS = new Set(Object.values(FEED_FILES).map((file) => `/${file}`));
+export const FEED_PATHS = new Set(Object.values(FEED_FILES).map((file) => `/${file}`));
 
 /**
  * 429 with Retry-After for a client that polls the same feed again within
@@ -50,11 +51,13 @@ export function politeness(config: Politeness, clientKey: ClientKey, now: () => 
   const tracker = new PollTracker(config.minIntervalSeconds * 1000, config.trackedClients);
   const handler: MiddlewareHandler = async (c, next) => {
     const method = c.req.method;
-    if (method !== "GET" || !FEED_PATHS.has(c.req.path)) return next();
+    // The path within the site, wherever the host mounted it.
+    const path = mountedPath(c);
+    if (method !== "GET" || !FEED_PATHS.has(path)) return next();
     if (c.req.header("if-none-match") !== undefined || c.req.header("if-modified-since") !== undefined) return next();
     const client = clientKey(c);
     if (client === undefined) return next();
-    const wait = tracker.check(`${client} ${c.req.path}`, now());
+    const wait = tracker.check(`${client} ${path}`, now());
     if (wait === undefined) return next();
     return new Response(`Too Many Requests: poll this feed at most every ${config.minIntervalSeconds} s, or send If-None-Match / If-Modified-Since\n`, {
       status: 429,

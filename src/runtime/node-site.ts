@@ -1,12 +1,16 @@
-import { readFile } from "node:fs/promises";
 import type { Context } from "hono";
 import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from "node:http";
 import { getRequestListener, type ServerType } from "@hono/node-server";
 import { getConnInfo } from "@hono/node-server/conninfo";
-import { parseSiteConfig, type SiteConfig } from "../core/config.js";
+import type { SiteConfig } from "../core/config.js";
+import { loadSiteConfig } from "./site-config-file.js";
+
+export { loadSiteConfig };
 import { feedsShowing } from "../core/topics.js";
 import type { AccessEntry } from "../http/access-log.js";
-import { createApp, type App, type AppOptions, type Logger } from "../http/app.js";
+import type { App, Logger } from "../http/app.js";
+import type { Catalog } from "../core/catalog.js";
+import { wirefeed, type SiteStore } from "../wirefeed.js";
 import type { Publisher } from "../http/publish-api.js";
 import type { ArticleMeta } from "../core/article.js";
 import { rawTargetProblem, reject } from "../http/request-limits.js";
@@ -42,17 +46,6 @@ export interface NodeSiteOptions {
   log?: Logger;
 }
 
-export async function loadSiteConfig(configPath: string, siteUrl?: string): Promise<SiteConfig> {
-  const text = await readFile(configPath, "utf8");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${configPath}: not valid JSON: ${(error as Error).message}`);
-  }
-  return parseSiteConfig(raw, configPath, siteUrl);
-}
-
 /** Records over a few KB are parsed and rendered on a worker thread: a hostile one cannot stall requests. */
 function offThreadParser(pool: ParsePool) {
   return (file: string, input: string | Uint8Array, s: SiteConfig): Promise<ParseResult> =>
@@ -65,32 +58,54 @@ function pingFeedsOf(site: SiteConfig, hub: WebSubNotifier) {
 }
 
 /** The app as every Node store serves it: zlib, the socket's peer as the client, the publish API with a token. */
-function nodeApp(site: SiteConfig, options: NodeSiteOptions | Omit<NodeSiteOptions, "itemsDir" | "watch">, log: Logger, catalog: AppOptions["catalog"], publisher: Publisher): App {
-  // The peer address of the socket: behind a reverse proxy that is the proxy, so politeness then limits the proxy as one client.
-  const clientKey = (c: Context) => getConnInfo(c).remote.address;
-  return createApp({
+function nodeApp(site: SiteConfig, options: NodeSiteOptions | Omit<NodeSiteOptions, "itemsDir" | "watch">, log: Logger, store: SiteStore): App {
+  return wirefeed({
     site,
-    catalog,
+    store,
     compress: nodeCompressor,
     log,
-    clientKey,
+    clientKey: nodeClientKey,
     ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
-    ...(options.publishToken ? { publish: { token: options.publishToken, publisher } } : {}),
+    ...(options.publishToken ? { publishToken: options.publishToken } : {}),
   });
 }
 
-/** The Node site: config, live catalog (watched items/), WebSub pings, and the app over them. */
-export async function createNodeSite(options: NodeSiteOptions) {
-  const log = options.log ?? ((m, e) => (e === undefined ? console.error(m) : console.error(m, e)));
-  const site = await loadSiteConfig(options.configPath, options.siteUrl);
+/** The peer address of the socket: behind a reverse proxy that is the proxy, so politeness then limits the proxy as one client. */
+export const nodeClientKey = (c: Context): string | undefined => getConnInfo(c).remote.address;
+
+export interface ItemsStoreOptions {
+  /** Follow the folder for changes (default true). */
+  watch?: boolean;
+  /** Where the parse index lives (default `<dir>/.wirefeed-index.db`); false: none, every start parses every record. */
+  parseIndex?: string | false;
+  /** The clock for change stamps and tombstones. */
+  now?: () => Date;
+  log?: Logger;
+}
+
+/** A folder of records (`<slug>.md`) as a store: parsed at open, followed for changes, written by the publish API. */
+export interface ItemsStore {
+  current(): Catalog;
+  publisher: Publisher;
+  /** The live catalog behind it (start-up figures, change events). */
+  live: LiveCatalog;
+  /** Stops following the folder and ends the parse workers. */
+  close(): void;
+}
+
+const defaultLog: Logger = (m, e) => (e === undefined ? console.error(m) : console.error(m, e));
+
+/** Opens a folder of records as the site's store (the files mode of the Node server). */
+export async function itemsStore(itemsDir: string, site: SiteConfig, options: ItemsStoreOptions = {}): Promise<ItemsStore> {
+  const log = options.log ?? defaultLog;
   const pool = new ParsePool();
   const parse = offThreadParser(pool);
   // At start-up nothing is served yet: records the index does not know are parsed on one worker per core.
   const bulk = new ParsePool(10_000, availableParallelism());
-  const indexPath = options.parseIndex ?? join(options.itemsDir, PARSE_INDEX_FILE);
+  const indexPath = options.parseIndex ?? join(itemsDir, PARSE_INDEX_FILE);
   const index = indexPath === false ? undefined : ParseIndex.open(indexPath, parseFingerprint(site), log);
-  const live = await LiveCatalog.open(options.itemsDir, site, {
-    label: options.itemsDir,
+  const live = await LiveCatalog.open(itemsDir, site, {
+    label: itemsDir,
     log,
     parse,
     bulkParse: (file, input, s) => bulk.parse(file, input, s),
@@ -98,9 +113,44 @@ export async function createNodeSite(options: NodeSiteOptions) {
     ...(options.now ? { now: options.now } : {}),
   }).finally(() => bulk.close());
   if (options.watch !== false) live.watch();
+  return {
+    current: () => live.current(),
+    publisher: live,
+    live,
+    close: () => {
+      live.close();
+      pool.close();
+    },
+  };
+}
+
+/** A SQLite database file as the site's store (created when absent): the SQL mode of the Node server. */
+export async function sqliteStore(dbFile: string, site: SiteConfig, options: Pick<ItemsStoreOptions, "now" | "log"> & { onChange?: (change: { before?: ArticleMeta; after?: ArticleMeta }) => void } = {}) {
+  const log = options.log ?? defaultLog;
+  const pool = new ParsePool();
+  const store = await openNodeSqlStore(dbFile, site, {
+    now: options.now ?? (() => new Date()),
+    log,
+    parse: offThreadParser(pool),
+    ...(options.onChange ? { onChange: options.onChange } : {}),
+  });
+  return { ...store, pool, close: () => (store.close(), pool.close()) };
+}
+
+/** The Node site: config, live catalog (watched items/), WebSub pings, and the app over them. */
+export async function createNodeSite(options: NodeSiteOptions) {
+  const log = options.log ?? defaultLog;
+  const site = await loadSiteConfig(options.configPath, options.siteUrl);
+  const store = await itemsStore(options.itemsDir, site, {
+    log,
+    ...(options.watch !== undefined ? { watch: options.watch } : {}),
+    ...(options.parseIndex !== undefined ? { parseIndex: options.parseIndex } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  });
+  const { live } = store;
   const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
   if (hub) live.onChange(pingFeedsOf(site, hub));
-  const app = nodeApp(site, options, log, () => live.current(), live);
+  const app = nodeApp(site, options, log, store);
   return { site, catalog: live.current(), live, hub, app };
 }
 
@@ -111,19 +161,12 @@ export async function createNodeSite(options: NodeSiteOptions) {
  * from the next request on); the publish API writes to it.
  */
 export async function createNodeSqlSite(options: Omit<NodeSiteOptions, "itemsDir" | "watch"> & { dbFile: string }) {
-  const log = options.log ?? ((m, e) => (e === undefined ? console.error(m) : console.error(m, e)));
+  const log = options.log ?? defaultLog;
   const site = await loadSiteConfig(options.configPath, options.siteUrl);
-  const pool = new ParsePool();
-  const parse = offThreadParser(pool);
   const hub = site.websubHub ? websubNotifier({ hub: site.websubHub, log }) : undefined;
-  const store = await openNodeSqlStore(options.dbFile, site, {
-    now: options.now ?? (() => new Date()),
-    log,
-    parse,
-    ...(hub ? { onChange: pingFeedsOf(site, hub) } : {}),
-  });
-  const app = nodeApp(site, options, log, () => store.current(), store.publisher);
-  return { site, store, hub, app, pool };
+  const store = await sqliteStore(options.dbFile, site, { log, ...(options.now ? { now: options.now } : {}), ...(hub ? { onChange: pingFeedsOf(site, hub) } : {}) });
+  const app = nodeApp(site, options, log, store);
+  return { site, store, hub, app, pool: store.pool };
 }
 
 type FetchHandler = (req: Request, env?: { incoming?: { url?: string } }) => Response | Promise<Response>;

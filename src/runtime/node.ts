@@ -1,10 +1,8 @@
 /** Node entry point: the only place that reads the environment. */
 import { resolve } from "node:path";
-import { accessLogEnabled, formatAccess } from "../http/access-log.js";
-import { SITE_SCOPE } from "../core/scopes.js";
-import { batchedLines, createNodeSite, createNodeSqlSite, loadSiteConfig, openServer } from "./node-site.js";
-import { gracefulShutdown } from "./shutdown.js";
-import { followSocket, socketMismatch } from "./site-url.js";
+// Only the package's public API (wirefeed, wirefeed/node): the server is a user of it like any host.
+import { SITE_SCOPE } from "../package/index.js";
+import { accessLogEnabled, batchedLines, createNodeSite, createNodeSqlSite, followSocket, formatAccess, gracefulShutdown, loadSiteConfig, openServer, socketMismatch } from "../package/node.js";
 
 const port = Number(process.env.PORT ?? 3000);
 const hostname = process.env.HOST ?? "0.0.0.0";

@@ -26,6 +26,13 @@ interface Lane {
  * handed over). While serving, one worker, so the machine's other core keeps
  * serving; at start-up (nothing served yet) one per core.
  */
+/**
+ * The worker's module: compiled (the package, dist/), the JavaScript beside
+ * this one; run from source under tsx, a boot file that hands the worker
+ * tsx's loader first.
+ */
+const WORKER_ENTRY = import.meta.url.endsWith(".ts") ? "./parse-worker-boot.mjs" : "./parse-worker.js";
+
 export class ParsePool {
   private nextId = 1;
   private readonly queue: Job[] = [];
@@ -46,7 +53,7 @@ export class ParsePool {
   }
 
   private start(lane: Lane): Worker {
-    const worker = new Worker(new URL("./parse-worker-boot.mjs", import.meta.url));
+    const worker = new Worker(new URL(WORKER_ENTRY, import.meta.url));
     worker.unref();
     worker.on("message", ({ id, result }: { id: number; result: Posted }) => {
       if (lane.busy?.job.id !== id) return;

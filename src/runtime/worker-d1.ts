@@ -5,7 +5,7 @@
  * config and build id but no records (see worker-d1-store.ts).
  */
 import data from "../../.generated/worker-d1-data.js";
-import { d1Store } from "./worker-d1-store.js";
-import { workerEntry } from "./worker-site.js";
+import { d1Store } from "../package/d1.js";
+import { workerEntry } from "../package/worker.js";
 
 export default workerEntry(data, { d1: d1Store });

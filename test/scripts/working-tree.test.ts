@@ -63,7 +63,8 @@ describe("the working tree's items/", () => {
   it("after a server has deleted a record in a copy of the project, the tests that read items/ pass there", async () => {
     const copy = mkdtempSync(join(tmpdir(), "wirefeed-tree-"));
     copies.push(copy);
-    for (const entry of ["bin", "items", "scripts", "src", "test", "package.json", "site.config.json", "tsconfig.json", "vitest.config.ts", "wrangler.toml"]) {
+    // dist/: the compiled CLI the bin runs (npm test builds it first).
+    for (const entry of ["bin", "dist", "items", "scripts", "src", "test", "package.json", "site.config.json", "tsconfig.json", "vitest.config.ts", "wrangler.toml"]) {
       cpSync(entry, join(copy, entry), { recursive: true });
     }
     symlinkSync(join(process.cwd(), "node_modules"), join(copy, "node_modules"));
