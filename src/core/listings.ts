@@ -68,8 +68,12 @@ export interface Listings {
   site(): Promise<SiteStats>;
   /** The scope's newest `n` articles in feed order. */
   newest(scope: Scope, n: number, order: FeedOrder): Promise<ArticleMeta[]>;
-  /** How many of the scope's articles have `published` in [from, to) (ms since the epoch). */
-  count(scope: Scope, from: number, to: number): Promise<number>;
+  /**
+   * How many of the scope's articles have `published` in [from, to) (ms
+   * since the epoch); with `atMost`, counting stops there (min(count,
+   * atMost)), so "more than a page?" costs a page, not the period.
+   */
+  count(scope: Scope, from: number, to: number, atMost?: number): Promise<number>;
   /**
    * The scope's articles with `published` in [from, to), oldest first (the
    * exact reverse of newest-first: published ascending, then id descending),

@@ -74,7 +74,7 @@ describe("D1 Worker: reads per request", () => {
     await fetchD1("/rss.xml");
     const cold = counted.queries.length;
     // Printed, not asserted as a figure of speed: what a cold site feed costs in D1 queries.
-    console.log(`D1 queries for a cold /rss.xml (5 articles): ${cold}`);
+    console.log(`D1 queries for a cold /rss.xml (5 articles): ${cold}\n${counted.queries.join("\n---\n")}`);
     expect(cold).toBeGreaterThanOrEqual(2);
     counted.queries.length = 0;
     await fetchD1("/rss.xml");
