@@ -120,6 +120,8 @@ export interface PublishedIndex<T> {
   /** `published` of the oldest and newest article (ms); undefined when the scope has none. */
   oldest?: number;
   newest?: number;
+  /** ScopeStats.pastPage, when the store gave it. */
+  pastPage?: { size: number; published?: number };
   /** How many in [from, to), at most `atMost` when given (counting stops there). */
   count(from: number, to: number, atMost?: number): Promise<number>;
   /** Oldest first, skipping `skip`, at most `limit`. */
@@ -156,7 +158,14 @@ export class Archive<T extends ArticleMeta> {
 
   /** Split when it holds more than a page: counted only up to one past a page, so a year of a big archive costs a page. */
   private async isSplit(p: Period): Promise<boolean> {
-    return p.level < PART && (await this.count(p, this.pageSize + 1)) > this.pageSize;
+    if (p.level >= PART) return false;
+    // A period holding the newest article holds every article from its start on: it is split exactly
+    // when the (page + 1)-th newest is in it, which the store may have said already (no count then).
+    const past = this.index.pastPage;
+    if (past && past.size === this.pageSize && startOf(p) <= this.newest && endOf(p) > this.newest) {
+      return past.published !== undefined && past.published >= startOf(p);
+    }
+    return (await this.count(p, this.pageSize + 1)) > this.pageSize;
   }
 
   private async partsOf(second: Period): Promise<number> {

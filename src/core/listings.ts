@@ -24,6 +24,14 @@ export interface ScopeStats {
   listingMoved: Date;
   /** When an article last left it (removed, withdrawn, edited out); undefined if never or unknown. */
   left?: Date;
+  /**
+   * Optional (a store that reads it with the stats anyway): `published` of
+   * the scope's (size + 1)-th newest article, undefined when it has no more
+   * than `size`. With size the archive page size, this alone says which
+   * periods around the newest article are split (archive.ts), so a feed's
+   * prev-archive link needs no count.
+   */
+  pastPage?: { size: number; published?: number };
 }
 
 /** The site as a whole, for the directory of every feed (OPML, /feeds). */

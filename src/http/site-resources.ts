@@ -46,6 +46,7 @@ function archiveFor(site: SiteConfig, listings: Listings, scope: Scope): Promise
           {
             ...(stats.oldest !== undefined ? { oldest: stats.oldest } : {}),
             ...(stats.newest !== undefined ? { newest: stats.newest } : {}),
+            ...(stats.pastPage ? { pastPage: stats.pastPage } : {}),
             count: (from, to, atMost) => listings.count(scope, from, to, atMost),
             range: (from, to, skip, limit) => listings.range(scope, from, to, skip, limit),
           },

@@ -1,7 +1,7 @@
 import type { Article } from "../../core/article.js";
 import { scopeKey } from "../../core/change-stamps.js";
 import type { FeedOrder, Listings, NamedScopeKind, ScopeStats, SiteStats } from "../../core/listings.js";
-import { scopePath, type Scope } from "../../core/scopes.js";
+import { scopePath, SITE_SCOPE, type Scope } from "../../core/scopes.js";
 import type { Tombstone } from "../../core/tombstone.js";
 import type { SqlDriver, SqlValue } from "./driver.js";
 import { articleOfRow, tombstoneOfRow } from "./rows.js";
@@ -31,29 +31,51 @@ function scopeSource(scope: Scope): { from: string; t: string; where: string; pa
   return { from: "article_scopes s JOIN articles a ON a.slug = s.article_slug", t: "s", where: "s.kind = ? AND s.slug = ?", params: [scope.kind, scope.slug] };
 }
 
-/** The stats of a scope as columns of one SELECT (each an index lookup or one step down an index), for statsOfRow. */
-export function statsQuery(scope: Scope): { sql: string; params: SqlValue[] } {
-  const { from, t, where, params } = scopeSource(scope);
-  const one = (select: string, order: string) => `(SELECT ${select} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT 1)`;
-  const [kind, slug] = scope.kind === "site" ? ["site", ""] : [scope.kind, scope.slug];
-  // Separate subqueries: each is one step down its index (SQLite's min/max shortcut takes one aggregate per query).
-  const sql = `(SELECT total FROM scope_totals WHERE kind = ? AND slug = ?) AS total,
-    ${one(`${t}.published_ms`, `${t}.published_ms ASC`)} AS oldest,
-    ${one(`${t}.published_ms`, `${t}.published_ms DESC`)} AS newest,
-    ${one(`${t}.listed_ms`, `${t}.listed_ms DESC`)} AS listed,
-    (SELECT left_ms FROM scopes_left WHERE scope_key = ?) AS left_ms`;
-  return { sql, params: [kind, slug, ...params, ...params, ...params, scopeKey(scope.path)] };
+/** One column of a SELECT: its alias, expression and the expression's parameters. */
+export interface SqlColumn {
+  alias: string;
+  sql: string;
+  params: SqlValue[];
 }
 
-/** A scope's stats from the columns of statsQuery. */
-export function statsOfRow(row: Readonly<Row>): ScopeStats {
+/**
+ * The stats of a scope as columns of one SELECT (each an index lookup or one
+ * step down an index; `pastPage` steps `pastPage` entries down the newest
+ * index), for statsOfRow.
+ */
+export function statsColumns(scope: Scope, pastPage?: number): SqlColumn[] {
+  const { from, t, where, params } = scopeSource(scope);
+  const one = (select: string, order: string, offset = "") => `(SELECT ${select} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT 1${offset})`;
+  const [kind, slug] = scope.kind === "site" ? ["site", ""] : [scope.kind, scope.slug];
+  // Separate subqueries: each is one step down its index (SQLite's min/max shortcut takes one aggregate per query).
+  return [
+    { alias: "total", sql: "(SELECT total FROM scope_totals WHERE kind = ? AND slug = ?)", params: [kind, slug] },
+    { alias: "oldest", sql: one(`${t}.published_ms`, `${t}.published_ms ASC`), params },
+    { alias: "newest", sql: one(`${t}.published_ms`, `${t}.published_ms DESC`), params },
+    { alias: "listed", sql: one(`${t}.listed_ms`, `${t}.listed_ms DESC`), params },
+    { alias: "left_ms", sql: "(SELECT left_ms FROM scopes_left WHERE scope_key = ?)", params: [scopeKey(scope.path)] },
+    ...(pastPage === undefined
+      ? []
+      : [{ alias: "past_page", sql: one(`${t}.published_ms`, `${t}.published_ms DESC, ${t}.id ASC`, " OFFSET ?"), params: [...params, pastPage] }]),
+  ];
+}
+
+/** Columns as the list of a SELECT and its parameters, in order. */
+export function selectList(columns: readonly SqlColumn[]): { sql: string; params: SqlValue[] } {
+  return { sql: columns.map((c) => `${c.sql} AS ${c.alias}`).join(",\n  "), params: columns.flatMap((c) => c.params) };
+}
+
+/** A scope's stats from the columns of statsColumns (`pastPage`: the size it was asked with). */
+export function statsOfRow(row: Readonly<Row>, pastPage?: number): ScopeStats {
   const total = Number(row.total ?? 0);
   const left = row.left_ms === null || row.left_ms === undefined ? undefined : new Date(Number(row.left_ms));
+  const past = row.past_page === null || row.past_page === undefined ? {} : { published: Number(row.past_page) };
   return {
     total,
     ...(total > 0 ? { oldest: Number(row.oldest), newest: Number(row.newest) } : {}),
     listingMoved: new Date(Math.max(Number(row.listed ?? 0), left?.getTime() ?? 0)),
     ...(left ? { left } : {}),
+    ...(pastPage === undefined ? {} : { pastPage: { size: pastPage, ...past } }),
   };
 }
 
@@ -62,7 +84,7 @@ export function statsOfRow(row: Readonly<Row>): ScopeStats {
  * SqlDriver (libsql on Node, D1 on Workers). Every question is one or a few
  * indexed queries; nothing proportional to the archive is read (a scope's
  * total and labels are rows of their own, scope_totals and scope_names).
- * `primed.siteStats` is the site's stats read with the version (one query
+ * `options.siteStats` is the site's stats read with the version (one query
  * for both: what the D1 Worker does), used instead of asking again.
  *
  * One object per content version (`version`, read from meta by the caller):
@@ -72,7 +94,14 @@ export function statsOfRow(row: Readonly<Row>): ScopeStats {
  * whole article (`load` then needs no second read, so a feed's list and its
  * articles always agree, whatever was written in between).
  */
-export function sqlListings(driver: SqlDriver, version: string, primed?: { siteStats?: ScopeStats }): Listings {
+export interface SqlListingsOptions {
+  /** The site's stats, read with the version (statsColumns): used instead of asking again. */
+  siteStats?: ScopeStats;
+  /** The archive page size: each scope's stats then carry pastPage (archive.ts needs no count for a feed). */
+  archivePageSize?: number;
+}
+
+export function sqlListings(driver: SqlDriver, version: string, options: SqlListingsOptions = {}): Listings {
   const all = (sql: string, params: readonly SqlValue[] = []) => driver.all<Row>({ sql, params });
   const articles = (rows: Row[]) => rows.map(articleOfRow);
   const remembered = new Map<string, Promise<unknown>>();
@@ -119,10 +148,10 @@ export function sqlListings(driver: SqlDriver, version: string, primed?: { siteS
 
   const stats = (scope: Scope) =>
     once(`stats|${scope.path}`, async (): Promise<ScopeStats> => {
-      if (primed?.siteStats && scope.kind === "site") return primed.siteStats;
-      const { sql, params } = statsQuery(scope);
+      if (options.siteStats && scope.kind === "site") return options.siteStats;
+      const { sql, params } = selectList(statsColumns(scope, options.archivePageSize));
       const [row] = await all(`SELECT ${sql}`, params);
-      return statsOfRow(row!);
+      return statsOfRow(row!, options.archivePageSize);
     });
 
   const listings: Listings = {
@@ -219,6 +248,30 @@ export function sqlListings(driver: SqlDriver, version: string, primed?: { siteS
     },
   };
   return listings;
+}
+
+/**
+ * The version a database holds now and what its rows were derived for, in
+ * one query (by primary key); and, only when the version is not `known` (the
+ * one the caller holds Listings for), the site's stats in the same query
+ * (a few index steps; CASE runs a subquery only on its branch), which the
+ * new Listings is primed with: a cold site feed needs no query for them.
+ */
+export async function readVersion(
+  driver: SqlDriver,
+  known: string | undefined,
+  archivePageSize: number,
+): Promise<{ version: string; derivedFor?: string; siteStats?: ScopeStats }> {
+  const stale = statsColumns(SITE_SCOPE, archivePageSize).map((c) => ({ ...c, sql: `CASE WHEN v.value = ? THEN NULL ELSE ${c.sql} END`, params: [known ?? null, ...c.params] }));
+  const { sql, params } = selectList(stale);
+  const [row] = await driver.all({ sql: `SELECT v.value AS version, (SELECT value FROM meta WHERE key = 'derived_for') AS derived_for,\n  ${sql}\nFROM meta v WHERE v.key = 'version'`, params });
+  // As storedVersion reads it: a database with no version yet is at "0".
+  const version = typeof row?.version === "string" ? row.version : "0";
+  return {
+    version,
+    ...(typeof row?.derived_for === "string" ? { derivedFor: row.derived_for } : {}),
+    ...(row && version !== known ? { siteStats: statsOfRow(row, archivePageSize) } : {}),
+  };
 }
 
 /** The content version a database holds now (one indexed read: what a server checks per request). */
