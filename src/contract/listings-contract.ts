@@ -119,6 +119,7 @@ export async function listingsQuestions(listings: Listings): Promise<Record<stri
     const windows: [number, number][] = [[0, 8.64e15], [Date.parse("2023-03-01T00:00:00Z"), Date.parse("2023-04-01T00:00:00Z")], [Date.parse("2023-04-01T00:00:00Z"), Date.parse("2023-05-01T00:00:00Z")]];
     for (const [from, to] of windows) {
       answers[`count ${k} ${from}-${to}`] = await listings.count(scope, from, to);
+      for (const atMost of [0, 1, 2, 1000]) answers[`count ${k} ${from}-${to} at most ${atMost}`] = await listings.count(scope, from, to, atMost);
       for (const [skip, limit] of [[0, 100], [1, 2], [5, 10]]) answers[`range ${k} ${from}-${to} ${skip} ${limit}`] = await listings.range(scope, from, to, skip!, limit!);
     }
     answers[`withdrawals ${k}`] = await listings.withdrawals(scope, 10);
@@ -156,6 +157,7 @@ export function listingsContract(name: string, build: BuildListings): void {
       const listings = await build(input());
       const march = [Date.parse("2023-03-01T00:00:00Z"), Date.parse("2023-04-01T00:00:00Z")] as const;
       expect(await listings.count(SITE_SCOPE, ...march)).toBe(3);
+      expect([await listings.count(SITE_SCOPE, ...march, 2), await listings.count(SITE_SCOPE, ...march, 3), await listings.count(SITE_SCOPE, ...march, 9)]).toEqual([2, 3, 3]);
       const page = await listings.range(SITE_SCOPE, ...march, 0, 10);
       expect(page.map((a) => a.slug)).toEqual(["same-second-b", "same-second-a", "month-end"]);
       expect((await listings.range(SITE_SCOPE, ...march, 1, 1)).map((a) => a.slug)).toEqual(["same-second-a"]);

@@ -120,7 +120,10 @@ export interface PublishedIndex<T> {
   /** `published` of the oldest and newest article (ms); undefined when the scope has none. */
   oldest?: number;
   newest?: number;
-  count(from: number, to: number): Promise<number>;
+  /** ScopeStats.pastPage, when the store gave it. */
+  pastPage?: { size: number; published?: number };
+  /** How many in [from, to), at most `atMost` when given (counting stops there). */
+  count(from: number, to: number, atMost?: number): Promise<number>;
   /** Oldest first, skipping `skip`, at most `limit`. */
   range(from: number, to: number, skip: number, limit: number): Promise<T[]>;
 }
@@ -145,16 +148,24 @@ export class Archive<T extends ArticleMeta> {
     this.firstYear = index.oldest === undefined ? 0 : new Date(index.oldest).getUTCFullYear();
   }
 
-  /** Articles of a period that is not a part (parts are slices of their second). */
-  private count(p: Period): Promise<number> {
-    const key = periodKey(p);
+  /** Articles of a period that is not a part (parts are slices of their second), at most `atMost`. */
+  private count(p: Period, atMost?: number): Promise<number> {
+    const key = `${periodKey(p)}|${atMost ?? ""}`;
     let hit = this.counts.get(key);
-    if (!hit) this.counts.set(key, (hit = this.index.count(startOf(p), endOf(p))));
+    if (!hit) this.counts.set(key, (hit = this.index.count(startOf(p), endOf(p), atMost)));
     return hit;
   }
 
+  /** Split when it holds more than a page: counted only up to one past a page, so a year of a big archive costs a page. */
   private async isSplit(p: Period): Promise<boolean> {
-    return p.level < PART && (await this.count(p)) > this.pageSize;
+    if (p.level >= PART) return false;
+    // A period holding the newest article holds every article from its start on: it is split exactly
+    // when the (page + 1)-th newest is in it, which the store may have said already (no count then).
+    const past = this.index.pastPage;
+    if (past && past.size === this.pageSize && startOf(p) <= this.newest && endOf(p) > this.newest) {
+      return past.published !== undefined && past.published >= startOf(p);
+    }
+    return (await this.count(p, this.pageSize + 1)) > this.pageSize;
   }
 
   private async partsOf(second: Period): Promise<number> {

@@ -76,7 +76,7 @@ export function duplicateIdError(file: string, id: string, holder: string): Reco
  * 2. else the earliest `published`;
  * 3. else the first file name in code-point order.
  */
-function idPrecedence(site: SiteConfig) {
+export function idPrecedence(site: SiteConfig) {
   const owns = (a: ArticleMeta) => (a.id === defaultId(site, a.slug, a.published) ? 0 : 1);
   return (a: ArticleMeta, b: ArticleMeta) =>
     owns(a) - owns(b) || a.published.getTime() - b.published.getTime() || (a.file < b.file ? -1 : a.file > b.file ? 1 : 0);

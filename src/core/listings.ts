@@ -24,6 +24,14 @@ export interface ScopeStats {
   listingMoved: Date;
   /** When an article last left it (removed, withdrawn, edited out); undefined if never or unknown. */
   left?: Date;
+  /**
+   * Optional (a store that reads it with the stats anyway): `published` of
+   * the scope's (size + 1)-th newest article, undefined when it has no more
+   * than `size`. With size the archive page size, this alone says which
+   * periods around the newest article are split (archive.ts), so a feed's
+   * prev-archive link needs no count.
+   */
+  pastPage?: { size: number; published?: number };
 }
 
 /** The site as a whole, for the directory of every feed (OPML, /feeds). */
@@ -68,8 +76,12 @@ export interface Listings {
   site(): Promise<SiteStats>;
   /** The scope's newest `n` articles in feed order. */
   newest(scope: Scope, n: number, order: FeedOrder): Promise<ArticleMeta[]>;
-  /** How many of the scope's articles have `published` in [from, to) (ms since the epoch). */
-  count(scope: Scope, from: number, to: number): Promise<number>;
+  /**
+   * How many of the scope's articles have `published` in [from, to) (ms
+   * since the epoch); with `atMost`, counting stops there (min(count,
+   * atMost)), so "more than a page?" costs a page, not the period.
+   */
+  count(scope: Scope, from: number, to: number, atMost?: number): Promise<number>;
   /**
    * The scope's articles with `published` in [from, to), oldest first (the
    * exact reverse of newest-first: published ascending, then id descending),

@@ -89,9 +89,9 @@ export function memoryListings(catalog: Catalog): Listings {
       const shown = indexOf(scope).entries;
       return order === "updated" ? [...shown].sort(compareLatestChangeFirst).slice(0, n) : shown.slice(0, n);
     },
-    count: async (scope, fromMs, toMs) => {
+    count: async (scope, fromMs, toMs, atMost = Number.POSITIVE_INFINITY) => {
       const [from, to] = span(scope, fromMs, toMs);
-      return to - from;
+      return Math.min(to - from, atMost);
     },
     range: async (scope, fromMs, toMs, skip, limit) => {
       const { entries: shown } = indexOf(scope);

@@ -24,10 +24,32 @@ export interface Publisher {
   remove(slug: string, reason?: string): Promise<boolean>;
   /** The record's bytes as stored (at most MAX_RECORD_BYTES + 1 of them), or undefined. */
   read(slug: string): Promise<Uint8Array | undefined>;
-  /** The slugs of every stored record, in no particular order. */
-  list(): Promise<string[]>;
+  /**
+   * A page of the stored records' slugs, in the order of their record names
+   * (`<slug>.md`, code units): those after `after`'s, at most `limit`. A
+   * store answers it without reading the others (an index range in SQL).
+   */
+  list(page: ListPage): Promise<string[]>;
   /** Parses a record without storing it, where the publisher can do so off the serving thread; else it is parsed in line. */
   check?(file: string, bytes: Uint8Array): Promise<ParseResult>;
+}
+
+/** Which page of slugs Publisher.list answers. */
+export interface ListPage {
+  after?: string;
+  limit: number;
+}
+
+/** Record names order by `<slug>.md` (as a store's index of names does), not by the slug: "a-b.md" comes before "a.md". */
+export const byRecordName = (a: string, b: string) => {
+  const [x, y] = [`${a}.md`, `${b}.md`];
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
+/** A page of `slugs` (any order), as Publisher.list answers: for stores that hold every name anyway. */
+export function pageOf(slugs: readonly string[], page: ListPage): string[] {
+  const after = page.after === undefined ? undefined : `${page.after}.md`;
+  return slugs.filter((s) => after === undefined || `${s}.md` > after).sort(byRecordName).slice(0, page.limit);
 }
 
 /** A write refused because another live article holds the record's id: the holder keeps it. */
@@ -175,8 +197,9 @@ function listQuery(url: URL): Outcome<{ after?: string; limit: number }> {
  *   413 over the body limit, 415 another type, 422 with every field error.
  * - DELETE /api/items/<slug>: 204, or 404.
  * - GET /api/items/<slug>: the record as stored (text/markdown), or 404.
- * - GET /api/items?after=<slug>&limit=<n>: slugs in name order, a page at a
- *   time, with the next page's URL (`next`, and a Link header).
+ * - GET /api/items?after=<slug>&limit=<n>: slugs in record-name order, a
+ *   page at a time (the store reads one page), with the next page's URL
+ *   (`next`, and a Link header).
  * 409 when another article holds the record's id (naming it; the holder keeps it).
  * 507 when the store is full (nothing changed; retry once there is room).
  * Every answer but 204 and a record's bytes is JSON.
@@ -199,10 +222,18 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     const query = listQuery(new URL(c.req.url));
     if (!query.ok) return query.response;
     const { after, limit: size } = query.value;
-    const slugs = (await options.publisher.list()).filter(isSlug).sort();
-    const start = after === undefined ? 0 : slugs.findIndex((s) => s > after);
-    const page = start === -1 ? [] : slugs.slice(start, start + size);
-    const more = start !== -1 && start + size < slugs.length;
+    // Asked a page (plus one, to know whether there is more) at a time; names that are not slugs are skipped.
+    const page: string[] = [];
+    let cursor = after;
+    for (;;) {
+      const want = size + 1 - page.length;
+      const got = await options.publisher.list({ ...(cursor !== undefined ? { after: cursor } : {}), limit: want });
+      page.push(...got.filter(isSlug));
+      if (got.length < want || page.length > size) break;
+      cursor = got.at(-1)!;
+    }
+    const more = page.length > size;
+    page.length = Math.min(page.length, size);
     const next = more ? apiUrl(`items?after=${page.at(-1)!}&limit=${size}`) : null;
     return json(200, { items: page.map((slug) => ({ slug, href: apiUrl(`items/${slug}`) })), next }, next ? { Link: `<${next}>; rel="next"` } : {});
   });

@@ -46,7 +46,8 @@ function archiveFor(site: SiteConfig, listings: Listings, scope: Scope): Promise
           {
             ...(stats.oldest !== undefined ? { oldest: stats.oldest } : {}),
             ...(stats.newest !== undefined ? { newest: stats.newest } : {}),
-            count: (from, to) => listings.count(scope, from, to),
+            ...(stats.pastPage ? { pastPage: stats.pastPage } : {}),
+            count: (from, to, atMost) => listings.count(scope, from, to, atMost),
             range: (from, to, skip, limit) => listings.range(scope, from, to, skip, limit),
           },
           site.archivePageSize,

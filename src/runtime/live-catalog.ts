@@ -8,7 +8,7 @@ import { RecordError } from "../core/errors.js";
 import { parseRecord, slugOfFile, type ParseResult } from "../core/record.js";
 import { tombstoneOf, type Tombstone } from "../core/tombstone.js";
 import type { Logger } from "../http/app.js";
-import { IdTakenError, type Publisher } from "../http/publish-api.js";
+import { IdTakenError, pageOf, type ListPage, type Publisher } from "../http/publish-api.js";
 import { removeStaleTempFiles } from "../storage/atomic-file.js";
 import { changeLine, refusedLine } from "./change-log.js";
 import { emptyStamps, reconcileStamps, withStamps, type StampState } from "../core/change-stamps.js";
@@ -394,8 +394,9 @@ export class LiveCatalog implements Publisher {
     return this.store.read(`${slug}.md`);
   }
 
-  async list(): Promise<string[]> {
-    return (await this.store.list()).map(slugOfFile);
+  /** A page of slugs (Publisher.list): the folder is listed whole (it is in memory anyway), then cut. */
+  async list(page: ListPage): Promise<string[]> {
+    return pageOf((await this.store.list()).map(slugOfFile), page);
   }
 
   /**

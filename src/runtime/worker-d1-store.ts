@@ -5,7 +5,7 @@ import { createApp, type Logger } from "../http/app.js";
 import { websubNotifier } from "../http/websub.js";
 import { d1Driver, type D1DatabaseLike } from "../storage/sql/d1-driver.js";
 import { derivedFingerprint } from "../storage/sql/rows.js";
-import { sqlListings } from "../storage/sql/sql-listings.js";
+import { readVersion, sqlListings } from "../storage/sql/sql-listings.js";
 import { sqlPublisher } from "../storage/sql/sql-publisher.js";
 import type { WaitUntil } from "./worker-site.js";
 
@@ -37,19 +37,18 @@ export function d1Store(db: D1DatabaseLike, site: SiteConfig, log: Logger, token
   let warned = false;
 
   const source = async (): Promise<VersionedListings> => {
-    // The request's one read: the version, and what the rows were derived for, by primary key.
-    const rows = await driver.all<{ key: string; value: string }>({ sql: "SELECT key, value FROM meta WHERE key IN ('version', 'derived_for')" });
-    const meta = new Map(rows.map((r) => [r.key, r.value]));
-    const derivedFor = meta.get("derived_for");
+    // The request's one read: the version, what the rows were derived for and (only when the
+    // version is new to this isolate) the site's stats, in one query.
+    const { version, derivedFor, siteStats } = await readVersion(driver, current?.version, site.archivePageSize);
     // Rows are derived with the site config (links from baseUrl, default ids and authors): loaded
     // with another one, pages and feeds would disagree. Said loudly, once per isolate.
     if (derivedFor !== undefined && derivedFor !== fingerprint && !warned) {
       warned = true;
       log(`D1: the articles were loaded for another site config (${derivedFor}); run npm run d1:load with this Worker's SITE_URL (${site.baseUrl})`);
     }
-    // As storedVersion (sql-listings.ts) reads it: a database with no version yet is at "0".
-    const version = meta.get("version") ?? "0";
-    if (current?.version !== version) current = { catalog: sqlListings(driver, version), version };
+    if (current?.version !== version) {
+      current = { catalog: sqlListings(driver, version, { ...(siteStats ? { siteStats } : {}), archivePageSize: site.archivePageSize }), version };
+    }
     return current;
   };
 

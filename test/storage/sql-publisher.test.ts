@@ -24,6 +24,18 @@ async function setup(driver: SqlDriver = tempDatabase()) {
 }
 
 describe("SQL publisher", () => {
+  test("list: a page at a time in record-name order (a-b.md before a.md), after a cursor, at most limit", async () => {
+    const { publisher } = await setup();
+    for (const slug of ["b", "a", "a-b", "c-1", "c"]) await publisher.put(slug, story(slug));
+    expect(await publisher.list({ limit: 10 })).toEqual(["a-b", "a", "b", "c-1", "c"]);
+    expect(await publisher.list({ limit: 2 })).toEqual(["a-b", "a"]);
+    expect(await publisher.list({ after: "a", limit: 2 })).toEqual(["b", "c-1"]);
+    expect(await publisher.list({ after: "c-1", limit: 2 })).toEqual(["c"]);
+    expect(await publisher.list({ after: "c", limit: 2 })).toEqual([]);
+    await publisher.remove("b");
+    expect(await publisher.list({ after: "a", limit: 2 })).toEqual(["c-1", "c"]);
+  });
+
   test("PUT creates (created) then replaces; the version moves with each change and not for the same bytes", async () => {
     const { publisher, listings, driver } = await setup();
     expect(await publisher.put("one", story("One"))).toEqual({ created: true });
@@ -35,7 +47,7 @@ describe("SQL publisher", () => {
     expect(await storedVersion(driver)).toBe(v2);
     expect((await (await listings()).find("one"))?.title).toBe("One, corrected");
     expect(new TextDecoder().decode(await publisher.read("one"))).toContain("One, corrected");
-    expect(await publisher.list()).toEqual(["one"]);
+    expect(await publisher.list({ limit: 10 })).toEqual(["one"]);
   });
 
   test("an id another slug holds is refused (IdTakenError), nothing written", async () => {

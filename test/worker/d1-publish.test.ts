@@ -34,6 +34,25 @@ beforeEach(async () => {
 });
 
 describe("publish API on the D1 Worker", () => {
+  it("GET /api/items: a page at a time (limit and cursor, Link rel=next), every record once, in record-name order", async () => {
+    const slugs = ["a-b", "a", "b", "c-1", "c", "d", "e"];
+    for (const slug of slugs) expect((await put(slug, story(slug))).status).toBe(201);
+    const seen: string[] = [];
+    let url: string | null = "/api/items?limit=3";
+    let pages = 0;
+    while (url) {
+      const res = await call(url.replace("https://wire.example", ""), { headers: auth });
+      const page = (await res.json()) as { items: { slug: string }[]; next: string | null };
+      expect(res.headers.get("link")).toBe(page.next ? `<${page.next}>; rel="next"` : null);
+      seen.push(...page.items.map((i) => i.slug));
+      url = page.next;
+      pages++;
+    }
+    expect([seen, pages]).toEqual([slugs, 3]);
+    // The default page is bounded (100): 7 fit, no next.
+    expect(((await (await call("/api/items", { headers: auth })).json()) as { next: unknown }).next).toBeNull();
+  });
+
   it("off without PUBLISH_TOKEN (404); 401 without or with a wrong token", async () => {
     const readOnly = d1Isolate();
     expect((await readOnly("/api/items/x", { method: "PUT", headers: auth, body: story("x") })).status).toBe(404);

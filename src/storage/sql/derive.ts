@@ -4,15 +4,16 @@
  * derived format) its rows were made for has changed. One transaction: the
  * old contents stand until the new ones are complete.
  */
-import type { Article } from "../../core/article.js";
-import { oneOfEachId } from "../../core/catalog.js";
-import { positionOf, reconcileStamps, type StampState } from "../../core/change-stamps.js";
+import type { ArticleMeta } from "../../core/article.js";
+import { lastChange } from "../../core/article.js";
+import { duplicateIdError, idPrecedence } from "../../core/catalog.js";
+import { positionOf, scopeKeysOf, type RecordStamp, type StampState } from "../../core/change-stamps.js";
 import type { SiteConfig } from "../../core/config.js";
 import type { RecordError } from "../../core/errors.js";
 import { parseRecord } from "../../core/record.js";
 import { latestPerId, type Tombstone } from "../../core/tombstone.js";
-import type { SqlDriver, SqlStatement } from "./driver.js";
-import { derivedFingerprint, leaveScopes, metaOfRow, moveVersion, nextVersion, tombstoneOfRow, writeArticle, writeRecord, writeTombstone } from "./rows.js";
+import type { SqlDriver, SqlStatement, SqlTransaction, SqlValue } from "./driver.js";
+import { deleteArticle, derivedFingerprint, leaveScopes, metaOfRow, moveVersion, nextVersion, tombstoneOfRow, writeArticle, writeRecord, writeTombstone } from "./rows.js";
 import { SCHEMA } from "./schema.js";
 
 /** One record to store: its name ("foo.md"), bytes and digest (recordDigest). */
@@ -23,7 +24,8 @@ export interface StoredRecord {
 }
 
 export interface DeriveInput {
-  records: readonly StoredRecord[];
+  /** In name order; an async iterable is read one record at a time (nothing held but the record at hand, on a driver with `transaction`). */
+  records: Iterable<StoredRecord> | AsyncIterable<StoredRecord>;
   tombstones: readonly Tombstone[];
   /** The change stamps known before (a folder's .changes.json, or the database's own); undefined: none (each record is dated by itself). */
   previous: StampState | undefined;
@@ -56,58 +58,234 @@ function randomTail(): string {
   return [...crypto.getRandomValues(new Uint8Array(6))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
+/** The live article holding an id so far in a derive: its record and what idPrecedence compares. */
+interface Holder {
+  name: string;
+  slug: string;
+  published: number;
+}
+
 /**
- * Replaces the database's contents with `input`: the records that parse (and
- * drafts), one article per id (oneOfEachId), their derived rows, the
- * withdrawals of ids not live, change stamps reconciled with `previous`.
+ * Where a derive keeps what it has decided so far: in the open transaction
+ * itself (streaming: a temp table of the earlier stamps, the articles
+ * written so far), or in memory beside a batch it commits at the end (D1,
+ * which cannot hold a transaction open).
  */
-export async function replaceContents(driver: SqlDriver, site: SiteConfig, input: DeriveInput): Promise<DeriveResult> {
+interface DeriveState {
+  write(statements: readonly SqlStatement[]): Promise<void>;
+  previous(name: string): Promise<RecordStamp | undefined>;
+  /** Whether `name`'s article is served (its earlier stamp is then not "left"). */
+  served(name: string, yes: boolean): Promise<void>;
+  holder(id: string): Promise<Holder | undefined>;
+  setHolder(id: string, holder: Holder | undefined): void;
+  /** Statements marking every scope of an earlier record not served now as left at `when`. */
+  leaveUnserved(when: Date): Promise<SqlStatement[]>;
+}
+
+const stampRow = (row: Record<string, SqlValue>): RecordStamp => ({
+  sha: row.sha as string,
+  changed: new Date(Number(row.changed_ms)),
+  listed: new Date(Number(row.listed_ms)),
+  scopes: JSON.parse(row.scopes as string) as string[],
+  position: row.position as string,
+});
+
+/** State in the open transaction: earlier stamps in temp.prev_stamps, holders read from `articles` as written. */
+function transactionState(tx: SqlTransaction): DeriveState {
+  return {
+    write: (statements) => tx.run(statements),
+    async previous(name) {
+      const [row] = await tx.all({ sql: "SELECT sha, changed_ms, listed_ms, scopes, position FROM temp.prev_stamps WHERE name = ?", params: [name] });
+      return row ? stampRow(row) : undefined;
+    },
+    served: (name, yes) => tx.run([{ sql: "UPDATE temp.prev_stamps SET served = ? WHERE name = ?", params: [yes ? 1 : 0, name] }]),
+    async holder(id) {
+      const [row] = await tx.all({ sql: "SELECT slug, published_ms, json_extract(meta, '$.file') AS name FROM articles WHERE id = ?", params: [id] });
+      return row ? { name: row.name as string, slug: row.slug as string, published: Number(row.published_ms) } : undefined;
+    },
+    // The articles table is the truth here: written and deleted with the record.
+    setHolder: () => {},
+    leaveUnserved: async (when) => [
+      {
+        sql: `INSERT INTO scopes_left (scope_key, left_ms) SELECT j.value, ? FROM temp.prev_stamps p, json_each(p.scopes) j WHERE p.served = 0 AND true
+          ON CONFLICT (scope_key) DO UPDATE SET left_ms = excluded.left_ms`,
+        params: [when.getTime()],
+      },
+    ],
+  };
+}
+
+/** State in memory, the statements gathered for one batch. */
+function memoryState(previous: StampState | undefined, statements: SqlStatement[]): DeriveState {
+  const served = new Set<string>();
+  const holders = new Map<string, Holder>();
+  return {
+    write: async (list) => void statements.push(...list),
+    previous: async (name) => previous?.records.get(name),
+    served: async (name, yes) => void (yes ? served.add(name) : served.delete(name)),
+    holder: async (id) => holders.get(id),
+    setHolder: (id, holder) => void (holder ? holders.set(id, holder) : holders.delete(id)),
+    leaveUnserved: async (when) => [...(previous?.records ?? [])].filter(([name]) => !served.has(name)).flatMap(([, stamp]) => leaveScopes(stamp.scopes, when)),
+  };
+}
+
+/** The earlier stamps as rows of temp.prev_stamps, a few hundred a statement. */
+function previousRows(previous: StampState): SqlStatement[] {
+  const rows = [...previous.records].map(([name, s]) => [name, s.sha, s.changed.getTime(), s.listed.getTime(), JSON.stringify(s.scopes), s.position] as SqlValue[]);
+  const out: SqlStatement[] = [];
+  for (let i = 0; i < rows.length; i += 15) {
+    const chunk = rows.slice(i, i + 15);
+    out.push({ sql: `INSERT INTO temp.prev_stamps (name, sha, changed_ms, listed_ms, scopes, position) VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?)").join(", ")}`, params: chunk.flat() });
+  }
+  return out;
+}
+
+const PREV_STAMPS = `CREATE TEMP TABLE IF NOT EXISTS prev_stamps (
+  name TEXT PRIMARY KEY NOT NULL, sha TEXT NOT NULL, changed_ms INTEGER NOT NULL, listed_ms INTEGER NOT NULL,
+  scopes TEXT NOT NULL, position TEXT NOT NULL, served INTEGER NOT NULL DEFAULT 0
+)`;
+
+/** What a derive starts from, besides its records. */
+interface DeriveSetup {
+  /** The records are already stored (a re-derive): only the derived rows are written. */
+  recordsInPlace: boolean;
+  /** Whether there were earlier stamps at all (a first load dates each record by itself). */
+  hasPrevious: boolean;
+}
+
+/**
+ * The one derive: each record parsed, one article per id (idPrecedence, as
+ * oneOfEachId), stamps reconciled with the earlier ones (as reconcileStamps),
+ * the withdrawals of ids not live, written through `state`.
+ */
+async function derive(site: SiteConfig, input: DeriveInput, state: DeriveState, setup: DeriveSetup): Promise<Omit<DeriveResult, "version">> {
   const label = input.label ?? ((name: string) => name);
+  const precedence = idPrecedence(site);
+  const now = input.now;
   const errors: RecordError[] = [];
-  const parsed: { record: StoredRecord; article: Article }[] = [];
-  const kept: StoredRecord[] = [];
+  /** Records that lost their id, in record order: reported at the end, naming the final holder. */
+  const losers: { file: string; id: string }[] = [];
+  let articles = 0;
   let drafts = 0;
-  for (const record of input.records) {
+  const keepBytes = async (record: StoredRecord) => {
+    if (!setup.recordsInPlace) await state.write([writeRecord(record.name, record.bytes, record.sha)]);
+  };
+  const dropBytes = async (name: string) => {
+    if (setup.recordsInPlace && input.keepInvalid) return;
+    await state.write([{ sql: "DELETE FROM records WHERE name = ?", params: [name] }]);
+  };
+  const asMeta = (h: Holder, id: string) => ({ id, slug: h.slug, published: new Date(h.published), file: label(h.name) }) as ArticleMeta;
+  for await (const record of input.records) {
     const result = parseRecord(label(record.name), record.bytes, site);
     if (!result.ok) {
       errors.push(...result.errors);
-      if (input.keepInvalid) kept.push(record);
+      if (input.keepInvalid) await keepBytes(record);
       continue;
     }
     if ("draft" in result) {
       drafts++;
-      kept.push(record);
+      await keepBytes(record);
       continue;
     }
-    parsed.push({ record, article: result.article });
+    const parsed = result.article;
+    const held = await state.holder(parsed.id);
+    if (held) {
+      if (!(precedence(parsed, asMeta(held, parsed.id)) < 0)) {
+        losers.push({ file: parsed.file, id: parsed.id });
+        if (input.keepInvalid) await keepBytes(record);
+        else if (setup.recordsInPlace) await dropBytes(record.name);
+        continue;
+      }
+      // The newcomer takes the id: the holder so far is left out, as oneOfEachId leaves it.
+      losers.push({ file: label(held.name), id: parsed.id });
+      await state.write(deleteArticle(held.slug));
+      await dropBytes(held.name);
+      await state.served(held.name, false);
+      articles--;
+    }
+    const article = { ...parsed, file: record.name };
+    const before = await state.previous(record.name);
+    let stamp: { changed: Date; listed: Date };
+    if (before && before.sha === record.sha) stamp = before;
+    else {
+      const scopes = scopeKeysOf(article);
+      const at = setup.hasPrevious ? now : lastChange(article);
+      const relisted = !before || before.position !== positionOf(article) || before.scopes.join("\n") !== scopes.join("\n");
+      stamp = { changed: at, listed: relisted ? at : before.listed };
+      if (before) await state.write(leaveScopes(before.scopes.filter((k) => !scopes.includes(k)), now));
+    }
+    await keepBytes(record);
+    await state.write(writeArticle(article, record.sha, stamp));
+    await state.served(record.name, true);
+    state.setHolder(article.id, { name: record.name, slug: article.slug, published: article.published.getTime() });
+    articles++;
   }
-  const byArticle = new Map(parsed.map((p) => [p.article, p.record]));
-  const winners = oneOfEachId(parsed.map((p) => p.article), errors, site);
-  const live = new Set(winners.map((a) => a.id));
-  const current = winners.map((article) => {
-    const record = byArticle.get(article)!;
-    return { name: record.name, sha: record.sha, article: { ...article, file: record.name } };
-  });
-  const stamps = reconcileStamps(input.previous, current, input.now);
+  // In record order (the order oneOfEachId reports them in, records being read in name order).
+  losers.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  for (const loser of losers) {
+    const holder = await state.holder(loser.id);
+    errors.push(duplicateIdError(loser.file, loser.id, holder ? label(holder.name) : "another record"));
+  }
+  await state.write(await state.leaveUnserved(now));
+  for (const t of latestPerId(input.tombstones)) if (!(await state.holder(t.id))) await state.write(writeTombstone(t));
+  await state.write([
+    { sql: "INSERT INTO meta (key, value) VALUES ('derived_for', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params: [derivedFingerprint(site)] },
+  ]);
+  return { articles, drafts, errors };
+}
+
+/** Tables a derive empties and fills again (records too, unless they stay where they are). */
+const DERIVED = ["articles", "article_scopes", "tombstones", "tombstone_scopes", "scope_names", "scope_totals"];
+
+/** Runs a derive: streamed through one open transaction where the driver has one, else as one batch. */
+async function runDerive(driver: SqlDriver, site: SiteConfig, input: DeriveInput, options: { recordsInPlace: boolean; keepLeft: boolean; previousInPlace: boolean }): Promise<DeriveResult> {
   const before = await readVersion(driver);
   const version = nextVersion(before, randomTail());
-  const statements: SqlStatement[] = [
-    // First: a write that landed since `before` was read fails this whole replacement (retry), never lost under it.
-    moveVersion(before, version),
-    ...["records", "articles", "article_scopes", "tombstones", "tombstone_scopes", "scopes_left"].map((t) => ({ sql: `DELETE FROM ${t}` })),
-    ...[...kept, ...winners.map((a) => byArticle.get(a)!)].map((r) => writeRecord(r.name, r.bytes, r.sha)),
-  ];
-  for (const { name, sha, article } of current) {
-    const stamp = stamps.records.get(name)!;
-    statements.push(...writeArticle(article, sha, stamp));
+  const empties = [...DERIVED, ...(options.recordsInPlace ? [] : ["records"]), ...(options.keepLeft ? [] : ["scopes_left"])].map((t) => ({ sql: `DELETE FROM ${t}` }));
+  const left = options.keepLeft ? [] : [...(input.previous?.left ?? [])].flatMap(([key, when]) => leaveScopes([key], when));
+  const hasPrevious = options.previousInPlace || input.previous !== undefined;
+  if (driver.transaction) {
+    return driver.transaction(async (tx) => {
+      // First: a write that landed since `before` was read fails this whole replacement (retry), never lost under it.
+      await tx.run([moveVersion(before, version), { sql: PREV_STAMPS }, { sql: "DELETE FROM temp.prev_stamps" }]);
+      if (options.previousInPlace) {
+        // The database's own stamps, copied before its articles are emptied (positionOf, from the stored ISO dates).
+        await tx.run([
+          {
+            sql: `INSERT INTO temp.prev_stamps (name, sha, changed_ms, listed_ms, scopes, position)
+              SELECT r.name, r.sha, a.changed_ms, a.listed_ms, a.scope_keys, json_extract(a.meta, '$.published') || '|' || COALESCE(json_extract(a.meta, '$.updated'), '')
+              FROM articles a JOIN records r ON r.name = json_extract(a.meta, '$.file')`,
+          },
+        ]);
+      } else if (input.previous) await tx.run(previousRows(input.previous));
+      await tx.run([...empties, ...left]);
+      const result = await derive(site, input, transactionState(tx), { recordsInPlace: options.recordsInPlace, hasPrevious });
+      await tx.run([{ sql: "DELETE FROM temp.prev_stamps" }]);
+      return { ...result, version };
+    });
   }
-  for (const t of latestPerId(input.tombstones)) if (!live.has(t.id)) statements.push(...writeTombstone(t));
-  for (const [key, when] of stamps.left) statements.push(...leaveScopes([key], when));
-  statements.push(
-    { sql: "INSERT INTO meta (key, value) VALUES ('derived_for', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params: [derivedFingerprint(site)] },
-  );
+  const previous = options.previousInPlace ? await storedStamps(driver) : input.previous;
+  const statements: SqlStatement[] = [moveVersion(before, version), ...empties, ...left];
+  const result = await derive(site, { ...input, records: await gather(input.records) }, memoryState(previous, statements), { recordsInPlace: options.recordsInPlace, hasPrevious });
   await driver.batch(statements);
-  return { articles: current.length, drafts, errors, version };
+  return { ...result, version };
+}
+
+async function gather<T>(items: Iterable<T> | AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
+
+/**
+ * Replaces the database's contents with `input`: the records that parse (and
+ * drafts), one article per id (as oneOfEachId), their derived rows, the
+ * withdrawals of ids not live, change stamps reconciled with `previous` (as
+ * reconcileStamps). One transaction: on libsql streamed record by record
+ * (nothing proportional to the archive held), on D1 one batch.
+ */
+export async function replaceContents(driver: SqlDriver, site: SiteConfig, input: DeriveInput): Promise<DeriveResult> {
+  return runDerive(driver, site, input, { recordsInPlace: false, keepLeft: false, previousInPlace: false });
 }
 
 /** The database's own change stamps, as reconcileStamps takes them (keyed by record name). */
@@ -141,10 +319,25 @@ export async function openSqlStore(driver: SqlDriver, site: SiteConfig, options:
     await driver.batch([{ sql: "INSERT INTO meta (key, value) VALUES ('derived_for', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params: [fingerprint] }]);
     return;
   }
-  if (row) options.log("the database's articles were derived for another site config: deriving them again from its records");
-  const records = (await driver.all({ sql: "SELECT name, bytes, sha FROM records ORDER BY name" })).map((r) => ({ name: r.name as string, bytes: r.bytes as Uint8Array, sha: r.sha as string }));
-  const tombstones = await driver.all({ sql: "SELECT tombstone FROM tombstones" });
-  const previous = await storedStamps(driver);
-  const result = await replaceContents(driver, site, { records, tombstones: tombstones.map(tombstoneOfRow), previous, now: options.now(), keepInvalid: true });
+  if (row) options.log("the database's articles were derived for another site config or format: deriving them again from its records");
+  // Withdrawals are few beside the records: held while the derive runs. The records are read a page at a time.
+  const tombstones = (await driver.all({ sql: "SELECT tombstone FROM tombstones" })).map(tombstoneOfRow);
+  const result = await runDerive(
+    driver,
+    site,
+    { records: storedRecords(driver), tombstones, previous: undefined, now: options.now(), keepInvalid: true },
+    { recordsInPlace: true, keepLeft: true, previousInPlace: true },
+  );
   for (const e of result.errors) options.log(`record not served: ${e.message}`);
+}
+
+/** The stored records in name order, a page at a time. */
+async function* storedRecords(driver: SqlDriver, page = 200): AsyncIterable<StoredRecord> {
+  let after = "";
+  for (;;) {
+    const rows = await driver.all({ sql: "SELECT name, bytes, sha FROM records WHERE name > ? ORDER BY name LIMIT ?", params: [after, page] });
+    for (const r of rows) yield { name: r.name as string, bytes: r.bytes as Uint8Array, sha: r.sha as string };
+    if (rows.length < page) return;
+    after = rows.at(-1)!.name as string;
+  }
 }

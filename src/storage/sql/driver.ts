@@ -21,4 +21,19 @@ export interface SqlDriver {
    * after the commit is durable.
    */
   batch(statements: readonly SqlStatement[]): Promise<Record<string, SqlValue>[][]>;
+  /**
+   * Only where the database can hold a transaction open while the caller
+   * works (libsql; D1 cannot): runs `work` inside one transaction (BEGIN
+   * IMMEDIATE…COMMIT, rolled back when it rejects), its statements sent one
+   * at a time, so a write too large to hold as one batch (`db load` of a
+   * million records) streams through without being held in memory, and can
+   * read what it wrote so far. This driver's other batches wait for it.
+   */
+  transaction?<T>(work: (tx: SqlTransaction) => Promise<T>): Promise<T>;
+}
+
+/** Statements inside an open transaction (SqlDriver.transaction). */
+export interface SqlTransaction {
+  all<T = Record<string, SqlValue>>(statement: SqlStatement): Promise<T[]>;
+  run(statements: readonly SqlStatement[]): Promise<void>;
 }

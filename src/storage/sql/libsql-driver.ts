@@ -34,7 +34,10 @@ function isFull(error: unknown): boolean {
  * log with synchronous=FULL, so a transaction that returned is on disk (a
  * crash or power cut loses no acknowledged publish); busy_timeout, so the
  * server and the CLI can write one file (each waits its turn). A full disk
- * rejects with StorageFullError, the transaction rolled back.
+ * rejects with StorageFullError, the transaction rolled back. Reads
+ * (`all`) are not queued: during a streaming `transaction` they see its
+ * uncommitted rows, so it is used only where nothing is served meanwhile
+ * (`db load`, the re-derive on open).
  */
 export function openLibsql(path: string): LibsqlDriver {
   const db = new Database(path);
@@ -61,6 +64,24 @@ export function openLibsql(path: string): LibsqlDriver {
     return [];
   };
   const translate = (error: unknown): unknown => (isFull(error) ? new StorageFullError(path, { cause: error }) : error);
+  // One transaction at a time: a batch waits for an open streaming transaction (which awaits between its statements).
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(task: () => Promise<T>): Promise<T> => {
+    const next = turn.then(task, task);
+    turn = next.catch(() => {});
+    return next;
+  };
+  const begin = () => {
+    try {
+      db.exec("BEGIN IMMEDIATE");
+    } catch (error) {
+      throw translate(error);
+    }
+  };
+  const rollback = (error: unknown): never => {
+    if (db.inTransaction) db.exec("ROLLBACK");
+    throw translate(error);
+  };
   return {
     path,
     async all<T>(statement: SqlStatement): Promise<T[]> {
@@ -70,21 +91,35 @@ export function openLibsql(path: string): LibsqlDriver {
         throw translate(error);
       }
     },
-    async batch(list) {
+    batch(list) {
       // libsql's calls are synchronous: no other statement of this process runs in between.
-      try {
-        db.exec("BEGIN IMMEDIATE");
-      } catch (error) {
-        throw translate(error);
-      }
-      try {
-        const results = list.map(run);
-        db.exec("COMMIT");
-        return results;
-      } catch (error) {
-        if (db.inTransaction) db.exec("ROLLBACK");
-        throw translate(error);
-      }
+      return exclusive(async () => {
+        begin();
+        try {
+          const results = list.map(run);
+          db.exec("COMMIT");
+          return results;
+        } catch (error) {
+          return rollback(error);
+        }
+      });
+    },
+    transaction(work) {
+      return exclusive(async () => {
+        begin();
+        try {
+          const result = await work({
+            all: async <T>(statement: SqlStatement) => run(statement) as T[],
+            run: async (statements) => {
+              for (const statement of statements) run(statement);
+            },
+          });
+          db.exec("COMMIT");
+          return result;
+        } catch (error) {
+          return rollback(error);
+        }
+      });
     },
     close: () => db.close(),
   };

@@ -13,7 +13,9 @@ import { replaceContents, storedStamps, type DeriveResult, type StoredRecord } f
 import { tombstoneOfRow } from "./rows.js";
 
 /**
- * Loads a folder as the whole contents of the database, in one transaction:
+ * Loads a folder as the whole contents of the database, in one transaction
+ * (on libsql streamed: each record read, parsed and written before the next,
+ * so memory holds the names, the withdrawals and stamps files, not the records):
  * every record parsed as `validate` parses it (the same messages, the
  * duplicate-id rule included), the valid ones and drafts stored, the rest
  * reported in `errors`; the folder's withdrawals (.tombstones.json) and
@@ -27,17 +29,19 @@ export async function loadFolder(
   options: { label: string; now: Date; log: (message: string) => void },
 ): Promise<DeriveResult & { problems: string[] }> {
   const store = directoryStore(dir, options.label);
-  const records: StoredRecord[] = [];
-  // One at a time, in name order (as the server reads a folder).
-  for (const name of (await store.list()).sort()) {
-    const bytes = await store.read(name);
-    if (bytes) records.push({ name, bytes, sha: recordDigest(bytes) });
+  // Read one at a time, in name order (as the server reads a folder), as the load takes them: only the names are held.
+  const names = (await store.list()).sort();
+  async function* records(): AsyncIterable<StoredRecord> {
+    for (const name of names) {
+      const bytes = await store.read(name);
+      if (bytes) yield { name, bytes, sha: recordDigest(bytes) };
+    }
   }
   const problems: string[] = [];
   const { tombstones, problem } = await readTombstonesFile(dir, options.label);
   if (problem) problems.push(problem);
   const previous = await readStamps(dir, (m) => problems.push(m));
-  const result = await replaceContents(driver, site, { records, tombstones, previous, now: options.now, label: (name) => store.describe(name) });
+  const result = await replaceContents(driver, site, { records: records(), tombstones, previous, now: options.now, label: (name) => store.describe(name) });
   return { ...result, problems };
 }
 

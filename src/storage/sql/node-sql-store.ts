@@ -5,7 +5,7 @@ import type { Publisher } from "../../http/publish-api.js";
 import { recordDigest } from "../stamps-file.js";
 import { openSqlStore } from "./derive.js";
 import { openLibsql, type LibsqlDriver } from "./libsql-driver.js";
-import { sqlListings, storedVersion } from "./sql-listings.js";
+import { readVersion, sqlListings } from "./sql-listings.js";
 import { sqlPublisher, type SqlPublisherOptions } from "./sql-publisher.js";
 
 export interface NodeSqlStore {
@@ -24,12 +24,14 @@ export async function openNodeSqlStore(
 ): Promise<NodeSqlStore> {
   const driver = openLibsql(path);
   await openSqlStore(driver, site, options);
-  let listings = sqlListings(driver, await storedVersion(driver));
+  let listings: Listings | undefined;
   const current = async () => {
-    const version = await storedVersion(driver);
-    if (version !== listings.version) listings = sqlListings(driver, version);
+    // One query: the version, and the site's stats with it when it moved (readVersion).
+    const { version, siteStats } = await readVersion(driver, listings?.version, site.archivePageSize);
+    if (version !== listings?.version) listings = sqlListings(driver, version, { ...(siteStats ? { siteStats } : {}), archivePageSize: site.archivePageSize });
     return listings;
   };
+  await current();
   const publisher = sqlPublisher(driver, site, {
     now: options.now,
     digest: recordDigest,

@@ -17,7 +17,8 @@ export const NAMED_KINDS: readonly NamedScopeKind[] = ["category", "author", "la
 /**
  * Bump when what parseRecord makes of the same bytes changes (parser,
  * Markdown renderer, sanitizer): stored rows of an older format are then
- * derived again on open, as they are for another site config.
+ * derived again on open, as they are for another site config. 3: the
+ * scope_names and scope_totals tables (older databases lack their counts).
  */
 export const DERIVED_FORMAT = 3;
 

@@ -14,6 +14,11 @@
  *   filed under (several names of one slug in one article: one row, the
  *   first name), so each scope's listing is a range of one index;
  * - `tombstones` and `tombstone_scopes`: withdrawals and what they were filed under;
+ * - `scope_names` and `scope_totals`: per scope, each name it is filed
+ *   under with how many live articles and withdrawals carry it, and its
+ *   live total (the site's as kind 'site', slug ''): kept by the triggers
+ *   below inside every write's own transaction, so a scope list, a label
+ *   or a total is an index lookup, never a count or GROUP BY over the archive;
  * - `scopes_left`: per scope key (change-stamps.ts), when a record last left it;
  * - `meta`: the content `version` (every write moves it: readers compare it
  *   to know their answers are current) and the `derived_for` fingerprint
@@ -24,6 +29,51 @@
  * scope slugs may not be ASCII, and are ordered in JavaScript (sql-listings.ts).
  */
 export const SCHEMA_VERSION = "1";
+
+/** Adds `delta` to the count `column` of a scope name (a row made at 0 when absent; dropped when nothing counts it). */
+function nameCount(row: "new" | "old", column: "live" | "withdrawn", delta: 1 | -1): string {
+  const key = `kind = ${row}.kind AND slug = ${row}.slug AND name = ${row}.name`;
+  return [
+    ...(delta > 0 ? [`INSERT OR IGNORE INTO scope_names (kind, slug, name, live, withdrawn) VALUES (${row}.kind, ${row}.slug, ${row}.name, 0, 0);`] : []),
+    `UPDATE scope_names SET ${column} = ${column} ${delta > 0 ? "+" : "-"} 1 WHERE ${key};`,
+    ...(delta < 0 ? [`DELETE FROM scope_names WHERE ${key} AND live = 0 AND withdrawn = 0;`] : []),
+  ].join("\n    ");
+}
+
+/** Adds `delta` to a scope's live total (`kind`, `slug` as SQL expressions). */
+function totalCount(kind: string, slug: string, delta: 1 | -1): string {
+  const key = `kind = ${kind} AND slug = ${slug}`;
+  return [
+    ...(delta > 0 ? [`INSERT OR IGNORE INTO scope_totals (kind, slug, total) VALUES (${kind}, ${slug}, 0);`] : []),
+    `UPDATE scope_totals SET total = total ${delta > 0 ? "+" : "-"} 1 WHERE ${key};`,
+    ...(delta < 0 ? [`DELETE FROM scope_totals WHERE ${key} AND total = 0;`] : []),
+  ].join("\n    ");
+}
+
+const trigger = (name: string, event: string, body: string[]) => `CREATE TRIGGER IF NOT EXISTS ${name} AFTER ${event} FOR EACH ROW BEGIN\n    ${body.join("\n    ")}\nEND`;
+
+/**
+ * The counts of scope_names and scope_totals, kept by SQLite itself on
+ * every row written or removed (whatever the writer: the publisher, a load,
+ * a re-derive, a bench filling rows): always what the rows hold, in the
+ * writing transaction. Rows are never updated in place by this code; the
+ * UPDATE triggers keep an UPDATE by hand honest too.
+ */
+const COUNTING_TRIGGERS: readonly string[] = [
+  trigger("article_scopes_in", "INSERT ON article_scopes", [nameCount("new", "live", 1), totalCount("new.kind", "new.slug", 1)]),
+  trigger("article_scopes_out", "DELETE ON article_scopes", [nameCount("old", "live", -1), totalCount("old.kind", "old.slug", -1)]),
+  trigger("article_scopes_moved", "UPDATE OF kind, slug, name ON article_scopes", [
+    nameCount("old", "live", -1),
+    totalCount("old.kind", "old.slug", -1),
+    nameCount("new", "live", 1),
+    totalCount("new.kind", "new.slug", 1),
+  ]),
+  trigger("tombstone_scopes_in", "INSERT ON tombstone_scopes", [nameCount("new", "withdrawn", 1)]),
+  trigger("tombstone_scopes_out", "DELETE ON tombstone_scopes", [nameCount("old", "withdrawn", -1)]),
+  trigger("tombstone_scopes_moved", "UPDATE OF kind, slug, name ON tombstone_scopes", [nameCount("old", "withdrawn", -1), nameCount("new", "withdrawn", 1)]),
+  trigger("articles_in", "INSERT ON articles", [totalCount("'site'", "''", 1)]),
+  trigger("articles_out", "DELETE ON articles", [totalCount("'site'", "''", -1)]),
+];
 
 export const SCHEMA: readonly string[] = [
   `CREATE TABLE IF NOT EXISTS records (
@@ -81,6 +131,21 @@ export const SCHEMA: readonly string[] = [
   `CREATE INDEX IF NOT EXISTS tombstone_scopes_newest ON tombstone_scopes (kind, slug, when_ms DESC, tombstone_id)`,
   `CREATE INDEX IF NOT EXISTS tombstone_scopes_names ON tombstone_scopes (kind, slug, name)`,
   `CREATE INDEX IF NOT EXISTS tombstone_scopes_tombstone ON tombstone_scopes (tombstone_id)`,
+  `CREATE TABLE IF NOT EXISTS scope_names (
+    kind TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    name TEXT NOT NULL,
+    live INTEGER NOT NULL,
+    withdrawn INTEGER NOT NULL,
+    PRIMARY KEY (kind, slug, name)
+  )`,
+  `CREATE TABLE IF NOT EXISTS scope_totals (
+    kind TEXT NOT NULL,
+    slug TEXT NOT NULL,
+    total INTEGER NOT NULL,
+    PRIMARY KEY (kind, slug)
+  )`,
+  ...COUNTING_TRIGGERS,
   `CREATE TABLE IF NOT EXISTS scopes_left (
     scope_key TEXT PRIMARY KEY NOT NULL,
     left_ms INTEGER NOT NULL
@@ -95,4 +160,4 @@ export const SCHEMA: readonly string[] = [
 ];
 
 /** Every table derived from `records` (and the stamps and withdrawals kept with them): what a re-derive empties. */
-export const DERIVED_TABLES = ["articles", "article_scopes"] as const;
+export const DERIVED_TABLES = ["articles", "article_scopes", "scope_names", "scope_totals"] as const;

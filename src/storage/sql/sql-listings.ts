@@ -1,7 +1,7 @@
 import type { Article } from "../../core/article.js";
 import { scopeKey } from "../../core/change-stamps.js";
 import type { FeedOrder, Listings, NamedScopeKind, ScopeStats, SiteStats } from "../../core/listings.js";
-import { scopePath, type Scope } from "../../core/scopes.js";
+import { scopePath, SITE_SCOPE, type Scope } from "../../core/scopes.js";
 import type { Tombstone } from "../../core/tombstone.js";
 import type { SqlDriver, SqlValue } from "./driver.js";
 import { articleOfRow, tombstoneOfRow } from "./rows.js";
@@ -31,11 +31,61 @@ function scopeSource(scope: Scope): { from: string; t: string; where: string; pa
   return { from: "article_scopes s JOIN articles a ON a.slug = s.article_slug", t: "s", where: "s.kind = ? AND s.slug = ?", params: [scope.kind, scope.slug] };
 }
 
+/** One column of a SELECT: its alias, expression and the expression's parameters. */
+export interface SqlColumn {
+  alias: string;
+  sql: string;
+  params: SqlValue[];
+}
+
+/**
+ * The stats of a scope as columns of one SELECT (each an index lookup or one
+ * step down an index; `pastPage` steps `pastPage` entries down the newest
+ * index), for statsOfRow.
+ */
+export function statsColumns(scope: Scope, pastPage?: number): SqlColumn[] {
+  const { from, t, where, params } = scopeSource(scope);
+  const one = (select: string, order: string, offset = "") => `(SELECT ${select} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT 1${offset})`;
+  const [kind, slug] = scope.kind === "site" ? ["site", ""] : [scope.kind, scope.slug];
+  // Separate subqueries: each is one step down its index (SQLite's min/max shortcut takes one aggregate per query).
+  return [
+    { alias: "total", sql: "(SELECT total FROM scope_totals WHERE kind = ? AND slug = ?)", params: [kind, slug] },
+    { alias: "oldest", sql: one(`${t}.published_ms`, `${t}.published_ms ASC`), params },
+    { alias: "newest", sql: one(`${t}.published_ms`, `${t}.published_ms DESC`), params },
+    { alias: "listed", sql: one(`${t}.listed_ms`, `${t}.listed_ms DESC`), params },
+    { alias: "left_ms", sql: "(SELECT left_ms FROM scopes_left WHERE scope_key = ?)", params: [scopeKey(scope.path)] },
+    ...(pastPage === undefined
+      ? []
+      : [{ alias: "past_page", sql: one(`${t}.published_ms`, `${t}.published_ms DESC, ${t}.id ASC`, " OFFSET ?"), params: [...params, pastPage] }]),
+  ];
+}
+
+/** Columns as the list of a SELECT and its parameters, in order. */
+export function selectList(columns: readonly SqlColumn[]): { sql: string; params: SqlValue[] } {
+  return { sql: columns.map((c) => `${c.sql} AS ${c.alias}`).join(",\n  "), params: columns.flatMap((c) => c.params) };
+}
+
+/** A scope's stats from the columns of statsColumns (`pastPage`: the size it was asked with). */
+export function statsOfRow(row: Readonly<Row>, pastPage?: number): ScopeStats {
+  const total = Number(row.total ?? 0);
+  const left = row.left_ms === null || row.left_ms === undefined ? undefined : new Date(Number(row.left_ms));
+  const past = row.past_page === null || row.past_page === undefined ? {} : { published: Number(row.past_page) };
+  return {
+    total,
+    ...(total > 0 ? { oldest: Number(row.oldest), newest: Number(row.newest) } : {}),
+    listingMoved: new Date(Math.max(Number(row.listed ?? 0), left?.getTime() ?? 0)),
+    ...(left ? { left } : {}),
+    ...(pastPage === undefined ? {} : { pastPage: { size: pastPage, ...past } }),
+  };
+}
+
 /**
  * Listings answered by SQL queries over the schema of schema.ts, on any
  * SqlDriver (libsql on Node, D1 on Workers). Every question is one or a few
- * indexed queries; nothing proportional to the archive is read, except
- * that a scope's `total` is counted (COUNT over the scope's index range).
+ * indexed queries; nothing proportional to the archive is read (a scope's
+ * total and labels are rows of their own, scope_totals and scope_names).
+ * `options.siteStats` is the site's stats read with the version (one query
+ * for both: what the D1 Worker does), used instead of asking again.
  *
  * One object per content version (`version`, read from meta by the caller):
  * scope lists and stats are remembered for its life. Rows are read live, so
@@ -44,7 +94,14 @@ function scopeSource(scope: Scope): { from: string; t: string; where: string; pa
  * whole article (`load` then needs no second read, so a feed's list and its
  * articles always agree, whatever was written in between).
  */
-export function sqlListings(driver: SqlDriver, version: string): Listings {
+export interface SqlListingsOptions {
+  /** The site's stats, read with the version (statsColumns): used instead of asking again. */
+  siteStats?: ScopeStats;
+  /** The archive page size: each scope's stats then carry pastPage (archive.ts needs no count for a feed). */
+  archivePageSize?: number;
+}
+
+export function sqlListings(driver: SqlDriver, version: string, options: SqlListingsOptions = {}): Listings {
   const all = (sql: string, params: readonly SqlValue[] = []) => driver.all<Row>({ sql, params });
   const articles = (rows: Row[]) => rows.map(articleOfRow);
   const remembered = new Map<string, Promise<unknown>>();
@@ -59,50 +116,42 @@ export function sqlListings(driver: SqlDriver, version: string): Listings {
     return hit;
   };
 
-  /** Distinct (slug, name) pairs of a kind's live articles, or its withdrawals. */
-  const names = async (table: "article_scopes" | "tombstone_scopes", kind: NamedScopeKind, slug?: string): Promise<Map<string, string>> => {
-    const rows = slug === undefined
-      ? await all(`SELECT slug, name FROM ${table} WHERE kind = ? GROUP BY slug, name`, [kind])
-      : await all(`SELECT slug, name FROM ${table} WHERE kind = ? AND slug = ? GROUP BY name`, [kind, slug]);
-    const bySlug = new Map<string, string[]>();
+  /**
+   * A kind's scope names (scope_names: one row per slug and name, with how
+   * many live articles and withdrawals carry it), as labels: live names
+   * first, the first in code-unit order; a slug only withdrawals carry is
+   * labelled by theirs, and listed only `withWithdrawn`.
+   */
+  const labels = async (kind: NamedScopeKind, withWithdrawn: boolean, slug?: string): Promise<Map<string, string>> => {
+    const rows = await all(
+      `SELECT slug, name, live FROM scope_names WHERE kind = ?${slug === undefined ? "" : " AND slug = ?"}${withWithdrawn ? "" : " AND live > 0"}`,
+      slug === undefined ? [kind] : [kind, slug],
+    );
+    const live = new Map<string, string[]>();
+    const gone = new Map<string, string[]>();
     for (const row of rows) {
-      const list = bySlug.get(row.slug as string);
+      const into = Number(row.live) > 0 ? live : gone;
+      const list = into.get(row.slug as string);
       if (list) list.push(row.name as string);
-      else bySlug.set(row.slug as string, [row.name as string]);
+      else into.set(row.slug as string, [row.name as string]);
     }
-    return new Map([...bySlug].map(([s, list]) => [s, firstName(list)]));
+    const out = new Map([...live].map(([s, list]) => [s, firstName(list)]));
+    // Live names label a scope first: a withdrawal never relabels a live scope.
+    for (const [s, list] of gone) if (!out.has(s)) out.set(s, firstName(list));
+    return out;
   };
 
-  const labelled = (kind: NamedScopeKind, labels: Map<string, string>): Scope[] =>
-    [...labels].sort(([a], [b]) => byCodeUnits(a, b)).map(([slug, label]) => ({ kind, slug, label, path: scopePath(kind, slug) }));
+  const labelled = (kind: NamedScopeKind, names: Map<string, string>): Scope[] =>
+    [...names].sort(([a], [b]) => byCodeUnits(a, b)).map(([slug, label]) => ({ kind, slug, label, path: scopePath(kind, slug) }));
 
-  const scopes = (kind: NamedScopeKind, withWithdrawn: boolean) =>
-    once(`scopes|${kind}|${withWithdrawn}`, async () => {
-      const labels = await names("article_scopes", kind);
-      // Live names label a scope first: a withdrawal never relabels a live scope.
-      if (withWithdrawn) for (const [slug, name] of await names("tombstone_scopes", kind)) if (!labels.has(slug)) labels.set(slug, name);
-      return labelled(kind, labels);
-    });
+  const scopes = (kind: NamedScopeKind, withWithdrawn: boolean) => once(`scopes|${kind}|${withWithdrawn}`, async () => labelled(kind, await labels(kind, withWithdrawn)));
 
   const stats = (scope: Scope) =>
     once(`stats|${scope.path}`, async (): Promise<ScopeStats> => {
-      const { from, t, where, params } = scopeSource(scope);
-      const one = (select: string, order: string) => `(SELECT ${select} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT 1)`;
-      // Separate subqueries: each is one step down its index (SQLite's min/max shortcut takes one aggregate per query).
-      const sql = `SELECT (SELECT COUNT(*) FROM ${from} WHERE ${where}) AS total,
-        ${one(`${t}.published_ms`, `${t}.published_ms ASC`)} AS oldest,
-        ${one(`${t}.published_ms`, `${t}.published_ms DESC`)} AS newest,
-        ${one(`${t}.listed_ms`, `${t}.listed_ms DESC`)} AS listed,
-        (SELECT left_ms FROM scopes_left WHERE scope_key = ?) AS left_ms`;
-      const [row] = await all(sql, [...params, ...params, ...params, ...params, scopeKey(scope.path)]);
-      const total = Number(row!.total);
-      const left = row!.left_ms === null ? undefined : new Date(Number(row!.left_ms));
-      return {
-        total,
-        ...(total > 0 ? { oldest: Number(row!.oldest), newest: Number(row!.newest) } : {}),
-        listingMoved: new Date(Math.max(Number(row!.listed ?? 0), left?.getTime() ?? 0)),
-        ...(left ? { left } : {}),
-      };
+      if (options.siteStats && scope.kind === "site") return options.siteStats;
+      const { sql, params } = selectList(statsColumns(scope, options.archivePageSize));
+      const [row] = await all(`SELECT ${sql}`, params);
+      return statsOfRow(row!, options.archivePageSize);
     });
 
   const listings: Listings = {
@@ -129,10 +178,8 @@ export function sqlListings(driver: SqlDriver, version: string): Listings {
       });
     },
     async scope(kind, slug) {
-      const [live] = [...(await names("article_scopes", kind, slug))];
-      const [gone] = live ? [] : [...(await names("tombstone_scopes", kind, slug))];
-      const hit = live ?? gone;
-      return hit ? { kind, slug, label: hit[1], path: scopePath(kind, slug) } : undefined;
+      const label = (await labels(kind, true, slug)).get(slug);
+      return label === undefined ? undefined : { kind, slug, label, path: scopePath(kind, slug) };
     },
     scopes,
     stats,
@@ -152,15 +199,31 @@ export function sqlListings(driver: SqlDriver, version: string): Listings {
       const orderBy = order === "updated" ? `${t}.change_ms DESC, ${t}.published_ms DESC, ${t}.id ASC` : `${t}.published_ms DESC, ${t}.id ASC`;
       return articles(await all(`SELECT ${ARTICLE} FROM ${from} WHERE ${where} ORDER BY ${orderBy} LIMIT ?`, [...params, n]));
     },
-    async count(scope, fromMs, toMs) {
+    async count(scope, fromMs, toMs, atMost) {
       const { from, t, where, params } = scopeSource(scope);
-      const [row] = await all(`SELECT COUNT(*) AS n FROM ${from} WHERE ${where} AND ${t}.published_ms >= ? AND ${t}.published_ms < ?`, [...params, fromMs, toMs]);
+      const range = `FROM ${from} WHERE ${where} AND ${t}.published_ms >= ? AND ${t}.published_ms < ?`;
+      const [row] =
+        atMost === undefined
+          ? await all(`SELECT COUNT(*) AS n ${range}`, [...params, fromMs, toMs])
+          : await all(`SELECT COUNT(*) AS n FROM (SELECT 1 ${range} LIMIT ?)`, [...params, fromMs, toMs, atMost]);
       return Number(row!.n);
     },
     async range(scope, fromMs, toMs, skip, limit) {
       const { from, t, where, params } = scopeSource(scope);
-      const sql = `SELECT ${ARTICLE} FROM ${from} WHERE ${where} AND ${t}.published_ms >= ? AND ${t}.published_ms < ?
-        ORDER BY ${t}.published_ms ASC, ${t}.id DESC LIMIT ? OFFSET ?`;
+      const span = `SELECT ${ARTICLE} FROM ${from} WHERE ${where} AND ${t}.published_ms >= ? AND ${t}.published_ms < ?`;
+      // A range covering the whole scope holds `total` articles (a row of its own): a page nearer the
+      // newest end is read from there (OFFSET steps down the index from the end it starts at).
+      const whole = await stats(scope);
+      if (whole.total > 0 && fromMs <= whole.oldest! && toMs > whole.newest!) {
+        const end = Math.min(skip + limit, whole.total);
+        const fromNewest = whole.total - end;
+        if (end <= skip) return [];
+        if (fromNewest < skip) {
+          const sql = `${span} ORDER BY ${t}.published_ms DESC, ${t}.id ASC LIMIT ? OFFSET ?`;
+          return articles(await all(sql, [...params, fromMs, toMs, end - skip, fromNewest])).reverse();
+        }
+      }
+      const sql = `${span} ORDER BY ${t}.published_ms ASC, ${t}.id DESC LIMIT ? OFFSET ?`;
       return articles(await all(sql, [...params, fromMs, toMs, limit, skip]));
     },
     async withdrawals(scope, n): Promise<Tombstone[]> {
@@ -185,6 +248,30 @@ export function sqlListings(driver: SqlDriver, version: string): Listings {
     },
   };
   return listings;
+}
+
+/**
+ * The version a database holds now and what its rows were derived for, in
+ * one query (by primary key); and, only when the version is not `known` (the
+ * one the caller holds Listings for), the site's stats in the same query
+ * (a few index steps; CASE runs a subquery only on its branch), which the
+ * new Listings is primed with: a cold site feed needs no query for them.
+ */
+export async function readVersion(
+  driver: SqlDriver,
+  known: string | undefined,
+  archivePageSize: number,
+): Promise<{ version: string; derivedFor?: string; siteStats?: ScopeStats }> {
+  const stale = statsColumns(SITE_SCOPE, archivePageSize).map((c) => ({ ...c, sql: `CASE WHEN v.value = ? THEN NULL ELSE ${c.sql} END`, params: [known ?? null, ...c.params] }));
+  const { sql, params } = selectList(stale);
+  const [row] = await driver.all({ sql: `SELECT v.value AS version, (SELECT value FROM meta WHERE key = 'derived_for') AS derived_for,\n  ${sql}\nFROM meta v WHERE v.key = 'version'`, params });
+  // As storedVersion reads it: a database with no version yet is at "0".
+  const version = typeof row?.version === "string" ? row.version : "0";
+  return {
+    version,
+    ...(typeof row?.derived_for === "string" ? { derivedFor: row.derived_for } : {}),
+    ...(row && version !== known ? { siteStats: statsOfRow(row, archivePageSize) } : {}),
+  };
 }
 
 /** The content version a database holds now (one indexed read: what a server checks per request). */

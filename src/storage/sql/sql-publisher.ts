@@ -82,8 +82,9 @@ export function sqlPublisher(driver: SqlDriver, site: SiteConfig, options: SqlPu
       const [row] = await driver.all({ sql: "SELECT bytes FROM records WHERE name = ?", params: [recordName(slug)] });
       return row ? (row.bytes as Uint8Array) : undefined;
     },
-    async list() {
-      const rows = await driver.all({ sql: "SELECT name FROM records" });
+    async list(page) {
+      // One range of the records' primary key, after the cursor's name.
+      const rows = await driver.all({ sql: "SELECT name FROM records WHERE name > ? ORDER BY name LIMIT ?", params: [page.after === undefined ? "" : recordName(page.after), page.limit] });
       return rows.map((r) => (r.name as string).replace(/\.md$/, ""));
     },
     put(slug, bytes) {
