@@ -12,6 +12,12 @@ import type { WorkerEnv } from "../../src/runtime/worker-site.js";
 import type { WaitUntil } from "../../src/runtime/edge-cache.js";
 
 const counts = { d1Calls: 0, d1Reads: 0, batches: 0, batchStatements: 0, cacheLookups: 0, cacheHits: 0 };
+/** The latest calls' SQL (a batch as its statements joined), so the bench can say which queries a request made. */
+const recent: string[] = [];
+const note = (sql: string) => {
+  recent.push(sql.replace(/\s+/g, " ").slice(0, 160));
+  if (recent.length > 100) recent.shift();
+};
 
 interface Statement {
   bind(...values: unknown[]): Statement;
@@ -28,37 +34,42 @@ interface Database {
 
 /** The real statement inside each counting one: D1's batch takes only its own objects. */
 const inner = new WeakMap<object, Statement>();
+const sqlOf = new WeakMap<object, string>();
 
-function countingStatement(real: Statement, reads: boolean): Statement {
+function countingStatement(real: Statement, sql: string, reads: boolean): Statement {
   const call =
     <K extends "all" | "first" | "run" | "raw">(name: K) =>
     (...args: unknown[]) => {
       counts.d1Calls++;
+      note(sql);
       if (reads) counts.d1Reads++;
       return (real[name] as (...a: unknown[]) => Promise<unknown>)(...args);
     };
   const statement: Statement = {
-    bind: (...values) => countingStatement(real.bind(...values), reads),
+    bind: (...values) => countingStatement(real.bind(...values), sql, reads),
     all: call("all"),
     first: call("first"),
     run: call("run"),
     raw: call("raw"),
   };
   inner.set(statement, real);
+  sqlOf.set(statement, sql);
   return statement;
 }
 
 function countingDatabase(db: Database): Database {
   return {
-    prepare: (sql) => countingStatement(db.prepare(sql), /^\s*(SELECT|WITH)\b/i.test(sql)),
+    prepare: (sql) => countingStatement(db.prepare(sql), sql, /^\s*(SELECT|WITH)\b/i.test(sql)),
     batch: (statements) => {
       counts.d1Calls++;
+      note(`batch of ${statements.length}: ${statements.map((s) => (sqlOf.get(s) ?? "?").split(" ").slice(0, 3).join(" ")).join("; ")}`);
       counts.batches++;
       counts.batchStatements += statements.length;
       return db.batch(statements.map((s) => inner.get(s) ?? s));
     },
     exec: (sql) => {
       counts.d1Calls++;
+      note(sql);
       return db.exec(sql);
     },
   };
@@ -94,7 +105,7 @@ export default {
   fetch(request: Request, env: WorkerEnv, ctx: WaitUntil): Promise<Response> {
     cacheCounted ??= countCacheLookups();
     if (new URL(request.url).pathname === "/__bench/counts") {
-      return Promise.resolve(Response.json({ ...counts, cacheCounted }));
+      return Promise.resolve(Response.json({ ...counts, cacheCounted, recent }));
     }
     // One wrapped env per env object: the entry builds its site once per env.
     let counted = envs.get(env);

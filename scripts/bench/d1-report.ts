@@ -15,11 +15,13 @@ function calls(f: Figure | Sample): string {
 }
 
 export function renderD1(r: D1Result): string {
+  // What a request costs above one the entry answers itself (HTTP and Miniflare's router): an estimate of the Worker's own part.
+  const above = (f: Figure) => `; ${Math.max(0, f.medianCpuMs - r.floor.medianCpuMs).toFixed(2)} ms above the floor`;
   const cacheHits = (f: Figure) => (r.cacheCounted ? `${Math.min(...f.samples.map((s) => s.counts.cacheHits))}–${f.maxCacheHits} of ${Math.max(...f.samples.map((s) => s.counts.cacheLookups))}` : "not counted");
   const rows: string[][] = [
-    ["cold `/rss.xml` (after a publish: new version, edge cache empty for it), workerd CPU", `${r.cold.samples.length}`, cpu(r.cold), "≤ 50 ms", met(r.cold.medianCpuMs <= 50)],
-    ["edge-cached `/rss.xml`, workerd CPU", `${r.cached.samples.length}`, cpu(r.cached), "≤ 2 ms", met(r.cached.medianCpuMs <= 2)],
-    ["publish (PUT through the API), workerd CPU", `${r.publish.samples.length}`, cpu(r.publish), "≤ 20 ms", met(r.publish.medianCpuMs <= 20)],
+    ["cold `/rss.xml` (after a publish: new version, edge cache empty for it), workerd CPU", `${r.cold.samples.length}`, cpu(r.cold) + above(r.cold), "≤ 50 ms", met(r.cold.medianCpuMs <= 50)],
+    ["edge-cached `/rss.xml`, workerd CPU", `${r.cached.samples.length}`, cpu(r.cached) + above(r.cached), "≤ 2 ms", met(r.cached.medianCpuMs <= 2)],
+    ["publish (PUT through the API), workerd CPU", `${r.publish.samples.length}`, cpu(r.publish) + above(r.publish), "≤ 20 ms", met(r.publish.medianCpuMs <= 20)],
     ["D1 calls per cached `/rss.xml` (most seen)", `${r.cached.samples.length}`, calls(r.cached), "≤ 1 storage read", met(r.cached.maxD1Calls <= 1)],
     ["D1 calls per cold `/rss.xml` (most seen)", `${r.cold.samples.length}`, calls(r.cold), "≤ 3 queries", met(r.cold.maxD1Calls <= 3)],
     ["D1 calls per publish (most seen)", `${r.publish.samples.length}`, calls(r.publish), "", ""],
@@ -36,8 +38,14 @@ export function renderD1(r: D1Result): string {
     "|---|---|---|---|---|",
     ...rows.map((row) => `| ${row.join(" | ")} |`),
     "",
-    `CPU: ${r.cpuHow} (idle workerd: ${r.idleCpuMsPerSettle.toFixed(2)} ms per settle). Values are medians of per-request samples; "ticks" is the mean of the utime+stime cross-check.`,
+    `CPU: ${r.cpuHow} (idle workerd: ${r.idleCpuMsPerSettle.toFixed(2)} ms per settle). Values are medians of per-request samples; "ticks" is the mean of the utime+stime cross-check; "met" compares the whole workerd figure (floor included) with the target.`,
     `D1 calls: counted by the bench's entry (scripts/bench/d1-counting-worker.ts) around the binding: each statement run, batch or exec is one call.`,
     `Database: ${r.how}.`,
+    "",
+    "The D1 calls of the last cold `/rss.xml`, then of the last publish:",
+    "",
+    ...r.cold.samples.at(-1)!.sql.map((q, i) => `${i + 1}. \`${q}\``),
+    "",
+    ...r.publish.samples.at(-1)!.sql.map((q, i) => `${i + 1}. \`${q}\``),
   ].join("\n");
 }

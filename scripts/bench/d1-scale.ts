@@ -47,6 +47,7 @@ export interface Counts {
   cacheLookups: number;
   cacheHits: number;
   cacheCounted: boolean;
+  recent: string[];
 }
 
 export interface Sample {
@@ -54,7 +55,9 @@ export interface Sample {
   cpuTicksMs: number;
   wallMs: number;
   status: number;
-  counts: Omit<Counts, "cacheCounted">;
+  counts: Omit<Counts, "cacheCounted" | "recent">;
+  /** The SQL of the request's D1 calls. */
+  sql: string[];
 }
 
 export interface Figure {
@@ -140,7 +143,7 @@ export async function runD1Scale(options: { size: number; port: number; inspecto
 
   const token = randomBytes(16).toString("hex");
   const args = ["dev", "scripts/bench/d1-counting-worker.ts", "--env", "d1", "--ip", "127.0.0.1", "--port", String(port), "--inspector-port", String(options.inspectorPort), "--persist-to", persistDir];
-  args.push("--var", `SITE_URL:${siteUrl}`, "--var", `PUBLISH_TOKEN:${token}`, "--log-level", "warn");
+  args.push("--var", `SITE_URL:${siteUrl}`, "--var", `PUBLISH_TOKEN:${token}`);
   const wrangler = spawnPinned(options.serverCpu, WRANGLER, args, { cwd: PROJECT, env: { ...WRANGLER_ENV, WIREFEED_CONFIG: configPath } });
   try {
     const ready = await wrangler.waitFor(new RegExp(`Ready on http://127\\.0\\.0\\.1:${port}`), 180_000);
@@ -178,7 +181,7 @@ export async function runD1Scale(options: { size: number; port: number; inspecto
         cacheLookups: after.cacheLookups - before.cacheLookups,
         cacheHits: after.cacheHits - before.cacheHits,
       };
-      return { cpuMs, cpuTicksMs, wallMs, status, counts: delta };
+      return { cpuMs, cpuTicksMs, wallMs, status, counts: delta, sql: delta.d1Calls > 0 ? after.recent.slice(-delta.d1Calls) : [] };
     };
     const get = (path: string) => () => httpGet(`${base}${path}`);
     let published = 0;
