@@ -191,19 +191,8 @@ function statFields(pid: number | string): string[] | undefined {
  * shared its core.
  */
 export function processTreeCpuSeconds(pid: number): number {
-  const parents = new Map<number, number>();
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const f = statFields(entry);
-    if (f) parents.set(Number(entry), Number(f[1]));
-  }
-  const inTree = (p: number): boolean => {
-    for (let q: number | undefined = p, depth = 0; q !== undefined && q > 1 && depth < 16; q = parents.get(q), depth++) if (q === pid) return true;
-    return false;
-  };
   let ticks = 0;
-  for (const p of parents.keys()) {
-    if (!inTree(p)) continue;
+  for (const p of processTree(pid)) {
     const f = statFields(p);
     if (f) ticks += Number(f[11]) + Number(f[12]);
   }
