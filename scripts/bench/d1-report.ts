@@ -1,5 +1,6 @@
 /** The d1 scenario's Markdown: every figure, the issue's target beside it. */
 import type { D1Result, Figure, Sample } from "./d1-scale.js";
+import { built } from "./sqlite-report.js";
 
 const met = (ok: boolean) => (ok ? "yes" : "**no**");
 const label = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
@@ -29,7 +30,7 @@ export function renderD1(r: D1Result): string {
     ["floor: a request the bench entry answers itself (no app, no D1), workerd CPU", `${r.floor.samples.length}`, cpu(r.floor), "", ""],
     ["first request of the isolate (`/rss.xml`: code compiled, site built), workerd CPU", "1", `${r.firstRequest.cpuMs.toFixed(1)} ms, ${calls(r.firstRequest)} D1 calls`, "", ""],
     ["wall time: cold / cached / publish (median)", "", `${r.cold.medianWallMs.toFixed(1)} / ${r.cached.medianWallMs.toFixed(1)} / ${r.publish.medianWallMs.toFixed(1)} ms`, "", ""],
-    ["local D1 (build)", "", `${(r.database.bytes / 2 ** 20).toFixed(0)} MiB (${r.database.buildSeconds !== undefined ? `built in ${r.database.buildSeconds.toFixed(0)} s` : "cached"}); wrangler dev ready after ${r.wranglerStartSeconds.toFixed(1)} s`, "bounded", ""],
+    ["local D1 (build)", "", `${(r.database.bytes / 2 ** 20).toFixed(0)} MiB (${built(r.database)}); wrangler dev ready after ${r.wranglerStartSeconds.toFixed(1)} s`, "bounded", ""],
   ];
   return [
     `D1 in workerd (wrangler dev --env d1, local D1), ${label(r.size)} articles; load average ${r.loadAverage}`,

@@ -30,7 +30,7 @@ import { httpGet } from "./http-get.js";
 import { httpSend } from "./http-send.js";
 import { processCpuSeconds, processCpuSecondsPrecise, processTree, runBounded, spawnPinned, stop } from "./processes.js";
 import { median } from "./scenario.js";
-import { benchDatabase, BUILD_HOW } from "./sql-database.js";
+import { benchDatabase, BUILD_HOW, type BenchDatabase } from "./sql-database.js";
 
 const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const WRANGLER = join(PROJECT, "node_modules/.bin/wrangler");
@@ -73,7 +73,7 @@ export interface Figure {
 
 export interface D1Result {
   size: number;
-  database: { bytes: number; buildSeconds?: number };
+  database: Pick<BenchDatabase, "bytes" | "buildSeconds" | "builtBefore">;
   how: string;
   cpuHow: string;
   wranglerStartSeconds: number;
@@ -218,7 +218,7 @@ export async function runD1Scale(options: { size: number; port: number; inspecto
     const { cacheCounted } = await counts();
     return {
       size,
-      database: { bytes: db.bytes, ...(db.buildSeconds !== undefined ? { buildSeconds: db.buildSeconds } : {}) },
+      database: { bytes: db.bytes, ...(db.buildSeconds !== undefined ? { buildSeconds: db.buildSeconds } : {}), ...(db.builtBefore ? { builtBefore: db.builtBefore } : {}) },
       how: `${BUILD_HOW}; copied over the SQLite file of a fresh local D1 (wrangler d1 execute --local --persist-to, in a temp folder)`,
       cpuHow: CPU_HOW,
       wranglerStartSeconds,

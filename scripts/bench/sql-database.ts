@@ -19,8 +19,8 @@
  * the server) reuses the file.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
-import { cpus } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { cpus, loadavg } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -46,6 +46,8 @@ export interface BenchDatabase {
   bytes: number;
   /** Seconds the build took; undefined when the cached file was used. */
   buildSeconds?: number;
+  /** How the cached file's build went (its .build.json beside it), when it was recorded. */
+  builtBefore?: { seconds: number; at: string; loadAverage: string };
   how: string;
 }
 
@@ -161,11 +163,17 @@ export async function benchDatabase(options: { count: number; siteConfig: unknow
   const existing = statSync(path, { throwIfNoEntry: false });
   if (existing) {
     log(`database of ${count.toLocaleString("en")} articles: cached ${path} (${(existing.size / 2 ** 20).toFixed(0)} MiB)`);
-    return { path, articles: count, bytes: existing.size, how: BUILD_HOW };
+    let builtBefore: BenchDatabase["builtBefore"];
+    try {
+      builtBefore = JSON.parse(readFileSync(`${path}.build.json`, "utf8")) as BenchDatabase["builtBefore"];
+    } catch {
+      // Not recorded (built before builds were).
+    }
+    return { path, articles: count, bytes: existing.size, how: BUILD_HOW, ...(builtBefore ? { builtBefore } : {}) };
   }
   log(`database of ${count.toLocaleString("en")} articles: building ${path}`);
   // What an interrupted build left (one bench runs at a time).
-  for (const name of readdirSync(dir)) if (name.startsWith(`${basename(path)}.partial-`)) rmSync(join(dir, name), { force: true });
+  for (const name of readdirSync(dir)) if (name.startsWith(`${basename(path)}.partial-`) || name === `${basename(path)}.build.json`) rmSync(join(dir, name), { force: true });
   const partial = `${path}.partial-${process.pid}`;
   const started = performance.now();
   try {
@@ -176,6 +184,8 @@ export async function benchDatabase(options: { count: number; siteConfig: unknow
   }
   const buildSeconds = (performance.now() - started) / 1000;
   const bytes = statSync(path).size;
+  const record = { seconds: buildSeconds, at: new Date().toISOString(), loadAverage: loadavg().map((x) => x.toFixed(2)).join(" ") };
+  writeFileSync(`${path}.build.json`, `${JSON.stringify(record)}\n`);
   log(`database of ${count.toLocaleString("en")} articles: built in ${buildSeconds.toFixed(0)} s, ${(bytes / 2 ** 20).toFixed(0)} MiB`);
   return { path, articles: count, bytes, buildSeconds, how: BUILD_HOW };
 }

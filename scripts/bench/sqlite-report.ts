@@ -4,6 +4,13 @@ import type { SqliteResult } from "./sqlite-scale.js";
 const label = (n: number) => (n >= 1_000_000 ? `${n / 1_000_000}M` : n >= 1000 ? `${n / 1000}k` : String(n));
 const met = (ok: boolean) => (ok ? "yes" : "**no**");
 
+/** "built in N s" now, or the cached file's recorded build. */
+export function built(db: { buildSeconds?: number; builtBefore?: { seconds: number; at: string; loadAverage: string } }): string {
+  if (db.buildSeconds !== undefined) return `built in ${db.buildSeconds.toFixed(0)} s`;
+  if (db.builtBefore) return `cached; built in ${db.builtBefore.seconds.toFixed(0)} s on ${db.builtBefore.at.slice(0, 16)}Z, load average ${db.builtBefore.loadAverage}`;
+  return "cached";
+}
+
 export function renderSqlite(r: SqliteResult): string {
   const [small, large] = r.sizes as [SqliteResult["sizes"][0], SqliteResult["sizes"][0]];
   const L = label(large.size);
@@ -23,8 +30,8 @@ export function renderSqlite(r: SqliteResult): string {
     ["publish: utime+stime of the server over the batch ÷ publishes (10 ms ticks; cross-check)", `${small.publish.batchCpuMsTicks.toFixed(1)} ms`, `${large.publish.batchCpuMsTicks.toFixed(1)} ms`, "< 20 ms", met(large.publish.batchCpuMsTicks < 20)],
     [
       "database file (build)",
-      `${(small.database.bytes / 2 ** 20).toFixed(0)} MiB (${small.database.buildSeconds !== undefined ? `built in ${small.database.buildSeconds.toFixed(0)} s` : "cached"})`,
-      `${(large.database.bytes / 2 ** 20).toFixed(0)} MiB (${large.database.buildSeconds !== undefined ? `built in ${large.database.buildSeconds.toFixed(0)} s` : "cached"})`,
+      `${(small.database.bytes / 2 ** 20).toFixed(0)} MiB (${built(small.database)})`,
+      `${(large.database.bytes / 2 ** 20).toFixed(0)} MiB (${built(large.database)})`,
       "bounded",
       "",
     ],

@@ -42,7 +42,7 @@ export interface PublishFigures {
 
 export interface SizeFigures {
   size: number;
-  database: { bytes: number; buildSeconds?: number; path: string };
+  database: Pick<BenchDatabase, "bytes" | "buildSeconds" | "builtBefore" | "path">;
   startupSeconds: number;
   startupCpuSeconds: number;
   peakRssAtReadyMiB: number;
@@ -180,7 +180,7 @@ export async function runSqliteScale(options: { sizes: readonly [number, number]
     const db = databases[i]!;
     sizes.push({
       size: server.size,
-      database: { bytes: db.bytes, path: db.path, ...(db.buildSeconds !== undefined ? { buildSeconds: db.buildSeconds } : {}) },
+      database: { bytes: db.bytes, path: db.path, ...(db.buildSeconds !== undefined ? { buildSeconds: db.buildSeconds } : {}), ...(db.builtBefore ? { builtBefore: db.builtBefore } : {}) },
       startupSeconds: server.startupSeconds,
       startupCpuSeconds: server.startupCpuSeconds,
       peakRssAtReadyMiB: server.peakRssAtReady / MiB,
