@@ -191,6 +191,16 @@ function statFields(pid: number | string): string[] | undefined {
  * shared its core.
  */
 export function processTreeCpuSeconds(pid: number): number {
+  let ticks = 0;
+  for (const p of processTree(pid)) {
+    const f = statFields(p);
+    if (f) ticks += Number(f[11]) + Number(f[12]);
+  }
+  return ticks / TICKS_PER_SECOND;
+}
+
+/** `pid` and its live descendants (a server and whatever it started), from /proc. */
+export function processTree(pid: number): number[] {
   const parents = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
@@ -201,11 +211,39 @@ export function processTreeCpuSeconds(pid: number): number {
     for (let q: number | undefined = p, depth = 0; q !== undefined && q > 1 && depth < 16; q = parents.get(q), depth++) if (q === pid) return true;
     return false;
   };
-  let ticks = 0;
-  for (const p of parents.keys()) {
-    if (!inTree(p)) continue;
-    const f = statFields(p);
-    if (f) ticks += Number(f[11]) + Number(f[12]);
+  return [...parents.keys()].filter(inTree);
+}
+
+/** Sum of the peak resident sets (VmHWM) of a process tree, in bytes: an upper bound of the tree's peak. */
+export function processTreePeakRss(pid: number): number {
+  return processTree(pid).reduce((sum, p) => sum + (memoryOf(p)?.peakRss ?? 0), 0);
+}
+
+/**
+ * CPU time of one process (every thread), in seconds, to the nanosecond:
+ * the first field of /proc/<pid>/task/<tid>/schedstat (time on a CPU) summed
+ * over its threads. /proc/<pid>/stat's utime+stime count 10 ms ticks, too
+ * coarse to time one request; this is the scheduler's own account.
+ * Threads that ended in between are missing from it (not from utime+stime).
+ */
+export function processCpuSecondsPrecise(pid: number): number {
+  let ns = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        ns += Number(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ")[0]);
+      } catch {
+        // The thread ended.
+      }
+    }
+  } catch {
+    return NaN;
   }
-  return ticks / TICKS_PER_SECOND;
+  return ns / 1e9;
+}
+
+/** utime+stime of one process from /proc/<pid>/stat (every thread, ended ones included), in seconds (10 ms ticks). */
+export function processCpuSeconds(pid: number): number {
+  const f = statFields(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / TICKS_PER_SECOND : NaN;
 }

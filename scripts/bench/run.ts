@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --quick] [-- --tool autocannon] [-- --cpu-prof] [-- --only restart]
+ * npm run bench [-- --quick] [-- --tool autocannon] [-- --cpu-prof] [-- --only restart|sqlite|d1]
  *
  * Generates synthetic stores (1k, 10k, 100k articles) in a temp folder, starts
  * the real publisher entry point pinned to core 0, takes its bytes, serves the
@@ -37,6 +37,7 @@ import {
 import { measureScenario, type Expectation, type Scenario, type ScenarioResult, type Target, type Timing } from "./scenario.js";
 import { writeServedRoot, type CapturedResource, type Coding } from "./served-files.js";
 import { renderRestart, runRestartBench, type RestartResult } from "./restart.js";
+import { d1Only, sqliteOnly } from "./scale-only.js";
 
 const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const SERVER_CPU = 0;
@@ -50,6 +51,8 @@ const { values: args } = parseArgs({
     "cpu-prof": { type: "boolean", default: false },
     "keep-temp": { type: "boolean", default: false },
     only: { type: "string" },
+    // Hidden: the large store of --only sqlite / d1 at another size (e.g. 10000), to iterate quickly.
+    size: { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -60,13 +63,18 @@ if (args.help) {
   --connections N    concurrent connections (default 50)
   --cpu-prof         write CPU profiles of the publishers to bench-results/profiles/
   --keep-temp        keep the temp folder (stores, served files, nginx.conf)
-  --only restart     only the restart scenario: start-up over 10k and 100k records, first (parsing) and again (parse index)`);
+  --only restart     only the restart scenario: start-up over 10k and 100k records, first (parsing) and again (parse index)
+  --only sqlite      only the SQLite scenario: the Node server over databases of 1M and 1k articles (built once into .cache/bench/)
+  --only d1          only the D1 scenario: the D1 Worker in workerd (wrangler dev) over a local D1 of 100k articles`);
   process.exit(0);
 }
 const tool = args.tool as Tool;
 if (tool !== "wrk" && tool !== "autocannon") throw new Error(`--tool must be wrk or autocannon, not ${args.tool}`);
 const quick = args.quick!;
-if (args.only !== undefined && args.only !== "restart") throw new Error(`--only takes one scenario: restart, not ${args.only}`);
+const ONLY = ["restart", "sqlite", "d1"];
+if (args.only !== undefined && !ONLY.includes(args.only)) throw new Error(`--only takes one scenario: ${ONLY.join(", ")}, not ${args.only}`);
+const sizeOverride = args.size === undefined ? undefined : Number(args.size);
+if (sizeOverride !== undefined && !(Number.isSafeInteger(sizeOverride) && sizeOverride >= 100)) throw new Error(`--size must be a whole number of articles (at least 100), not ${args.size}`);
 const options = {
   quick,
   tool,
@@ -223,6 +231,11 @@ async function restartOnly(): Promise<void> {
 
 async function main(): Promise<void> {
   if (args.only === "restart") return restartOnly();
+  if (args.only === "sqlite" || args.only === "d1") {
+    installCleanup();
+    const scale = { tool, connections: options.connections, serverCpu: SERVER_CPU, loadCpu: LOAD_CPU, ...(sizeOverride !== undefined ? { size: sizeOverride } : {}), keepTemp: args["keep-temp"]!, log };
+    return args.only === "sqlite" ? sqliteOnly(scale) : d1Only(scale);
+  }
   installCleanup();
   const startedAt = new Date();
   const wall = performance.now();
