@@ -142,7 +142,7 @@ describe("parseWireStory: errors name the line and the reason", () => {
   it.each([
     ["TOKYO, Jnue 29 (KUNA) -- x", '"Jnue" is not a month'],
     ["TOKYO, June 31 (KUNA) -- x", '"June 31" is not a date'],
-    ["TOKYO, June 29 -- x", 'no "(AGENCY)" after "June 29"'],
+    ["TOKYO, June 29 x", 'no "(AGENCY)" or "--" after "June 29"'],
     ["TOKYO, June 29 () -- x", "the agency in parentheses is empty"],
     ["TOKYO, June 29 (KUNA) x", 'no "--" after "(KUNA)"'],
     ["NEW YORK (AP) — x", "no date between the place and the agency"],
