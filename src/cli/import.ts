@@ -124,7 +124,7 @@ Example:
     }
     for (const note of plan.notes) io.err(note);
 
-    const slug = slugArg ?? (slugify(plan.title) || slugify(plan.fallbackSlug) || `story-${plan.date}`);
+    const slug = slugArg ?? (slugify(plan.title) || placeSlug(plan.fallbackSlug) || `story-${plan.date}`);
     const name = `${slug}.md`;
     const target = recordLabel(dirArg, name);
     // Checked, then written by rename: a record created in between by someone else would be replaced;
@@ -150,6 +150,12 @@ Example:
     return EXIT.ok;
   },
 };
+
+/** "KUWAIT CITY 2022-06-29" → "kuwait-city-2022-06-29"; nothing when no letter is left (a place in another script). */
+function placeSlug(text: string): string {
+  const slug = slugify(text);
+  return /[a-z]/.test(slug) ? slug : "";
+}
 
 /** The order an editor reads a record in, whatever the format filled in first. */
 const FIELD_ORDER = ["title", "published", "updated", "dateline", "source", "desk", "language", "authors", "categories", "id", "draft"];

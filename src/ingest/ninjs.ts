@@ -121,11 +121,14 @@ function bodyOf(r: Reader, root: JsonObject): BodySource {
     if (value === undefined) continue;
     if (key === "body_html" || key === "body_xhtml") candidates.push({ kind: "html", value, field: `$.${key}`, rank: 0 });
     else if (key === "body_text") candidates.push({ kind: "text", value, field: `$.${key}`, rank: 2 });
-    else candidates.push({ kind: value.trimStart().startsWith("<") ? "html" : "text", value, field: `$.${key}`, rank: 3 });
+    else {
+      const html = value.trimStart().startsWith("<");
+      candidates.push({ kind: html ? "html" : "text", value, field: `$.${key}`, rank: html ? 3 : 4 });
+    }
   }
   if (candidates.length === 0) r.fail("$", "has no body (body_text, body_html, body_xhtml, or bodies[].value)");
   const chosen = candidates.reduce((best, c) => (c.rank < best.rank ? c : best));
-  if (chosen.rank === 3) r.notes.push(`${chosen.field} used as the body (no body_html, body_xhtml or body_text)`);
+  if (chosen.rank >= 3) r.notes.push(`${chosen.field} used as the body (no body_html, body_xhtml or body_text)`);
   return { kind: chosen.kind, value: chosen.value, field: chosen.field };
 }
 
