@@ -389,7 +389,8 @@ export function dateInYear(month: number, day: number, year: number): string | u
 /**
  * Wire copy is plain text, the record body is Markdown: characters Markdown
  * would read as markup are escaped so the page shows what the agency wrote
- * ("1. …" stays a sentence, "<b>" stays visible, "*" is not emphasis).
+ * ("1. …" stays a sentence, "<b>" stays visible, "*" is not emphasis, a
+ * bare URL is not made a link).
  */
 export function plainTextToMarkdown(text: string): string {
   return text
@@ -398,5 +399,9 @@ export function plainTextToMarkdown(text: string): string {
     .replace(/^(#{1,6})(?=\s|$)/, "\\$1")
     .replace(/^>/, "\\>")
     .replace(/^([+-])(?=[\s-]|$)/, "\\$1")
-    .replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+    .replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2")
+    // GFM would link a bare URL and take the escapes above into it ("a\_b" shown with its backslash, the link
+    // broken): the URL stays text, as the agency wrote it.
+    .replace(/\b(https?|ftp):(?=\/\/)/gi, "$1\\:")
+    .replace(/\bwww\./gi, "www\\.");
 }

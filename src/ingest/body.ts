@@ -21,7 +21,7 @@ import { parseFragment, serialize, type DefaultTreeAdapterTypes as T } from "par
 import { RecordError } from "../core/errors.js";
 import { RenderLimitError } from "../core/render-limits.js";
 import { sanitizeHtml } from "../core/sanitize.js";
-import { collapseWhitespace } from "../core/text.js";
+import { collapseWhitespace, stripForbiddenXmlChars } from "../core/text.js";
 import { plainTextToMarkdown } from "../core/wire-story.js";
 import type { BodySource } from "./imported-story.js";
 
@@ -34,13 +34,17 @@ export function plainTextParagraphs(text: string): string[] {
   return chunks.map(collapseWhitespace).filter((p) => p !== "");
 }
 
+/** HTML's white space (a no-break space is text, not layout). */
+const HTML_SPACE = /[ \t\n\r\f]+/g;
+const EDGE_SPACE = /^[ \t\n\r\f]+|[ \t\n\r\f]+$/g;
+
 /**
  * Source white space is layout, not text: runs of it become one space,
  * except inside <pre>. (Sanitized trees are at most 64 elements deep, so this may recurse.)
  */
 function collapseSpaces(node: T.ChildNode, inPre: boolean): void {
   if (node.nodeName === "#text") {
-    if (!inPre) (node as T.TextNode).value = (node as T.TextNode).value.replace(/\s+/g, " ");
+    if (!inPre) (node as T.TextNode).value = (node as T.TextNode).value.replace(HTML_SPACE, " ");
     return;
   }
   if ("childNodes" in node) for (const child of node.childNodes) collapseSpaces(child, inPre || node.nodeName === "pre");
@@ -53,7 +57,8 @@ function htmlToMarkdown(clean: string): string[] {
   const blocks: string[] = [];
   let inline = "";
   const flushInline = () => {
-    if (inline.trim() !== "") blocks.push(`<p>${inline.trim()}</p>`);
+    const trimmed = inline.replace(EDGE_SPACE, "");
+    if (trimmed !== "") blocks.push(`<p>${trimmed}</p>`);
     inline = "";
   };
   const visit = (nodes: readonly T.ChildNode[]) => {
@@ -71,7 +76,7 @@ function htmlToMarkdown(clean: string): string[] {
       }
       const onlyText = node.tagName === "p" && node.childNodes.every((c) => c.nodeName === "#text");
       if (onlyText) {
-        const text = collapseWhitespace(node.childNodes.map((c) => (c as T.TextNode).value).join(""));
+        const text = node.childNodes.map((c) => (c as T.TextNode).value).join("").replace(HTML_SPACE, " ").replace(EDGE_SPACE, "");
         if (text !== "") blocks.push(plainTextToMarkdown(text));
       } else blocks.push(outerHtml(node).replace(/\n/g, "&#10;"));
     }
@@ -87,11 +92,13 @@ function htmlToMarkdown(clean: string): string[] {
  * the body's field when there is no text or the HTML is nested too deep.
  */
 export function bodyMarkdown(file: string, body: BodySource, articleUrl: string): string {
+  // Text hygiene first, as for every record body: parse5 throws on some lone surrogates (a JSON string may carry them).
+  const value = stripForbiddenXmlChars(body.value);
   let blocks: string[];
-  if (body.kind === "text") blocks = plainTextParagraphs(body.value).map(plainTextToMarkdown);
+  if (body.kind === "text") blocks = plainTextParagraphs(value).map(plainTextToMarkdown);
   else {
     try {
-      blocks = htmlToMarkdown(sanitizeHtml(body.value, articleUrl));
+      blocks = htmlToMarkdown(sanitizeHtml(value, articleUrl));
     } catch (error) {
       if (error instanceof RenderLimitError) throw new RecordError(file, body.field, error.problem, body.line);
       throw error;

@@ -1,9 +1,13 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { RecordError } from "../../src/core/errors.js";
 import { renderBody } from "../../src/core/markdown.js";
 import { parseRecord } from "../../src/core/record.js";
 import { sanitizeHtml } from "../../src/core/sanitize.js";
 import { bodyMarkdown, plainTextParagraphs } from "../../src/ingest/body.js";
 import type { BodySource } from "../../src/ingest/imported-story.js";
+import { decodeEntities, stripForbiddenXmlChars } from "../../src/core/text.js";
+import { markdownBody, runs } from "../support/arbitraries.js";
 import { record, testSite } from "../support/fixtures.js";
 
 const URL_OF_X = "https://news.example/items/x";
@@ -77,5 +81,32 @@ describe("plain-text bodies", () => {
   it("Markdown characters are escaped so the page shows the agency's text", () => {
     const markdown = bodyMarkdown("f.json", text("1. Oil <b>up</b> *5%*"), URL_OF_X);
     expect(rendered(markdown)).toBe("<p>1. Oil &lt;b&gt;up&lt;/b&gt; *5%*</p>");
+  });
+});
+
+describe("HTML bodies: property", () => {
+  /**
+   * What a reader sees: the characters of the text in order, references decoded. White space is left out
+   * of the comparison: the import collapses source white space and puts blocks on lines of their own.
+   */
+  const seen = (htmlText: string) => decodeEntities(htmlText.replace(/<[^>]*>/g, "")).replace(/\s+/g, "");
+
+  it("any HTML, hostile or not: the record validates and shows the text the sanitizer keeps, or the body is refused at its field", () => {
+    fc.assert(
+      fc.property(markdownBody, (input) => {
+        let markdown: string;
+        try {
+          markdown = bodyMarkdown("f.json", html(input), URL_OF_X);
+        } catch (error) {
+          expect(error).toBeInstanceOf(RecordError);
+          expect((error as RecordError).field).toBe("$.body_html");
+          return;
+        }
+        const out = rendered(markdown);
+        // The sanitizer as the renderer calls it: after text hygiene.
+        expect(seen(out)).toBe(seen(sanitizeHtml(stripForbiddenXmlChars(input), URL_OF_X)));
+      }),
+      runs(300),
+    );
   });
 });

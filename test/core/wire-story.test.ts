@@ -212,6 +212,7 @@ describe("plainTextToMarkdown", () => {
     "[a link](https://example.com) and ![an image](x.png)",
     "~~struck~~ and ~single~",
     "`code` and a back\\slash\\",
+    "See https://kuna.net.kw/a_b*c, www.kuna.net.kw/x_y and (http://x.example/a)<b",
   ])("%s reads as written", (text) => {
     const { html, text: seen } = shown(plainTextToMarkdown(text));
     expect(seen).toBe(text);
