@@ -129,7 +129,9 @@ function isCity(text: string): boolean {
  * "29 June 2022". The month word is checked against MONTHS separately, for a
  * precise message.
  */
-const DATE_PART = /^\s*(?:(\p{L}+)(\.?)\s+(\d{1,2})|(\d{1,2})\s+(\p{L}+)(\.?))(?:,?\s+(\d{4}))?(?!\d)/u;
+const DATE_PART = /\s*(?:(\p{L}+)(\.?)\s+(\d{1,2})|(\d{1,2})\s+(\p{L}+)(\.?))(?:,?\s+(\d{4}))?(?!\d)/uy;
+/** The longest place isCity accepts, and a little white space: no comma further in can end one. */
+const MAX_CITY_END = 56;
 const AGENCY = /^\s*\(([^()]*)\)/;
 const SEPARATOR = /^\s*(?:--|—|–)\s*/;
 
@@ -176,10 +178,12 @@ function afterDate(line: string, date: DateFound, city: string, arabic: boolean)
 
 /** A line that is, or tries to be, an English dateline; undefined when it does not look like one. */
 function parseEnglishDateline(line: string): DatelineParse | undefined {
-  for (let comma = line.indexOf(","); comma !== -1; comma = line.indexOf(",", comma + 1)) {
+  // Only commas near the start can end a place: a long line of commas costs no more than a short one.
+  for (let comma = line.indexOf(","); comma !== -1 && comma <= MAX_CITY_END; comma = line.indexOf(",", comma + 1)) {
     const city = line.slice(0, comma).trim();
     if (!isCity(city)) continue;
-    const match = DATE_PART.exec(line.slice(comma + 1));
+    DATE_PART.lastIndex = comma + 1;
+    const match = DATE_PART.exec(line);
     if (!match) continue;
     const [whole, mWord, mDot = "", mDay, dDay, dWord, dDot = "", yearDigits] = match;
     const year = yearDigits === undefined ? undefined : Number(yearDigits);

@@ -318,3 +318,14 @@ describe("parseWireStory: KUNA's Arabic layout", () => {
     expect(errorOf(`عنوان\n${line}`)).toBe(`story.txt:2: dateline: expected "CITY - Day - Month (AGENCY) --" (الكويت - 30 - 6 (كونا) --): ${reason}`);
   });
 });
+
+describe("parseWireStory: hostile lines", () => {
+  // Each was quadratic once (every comma re-read the rest of the line); the answer is the same as for a short line.
+  it.each([
+    ["commas", "A, ".repeat(300_000)],
+    ["place-like words and commas", "Tokyo, June ".repeat(100_000)],
+    ["Arabic words and dashes", "الكويت - ".repeat(200_000)],
+  ])("%s: refused with the reason", (_name, line) => {
+    expect(errorOf(`Headline\n${line}\nMore.`)).toMatch(/^story\.txt:2: dateline: expected "CITY/);
+  });
+});
