@@ -10,6 +10,13 @@
  *     TOKYO, June 29 (KUNA) -- First paragraph…
  *     One paragraph per line…
  *     Last paragraph. (end) mk.ibi                 (trailer: desk initials)
+ *
+ * and its variants: a mixed-case place ("Tokyo,"), "June 29, 2022",
+ * "29 June", no agency ("TOKYO, June 29 --"), and KUNA's Arabic layout:
+ *
+ *     عنوان الخبر
+ *     الكويت - 30 - 6 (كونا) -- الفقرة الأولى…
+ *     الفقرة الأخيرة. (النهاية) ح م ص / ع ك        (trailer: desk initials)
  */
 import { RecordError } from "./errors.js";
 import { collapseWhitespace, stripForbiddenXmlChars } from "./text.js";
@@ -18,12 +25,16 @@ export interface WireStory {
   headline: string;
   /** The place as written, e.g. "KUWAIT CITY". */
   dateline: string;
-  /** The agency in parentheses, e.g. "KUNA". */
-  source: string;
+  /** The agency in parentheses, e.g. "KUNA"; absent when the dateline names none ("TOKYO, June 29 --"). */
+  source?: string;
   month: number;
   day: number;
-  /** The date as the dateline writes it ("June 29"), for messages. */
+  /** When the dateline writes one ("June 29, 2022"). */
+  year?: number;
+  /** The date as the dateline writes it ("June 29", "29 - 6"), for messages. */
   datelineDate: string;
+  /** "ar" for KUNA's Arabic layout (Arabic dateline and "(النهاية)" trailer); otherwise absent. */
+  language?: string;
   /** Plain text, one per source line, dateline prefix and trailer removed. */
   paragraphs: string[];
   /** Desk initials from the "(end) mk.ibi" trailer. */
@@ -35,6 +46,7 @@ export interface WireStory {
 export type WireParse = { ok: true; story: WireStory } | { ok: false; error: RecordError };
 
 export const DATELINE_SHAPE = 'expected "CITY, Month Day (AGENCY) --"';
+export const ARABIC_DATELINE_SHAPE = 'expected "CITY - Day - Month (AGENCY) --" (الكويت - 30 - 6 (كونا) --)';
 
 const MONTHS: Record<string, number> = {
   january: 1, jan: 1, february: 2, feb: 2, march: 3, mar: 3, april: 4, apr: 4, may: 5,
@@ -83,57 +95,164 @@ export function isPageChrome(text: string): boolean {
 // --- dateline -----------------------------------------------------------------
 
 type DatelineParse =
-  | { ok: true; city: string; month: number; day: number; written: string; source: string; rest: string }
-  /** `close`: the line has a place and a "Month Day", so it surely meant to be the dateline. */
-  | { ok: false; reason: string; close: boolean };
+  | {
+      ok: true;
+      city: string;
+      month: number;
+      day: number;
+      year?: number;
+      written: string;
+      source?: string;
+      rest: string;
+      /** The Arabic form "الكويت - 30 - 6 (كونا) --": the story is in Arabic. */
+      arabic: boolean;
+    }
+  /** `close`: the line has a place and a date, so it surely meant to be the dateline. */
+  | { ok: false; reason: string; close: boolean; shape?: string };
 
-/** Upper-case place names: "TOKYO", "KUWAIT CITY", "WASHINGTON, D.C.", "SÃO PAULO". */
-const CITY = /^\p{Lu}[\p{Lu}\p{M}\s.,'’-]*$/u;
-/** ", Month Day" after the city; the month is checked against MONTHS separately for a precise message. */
-const MONTH_DAY = /,\s*(\p{L}+)(\.?)\s+(\d{1,2})(?!\d)/gu;
+/**
+ * Place names as agencies write them: upper case ("TOKYO", "KUWAIT CITY",
+ * "WASHINGTON, D.C.", "SÃO PAULO") or capitalised words ("Tokyo", "Kuwait
+ * City", "Rio de Janeiro"); at most five words, so a sentence is no place.
+ */
+const CITY_WORD = /^(?:\p{Lu}[\p{L}\p{M}.'’-]*|de|da|do|dos|das|del|di|du|la|le|el|al|am|an|on|upon|of|y|e|[ae]l-\p{Lu}[\p{L}\p{M}.'’-]*)$/u;
+const CITY_CHARS = /^\p{Lu}[\p{L}\p{M}\s.,'’-]*$/u;
+
+function isCity(text: string): boolean {
+  if (!CITY_CHARS.test(text) || text.length > 48) return false;
+  const words = text.split(/[\s,]+/).filter((w) => w !== "");
+  return words.length <= 5 && words.every((w) => CITY_WORD.test(w));
+}
+
+/**
+ * The date after "CITY, ": "June 29", "Jan. 5", "June 29, 2022", "29 June",
+ * "29 June 2022". The month word is checked against MONTHS separately, for a
+ * precise message.
+ */
+const DATE_PART = /\s*(?:(\p{L}+)(\.?)\s+(\d{1,2})|(\d{1,2})\s+(\p{L}+)(\.?))(?:,?\s+(\d{4}))?(?!\d)/uy;
+/** The longest place isCity accepts, and a little white space: no comma further in can end one. */
+const MAX_CITY_END = 56;
 const AGENCY = /^\s*\(([^()]*)\)/;
 const SEPARATOR = /^\s*(?:--|—|–)\s*/;
+
+type DateFound = { month: number; day: number; year?: number; written: string };
+
+/** A month and day (and year) that exist, or the reason they do not. */
+function checkDate(monthWord: string, day: number, year: number | undefined, written: string): DateFound | string {
+  const month = MONTHS[monthWord.toLowerCase()] ?? ARABIC_MONTHS[monthWord];
+  if (!month) return `"${monthWord}" is not a month`;
+  return checkNumericDate(month, day, year, written);
+}
+
+function checkNumericDate(month: number, day: number, year: number | undefined, written: string): DateFound | string {
+  if (month < 1 || month > 12 || day < 1 || day > MAX_DAY[month - 1]!) return `"${written}" is not a date`;
+  if (year !== undefined && !isCalendarDate(year, month, day)) return `"${written}" is not a date`;
+  return { month, day, written, ...(year !== undefined ? { year } : {}) };
+}
+
+/** After the date: "(AGENCY) --", or just "--" (a dateline without agency). */
+function afterDate(line: string, date: DateFound, city: string, arabic: boolean): DatelineParse {
+  const broken = (reason: string) => ({ ok: false as const, reason, close: true });
+  let rest = line;
+  let source: string | undefined;
+  const agency = AGENCY.exec(rest);
+  if (agency) {
+    source = collapseWhitespace(agency[1]!);
+    if (source === "") return broken("the agency in parentheses is empty");
+    rest = rest.slice(agency[0].length);
+  }
+  const separator = SEPARATOR.exec(rest);
+  if (!separator) return broken(source ? `no "--" after "(${source})"` : `no "(AGENCY)" or "--" after "${date.written}"`);
+  return {
+    ok: true,
+    city: collapseWhitespace(city),
+    month: date.month,
+    day: date.day,
+    ...(date.year !== undefined ? { year: date.year } : {}),
+    written: date.written,
+    ...(source ? { source } : {}),
+    rest: rest.slice(separator[0].length),
+    arabic,
+  };
+}
+
+/** A line that is, or tries to be, an English dateline; undefined when it does not look like one. */
+function parseEnglishDateline(line: string): DatelineParse | undefined {
+  // Only commas near the start can end a place: a long line of commas costs no more than a short one.
+  for (let comma = line.indexOf(","); comma !== -1 && comma <= MAX_CITY_END; comma = line.indexOf(",", comma + 1)) {
+    const city = line.slice(0, comma).trim();
+    if (!isCity(city)) continue;
+    DATE_PART.lastIndex = comma + 1;
+    const match = DATE_PART.exec(line);
+    if (!match) continue;
+    const [whole, mWord, mDot = "", mDay, dDay, dWord, dDot = "", yearDigits] = match;
+    const year = yearDigits === undefined ? undefined : Number(yearDigits);
+    const yearText = yearDigits === undefined ? "" : `${whole.includes(`, ${yearDigits}`) ? "," : ""} ${yearDigits}`;
+    const found =
+      mWord !== undefined
+        ? checkDate(mWord, Number(mDay), year, `${mWord}${mDot} ${mDay}${yearText}`)
+        : checkDate(dWord!, Number(dDay), year, `${dDay} ${dWord}${dDot}${yearText}`);
+    if (typeof found === "string") return { ok: false, reason: found, close: true };
+    return afterDate(line.slice(comma + 1 + whole.length), found, city, false);
+  }
+  // "TOKYO, …" or "NEW YORK (AP) --": a dateline, but without a usable date.
+  const cityComma = /^([^,]*),/u.exec(line);
+  if (cityComma && isCity(cityComma[1]!.trim()) && cityComma[1]!.replace(/[^\p{Lu}]/gu, "").length >= 2) {
+    return { ok: false, reason: `no "Month Day" after "${cityComma[1]!.trim()},"`, close: false };
+  }
+  const placeAgency = /^([^(]*)\([^()]+\)\s*(?:--|—|–)/u.exec(line);
+  if (placeAgency && isCity(placeAgency[1]!.trim())) {
+    return { ok: false, reason: "no date between the place and the agency", close: true };
+  }
+  return undefined;
+}
+
+// KUNA's Arabic wire: "الكويت - 30 - 6 (كونا) --" (place, day, month) or "الكويت - 30 يونيو (كونا) --".
+/** Western, Arabic-Indic and Eastern Arabic-Indic digits. */
+const DIGIT = "[0-9\\u0660-\\u0669\\u06F0-\\u06F9]";
+const ARABIC_DATELINE = new RegExp(
+  `^([\\p{Script=Arabic}\\p{M}][\\p{Script=Arabic}\\p{M}\\s]*?)\\s*[-–—]\\s*(${DIGIT}{1,2})\\s*(?:[-–/]\\s*(${DIGIT}{1,2})|(\\p{Script=Arabic}+))(?:\\s*[-–/]?\\s*(${DIGIT}{4}))?(?!${DIGIT})`,
+  "u",
+);
+
+const ARABIC_MONTHS: Record<string, number> = {
+  يناير: 1, فبراير: 2, مارس: 3, أبريل: 4, ابريل: 4, إبريل: 4, مايو: 5, يونيو: 6, يونيه: 6, يوليو: 7, يوليه: 7,
+  أغسطس: 8, اغسطس: 8, سبتمبر: 9, أكتوبر: 10, اكتوبر: 10, نوفمبر: 11, ديسمبر: 12,
+};
+
+/** Arabic-Indic digits as numbers: "٣٠" → 30. */
+function digitsValue(text: string): number {
+  return Number(text.replace(/[\u0660-\u0669]/g, (d) => String(d.charCodeAt(0) - 0x0660)).replace(/[\u06F0-\u06F9]/g, (d) => String(d.charCodeAt(0) - 0x06f0)));
+}
+
+function parseArabicDateline(line: string): DatelineParse | undefined {
+  const match = ARABIC_DATELINE.exec(line);
+  if (!match) return undefined;
+  const [whole, city = "", dayDigits = "", monthDigits, monthWord, yearDigits] = match;
+  const day = digitsValue(dayDigits);
+  const year = yearDigits === undefined ? undefined : digitsValue(yearDigits);
+  const written = whole.slice(city.length).replace(/^\s*[-–—]\s*/, "").trim();
+  const found =
+    monthDigits !== undefined ? checkNumericDate(digitsValue(monthDigits), day, year, written) : checkDate(monthWord!, day, year, written);
+  if (typeof found === "string") return { ok: false, reason: found, close: true, shape: ARABIC_DATELINE_SHAPE };
+  const parsed = afterDate(line.slice(whole.length), found, city, true);
+  return parsed.ok ? parsed : { ...parsed, shape: ARABIC_DATELINE_SHAPE };
+}
 
 /**
  * A line that is, or tries to be, a dateline; undefined when it does not look
  * like one at all (so the caller can tell "no dateline" from "a broken one").
  */
 function parseDateline(line: string): DatelineParse | undefined {
-  for (const match of line.matchAll(MONTH_DAY)) {
-    const city = line.slice(0, match.index).trim();
-    if (!CITY.test(city)) continue;
-    const [whole, monthWord = "", dot = "", dayDigits = ""] = match;
-    const written = `${monthWord}${dot} ${dayDigits}`;
-    const month = MONTHS[monthWord.toLowerCase()];
-    const broken = (reason: string) => ({ ok: false as const, reason, close: true });
-    if (!month) return broken(`"${monthWord}" is not a month`);
-    const day = Number(dayDigits);
-    if (day < 1 || day > MAX_DAY[month - 1]!) return broken(`"${written}" is not a date`);
-    const afterDate = line.slice(match.index + whole.length);
-    const agency = AGENCY.exec(afterDate);
-    if (!agency) return broken(`no "(AGENCY)" after "${written}"`);
-    const source = collapseWhitespace(agency[1]!);
-    if (source === "") return broken("the agency in parentheses is empty");
-    const afterAgency = afterDate.slice(agency[0].length);
-    const separator = SEPARATOR.exec(afterAgency);
-    if (!separator) return broken(`no "--" after "(${source})"`);
-    return { ok: true, city: collapseWhitespace(city), month, day, written, source, rest: afterAgency.slice(separator[0].length) };
-  }
-  // "TOKYO, …" or "NEW YORK (AP) --": a dateline, but without a usable date.
-  const cityComma = /^(\p{Lu}[\p{Lu}\p{M}\s.'’-]*),/u.exec(line);
-  if (cityComma && cityComma[1]!.replace(/[^\p{Lu}]/gu, "").length >= 2) {
-    return { ok: false, reason: `no "Month Day" after "${cityComma[1]!.trim()},"`, close: false };
-  }
-  if (/^\p{Lu}[\p{Lu}\p{M}\s.,'’-]*\([^()]+\)\s*(?:--|—|–)/u.test(line)) {
-    return { ok: false, reason: "no date between the place and the agency", close: true };
-  }
-  return undefined;
+  return parseArabicDateline(line) ?? parseEnglishDateline(line);
 }
 
 // --- trailer ------------------------------------------------------------------
 
 /** "(end) mk.ibi" closing the last paragraph, or alone on a line; desk initials optional. */
 const TRAILER = /^(.*?)\s*\(end\)(?:\s*([\p{L}\p{N}]+(?:[./][\p{L}\p{N}]+)*))?\s*$/iu;
+/** The Arabic "(النهاية) ح م ص / ع ك": initials are letters apart, desks separated by "/". */
+const ARABIC_TRAILER = /^(.*?)\s*\(\s*النهاية\s*\)(?:\s*([\p{L}\p{N}](?:[\p{L}\p{N}\s./]{0,38}[\p{L}\p{N}])?))?\s*$/u;
 
 /** "line 4", "lines 1–2, 5, 8": the lines a note is about, runs of consecutive lines shortened. */
 function describeLines(lines: readonly Line[]): string {
@@ -171,12 +290,12 @@ export function parseWireStory(file: string, text: string): WireParse {
   const at = content.findIndex((l) => parseDateline(l.text)?.ok);
   const dateline = at === -1 ? undefined : parseDateline(content[at]!.text);
   if (!dateline?.ok) {
-    let attempt: { line: Line; reason: string; close: boolean } | undefined;
+    let attempt: { line: Line; reason: string; close: boolean; shape: string } | undefined;
     for (const line of content.slice(0, 3)) {
       const d = parseDateline(line.text);
-      if (d && !d.ok && (!attempt || (d.close && !attempt.close))) attempt = { line, reason: d.reason, close: d.close };
+      if (d && !d.ok && (!attempt || (d.close && !attempt.close))) attempt = { line, reason: d.reason, close: d.close, shape: d.shape ?? DATELINE_SHAPE };
     }
-    if (attempt) return fail("dateline", `${DATELINE_SHAPE}: ${attempt.reason}`, attempt.line.number);
+    if (attempt) return fail("dateline", `${attempt.shape}: ${attempt.reason}`, attempt.line.number);
     const expectedAt = content[Math.min(1, content.length - 1)]!;
     return fail("dateline", `${DATELINE_SHAPE} after the headline`, expectedAt.number);
   }
@@ -199,30 +318,34 @@ export function parseWireStory(file: string, text: string): WireParse {
   let desk: string | undefined;
   for (let i = 0; i < bodyLines.length; i++) {
     const line = bodyLines[i]!;
-    const trailer = TRAILER.exec(line.text);
+    const trailer = TRAILER.exec(line.text) ?? ARABIC_TRAILER.exec(line.text);
     if (!trailer) {
       paragraphs.push(line.text);
       continue;
     }
     if (trailer[1]) paragraphs.push(trailer[1]);
-    desk = trailer[2];
+    desk = trailer[2] === undefined ? undefined : collapseWhitespace(trailer[2]);
     const after = bodyLines.slice(i + 1);
     // "(end)" closes the story on the wire: what follows is the page's, not the agency's.
-    if (after.length) notes.push(`ignored ${describeLines(after)} after the "(end)" trailer`);
+    const word = TRAILER.test(line.text) ? "(end)" : "(النهاية)";
+    if (after.length) notes.push(`ignored ${describeLines(after)} after the "${word}" trailer`);
     break;
   }
   if (paragraphs.length === 0) return fail("body", "no text after the dateline", datelineLine.number);
   if (chrome.length) notes.push(`dropped page chrome on ${describeLines(chrome)}`);
+  if (!dateline.source) notes.push(`line ${datelineLine.number}: the dateline names no agency; the record has no source (pass --source to give one)`);
 
   return {
     ok: true,
     story: {
       headline,
       dateline: dateline.city,
-      source: dateline.source,
+      ...(dateline.source ? { source: dateline.source } : {}),
       month: dateline.month,
       day: dateline.day,
+      ...(dateline.year !== undefined ? { year: dateline.year } : {}),
       datelineDate: dateline.written,
+      ...(dateline.arabic ? { language: "ar" } : {}),
       paragraphs,
       ...(desk ? { desk } : {}),
       notes,
@@ -270,7 +393,8 @@ export function dateInYear(month: number, day: number, year: number): string | u
 /**
  * Wire copy is plain text, the record body is Markdown: characters Markdown
  * would read as markup are escaped so the page shows what the agency wrote
- * ("1. …" stays a sentence, "<b>" stays visible, "*" is not emphasis).
+ * ("1. …" stays a sentence, "<b>" stays visible, "*" is not emphasis, a
+ * bare URL is not made a link).
  */
 export function plainTextToMarkdown(text: string): string {
   return text
@@ -279,5 +403,9 @@ export function plainTextToMarkdown(text: string): string {
     .replace(/^(#{1,6})(?=\s|$)/, "\\$1")
     .replace(/^>/, "\\>")
     .replace(/^([+-])(?=[\s-]|$)/, "\\$1")
-    .replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2");
+    .replace(/^(\d{1,9})([.)])(?=\s|$)/, "$1\\$2")
+    // GFM would link a bare URL and take the escapes above into it ("a\_b" shown with its backslash, the link
+    // broken): the URL stays text, as the agency wrote it.
+    .replace(/\b(https?|ftp):(?=\/\/)/gi, "$1\\:")
+    .replace(/\bwww\./gi, "www\\.");
 }

@@ -142,7 +142,7 @@ describe("parseWireStory: errors name the line and the reason", () => {
   it.each([
     ["TOKYO, Jnue 29 (KUNA) -- x", '"Jnue" is not a month'],
     ["TOKYO, June 31 (KUNA) -- x", '"June 31" is not a date'],
-    ["TOKYO, June 29 -- x", 'no "(AGENCY)" after "June 29"'],
+    ["TOKYO, June 29 x", 'no "(AGENCY)" or "--" after "June 29"'],
     ["TOKYO, June 29 () -- x", "the agency in parentheses is empty"],
     ["TOKYO, June 29 (KUNA) x", 'no "--" after "(KUNA)"'],
     ["NEW YORK (AP) — x", "no date between the place and the agency"],
@@ -212,6 +212,7 @@ describe("plainTextToMarkdown", () => {
     "[a link](https://example.com) and ![an image](x.png)",
     "~~struck~~ and ~single~",
     "`code` and a back\\slash\\",
+    "See https://kuna.net.kw/a_b*c, www.kuna.net.kw/x_y and (http://x.example/a)<b",
   ])("%s reads as written", (text) => {
     const { html, text: seen } = shown(plainTextToMarkdown(text));
     expect(seen).toBe(text);
@@ -221,5 +222,110 @@ describe("plainTextToMarkdown", () => {
   it("leaves ordinary wire text alone", () => {
     const text = "Kishida (NATO) said \"unity\" matters, Japan's Indo-Pacific role - too; 50% up! #1?";
     expect(plainTextToMarkdown(text)).toBe(text);
+  });
+});
+
+describe("parseWireStory: KUNA's other layouts", () => {
+  it.each([
+    ["Tokyo, June 29 (KUNA) -- One.", { dateline: "Tokyo", source: "KUNA", month: 6, day: 29, datelineDate: "June 29" }],
+    ["Kuwait City, July 3 (KUNA) -- One.", { dateline: "Kuwait City", month: 7, day: 3 }],
+    ["Rio de Janeiro, July 3 (KUNA) -- One.", { dateline: "Rio de Janeiro", month: 7, day: 3 }],
+    ["TOKYO, June 29, 2022 (KUNA) -- One.", { dateline: "TOKYO", month: 6, day: 29, year: 2022, datelineDate: "June 29, 2022" }],
+    ["TOKYO, 29 June (KUNA) -- One.", { dateline: "TOKYO", month: 6, day: 29, datelineDate: "29 June" }],
+    ["TOKYO, 29 June 2022 (KUNA) -- One.", { month: 6, day: 29, year: 2022, datelineDate: "29 June 2022" }],
+    ["Tokyo, 1 Feb. (KUNA) — One.", { dateline: "Tokyo", month: 2, day: 1 }],
+  ])("%s", (line, expected) => {
+    const story = storyOf(`Headline\n${line}`);
+    expect(story).toMatchObject(expected);
+    expect(story.paragraphs).toEqual(["One."]);
+    expect(story.language).toBeUndefined();
+  });
+
+  it("a dateline without agency: imported without a source, and the notes say so with the line", () => {
+    const story = storyOf("Headline\nTOKYO, June 29 -- One.");
+    expect(story.source).toBeUndefined();
+    expect(story.notes).toEqual(["line 2: the dateline names no agency; the record has no source (pass --source to give one)"]);
+  });
+
+  it("a headline with a comma and capitals is no dateline: the one below is", () => {
+    const story = storyOf("Kuwait, Japan discuss energy ties\nTokyo, June 29 (KUNA) -- One.");
+    expect(story.headline).toBe("Kuwait, Japan discuss energy ties");
+    expect(story.dateline).toBe("Tokyo");
+  });
+
+  it("a sentence before the date is no place (more than five words)", () => {
+    expect(errorOf("Headline\nThe minister said in a statement on Wednesday, June 29 (KUNA) -- One.")).toBe(
+      'story.txt:2: dateline: expected "CITY, Month Day (AGENCY) --" after the headline',
+    );
+  });
+
+  it.each([
+    ["TOKYO, February 29, 2023 (KUNA) -- x", '"February 29, 2023" is not a date'],
+    ["Tokyo, 31 April (KUNA) -- x", '"31 April" is not a date'],
+    ["TOKYO, 29 Jnue (KUNA) -- x", '"Jnue" is not a month'],
+    ["Tokyo, June 29 x", 'no "(AGENCY)" or "--" after "June 29"'],
+    ["Tokyo (KUNA) -- x", "no date between the place and the agency"],
+  ])("refused with the line and the reason: %s", (line, reason) => {
+    expect(errorOf(`Headline\n\n${line}\nMore.`)).toBe(`story.txt:3: dateline: expected "CITY, Month Day (AGENCY) --": ${reason}`);
+  });
+});
+
+describe("parseWireStory: KUNA's Arabic layout", () => {
+  const ARABIC = readFileSync("test/fixtures/ingest/kuna-arabic.txt", "utf8");
+
+  it("reads the dateline الكويت - 30 - 6 (كونا) --, the (النهاية) trailer with desk initials, and marks the story Arabic", () => {
+    const story = storyOf(ARABIC);
+    expect(story).toMatchObject({
+      headline: "مجلس الوزراء الكويتي يبحث إيرادات النفط وخطة الميزانية",
+      dateline: "الكويت",
+      source: "كونا",
+      month: 6,
+      day: 30,
+      datelineDate: "30 - 6",
+      desk: "ه ص / م ع",
+      language: "ar",
+    });
+    expect(story.paragraphs).toHaveLength(3);
+    expect(story.paragraphs[0]).toMatch(/^بحث مجلس الوزراء/);
+    expect(story.paragraphs[2]).toBe("وأضاف أن لجنة وزارية ستتابع تنفيذ الخطة وترفع تقاريرها بشكل دوري.");
+    expect(story.notes).toEqual(["dropped page chrome on line 1"]);
+  });
+
+  it.each([
+    ["الكويت - ٣٠ - ٦ (كونا) -- نص.", { month: 6, day: 30 }],
+    ["الكويت - 30 يونيو (كونا) -- نص.", { month: 6, day: 30, datelineDate: "30 يونيو" }],
+    ["مدينة الكويت - 1 - 7 - 2022 (كونا) -- نص.", { dateline: "مدينة الكويت", month: 7, day: 1, year: 2022 }],
+    ["الكويت - 30 - 6 -- نص.", { dateline: "الكويت", month: 6, day: 30 }],
+  ])("%s", (line, expected) => {
+    const story = storyOf(`عنوان\n${line}\nفقرة. (النهاية)`);
+    expect(story).toMatchObject({ ...expected, language: "ar" });
+    expect(story.paragraphs).toEqual(["نص.", "فقرة."]);
+    expect(story.desk).toBeUndefined();
+  });
+
+  it("ignores what the page adds after (النهاية), and says which lines", () => {
+    const story = storyOf("عنوان\nالكويت - 30 - 6 (كونا) -- نص. (النهاية) ع ف\nأخبار ذات صلة");
+    expect(story.desk).toBe("ع ف");
+    expect(story.notes).toEqual(['ignored line 3 after the "(النهاية)" trailer']);
+  });
+
+  it.each([
+    ["الكويت - 31 - 6 (كونا) -- نص.", '"31 - 6" is not a date'],
+    ["الكويت - 30 - 13 (كونا) -- نص.", '"30 - 13" is not a date'],
+    ["الكويت - 30 - 6 (كونا) نص.", 'no "--" after "(كونا)"'],
+    ["الكويت - 30 - 6 () -- نص.", "the agency in parentheses is empty"],
+  ])("refused with the line and the reason: %s", (line, reason) => {
+    expect(errorOf(`عنوان\n${line}`)).toBe(`story.txt:2: dateline: expected "CITY - Day - Month (AGENCY) --" (الكويت - 30 - 6 (كونا) --): ${reason}`);
+  });
+});
+
+describe("parseWireStory: hostile lines", () => {
+  // Each was quadratic once (every comma re-read the rest of the line); the answer is the same as for a short line.
+  it.each([
+    ["commas", "A, ".repeat(300_000)],
+    ["place-like words and commas", "Tokyo, June ".repeat(100_000)],
+    ["Arabic words and dashes", "الكويت - ".repeat(200_000)],
+  ])("%s: refused with the reason", (_name, line) => {
+    expect(errorOf(`Headline\n${line}\nMore.`)).toMatch(/^story\.txt:2: dateline: expected "CITY/);
   });
 });
