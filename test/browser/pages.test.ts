@@ -176,7 +176,8 @@ describe("what the browser builds", () => {
   it("/feeds: grouped by kind, headings without the site's name, Arabic addresses readable", async () => {
     const els = dom(await chromium("--dump-dom", `${server.base}/feeds`));
     const groups = els.filter((e) => e.tag === "h2" && e.ancestors[0]?.class === "scope-group").map((e) => e.text);
-    expect(groups).toEqual(["The whole site", "Categories", "Authors", "Languages"]);
+    // The feeds by kind of scope, then the sitemaps (for search engines).
+    expect(groups).toEqual(["The whole site", "Categories", "Authors", "Languages", "Sitemaps"]);
     const headings = els.filter((e) => e.tag === "h3").map((e) => e.text);
     expect(headings.filter((h) => h.includes("Wirefeed Newsroom"))).toEqual(["Wirefeed Newsroom"]);
     expect(headings).toContain("اقتصاد");

