@@ -94,6 +94,7 @@ export async function createNodeSite(options: NodeSiteOptions) {
     log,
     parse,
     bulkParse: (file, input, s) => bulk.parse(file, input, s),
+    bulkParseEncoded: (file, input, s) => bulk.parseEncoded(file, input, s),
     ...(index ? { index } : {}),
     ...(options.now ? { now: options.now } : {}),
   }).finally(() => bulk.close());
