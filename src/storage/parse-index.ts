@@ -9,9 +9,9 @@
  *   libraries it renders with) and the site config; another fingerprint
  *   empties it.
  * - Per record: its name, `describe()` label and file stamp (size, mtime and
- *   ctime in ns, inode). ctime cannot be set from user space, so an edit that
+ *   ctime, inode). ctime cannot be set from user space, so an edit that
  *   restores size and mtime (touch -d, cp -p, rsync -t) still moves it. A
- *   stamp taken less than RACY_NS after the file last changed may be shared
+ *   stamp taken less than RACY_MS after the file last changed may be shared
  *   by a later write in the same clock tick: such a row is trusted only once
  *   the bytes' SHA-256 matches again (git's "racily clean" rule). When the
  *   stamp differs, the digest is checked too: a copied or checked-out folder
@@ -29,7 +29,7 @@ export const PARSE_INDEX_FILE = ".wirefeed-index.db";
 /** Bumped when the tables or the codec change shape. */
 const SCHEMA = 2;
 /** A file changed this recently may change again within the same timestamp: its stamp alone proves nothing yet. */
-const RACY_NS = 2_000_000_000n;
+const RACY_MS = 2000;
 
 /** What stat says of a record file; two equal stamps mean (short of a racy write: see above) the same bytes. */
 export interface FileStamp {
@@ -38,17 +38,21 @@ export interface FileStamp {
   settled: boolean;
 }
 
-/** The stamp of a regular file, or undefined (absent, a symlink, not a file); `nowMs` is the wall clock (file times are). */
+/**
+ * The stamp of a regular file, or undefined (absent, a symlink, not a file); `nowMs` is the wall clock (file times are).
+ * Times in ms as doubles (sub-microsecond here), not bigint ns: a start-up stats every record, and bigint stats cost
+ * twice as much; any write later than RACY_MS after the stamped one moves them by far more than their precision.
+ */
 export function stampOf(path: string, nowMs: number): FileStamp | undefined {
   let s;
   try {
-    s = lstatSync(path, { bigint: true });
+    s = lstatSync(path, { throwIfNoEntry: false });
   } catch {
     return undefined;
   }
-  if (!s.isFile()) return undefined;
-  const changed = s.mtimeNs > s.ctimeNs ? s.mtimeNs : s.ctimeNs;
-  return { key: `${s.size}:${s.mtimeNs}:${s.ctimeNs}:${s.ino}`, settled: BigInt(nowMs) * 1_000_000n - changed >= RACY_NS };
+  if (!s || !s.isFile()) return undefined;
+  const changed = s.mtimeMs > s.ctimeMs ? s.mtimeMs : s.ctimeMs;
+  return { key: `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`, settled: nowMs - changed >= RACY_MS };
 }
 
 export interface IndexedRecord {
@@ -57,7 +61,7 @@ export interface IndexedRecord {
   digest: string;
   /** The record's describe() label when it was parsed (the article's `file`). */
   file: string;
-  /** Its listing entry (parsed-record-codec.ts: entryOf), or a draft's slug; the article itself is read on demand (article()). */
+  /** Its listing entry (parsed-record-codec.ts: entryOf, `rev` the digest), or a draft's slug; the article itself is read on demand (article()). */
   entry: ArticleMeta | { draft: string };
 }
 
@@ -165,7 +169,7 @@ export class ParseIndex {
     try {
       const rows = this.db.prepare("SELECT name, stamp, settled, digest, file, entry, meta FROM records").raw().iterate() as IterableIterator<unknown[]>;
       for (const [name, stamp, settled, digest, file, entry, meta] of rows) {
-        const decoded = decodeEntry(entry as string | null, meta as string);
+        const decoded = decodeEntry(entry as string | null, meta as string, digest as string);
         if (decoded) out.set(name as string, { stamp: stamp as string, settled: settled === 1, digest: digest as string, file: file as string, entry: decoded });
       }
     } catch (error) {

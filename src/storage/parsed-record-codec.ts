@@ -28,7 +28,7 @@ export interface EncodedRecord {
  * always built here, in this order, so an entry decoded from the index and
  * one made from a fresh parse are the same object shape.
  */
-export function entryOf(a: ArticleMeta): ArticleMeta {
+export function entryOf(a: ArticleMeta, rev?: string): ArticleMeta {
   return {
     slug: a.slug,
     file: a.file,
@@ -40,6 +40,7 @@ export function entryOf(a: ArticleMeta): ArticleMeta {
     authors: a.authors,
     language: a.language,
     url: a.url,
+    ...(rev !== undefined ? { rev } : {}),
   };
 }
 
@@ -52,8 +53,8 @@ export function encodeRecord(record: ParsedRecord): EncodedRecord {
   return { entry, meta: JSON.stringify(meta), body: a.body, html: a.rendered.html, firstParagraph: a.rendered.firstParagraph, firstText: a.rendered.firstText };
 }
 
-/** An entry column back (entryOf's shape), a draft's slug, or undefined when it is not one this code wrote. */
-export function decodeEntry(entry: string | null, meta: string): ArticleMeta | { draft: string } | undefined {
+/** An entry column back (entryOf's shape, with `rev`), a draft's slug, or undefined when it is not one this code wrote. */
+export function decodeEntry(entry: string | null, meta: string, rev: string): ArticleMeta | { draft: string } | undefined {
   let m: Record<string, unknown>;
   try {
     m = JSON.parse(entry ?? meta) as Record<string, unknown>;
@@ -63,11 +64,11 @@ export function decodeEntry(entry: string | null, meta: string): ArticleMeta | {
   if (typeof m !== "object" || m === null) return undefined;
   if (entry === null) return typeof m.draft === "string" ? { draft: m.draft } : undefined;
   if (typeof m.slug !== "string" || typeof m.published !== "number" || !Array.isArray(m.categories) || !Array.isArray(m.authors)) return undefined;
-  return entryOf({
-    ...(m as unknown as ArticleMeta),
-    published: new Date(m.published),
-    ...(typeof m.updated === "number" ? { updated: new Date(m.updated) } : {}),
-  });
+  // The parsed object is the entry: its keys are in entryOf's order already (it wrote them), the dates made Dates in place.
+  m.published = new Date(m.published);
+  if (typeof m.updated === "number") m.updated = new Date(m.updated);
+  m.rev = rev;
+  return m as unknown as ArticleMeta;
 }
 
 /** The record back, or undefined when the row is not one this code wrote (then it is parsed again). */
