@@ -27,7 +27,7 @@ import { decodeEntry, decodeRecord, encodeRecord, type EncodedRecord, type Parse
 
 export const PARSE_INDEX_FILE = ".wirefeed-index.db";
 /** Bumped when the tables or the codec change shape. */
-const SCHEMA = 2;
+const SCHEMA = 3;
 /** A file changed this recently may change again within the same timestamp: its stamp alone proves nothing yet. */
 const RACY_MS = 2000;
 
@@ -144,11 +144,13 @@ export class ParseIndex {
       if (have !== want) {
         if (have !== undefined) log(`parse index ${path}: parser or site config changed since it was written (or the index's format); every record is parsed again`);
         db.transaction(() => {
-          // Dropped, not emptied: an older format's table has other columns.
-          db.exec("DROP TABLE IF EXISTS records");
-          db.exec(`CREATE TABLE records (
-            name TEXT PRIMARY KEY, stamp TEXT NOT NULL, settled INTEGER NOT NULL, digest TEXT NOT NULL, file TEXT NOT NULL,
-            entry TEXT, meta TEXT NOT NULL, body TEXT, html TEXT, first_paragraph TEXT, first_text TEXT)`);
+          // Dropped, not emptied: an older format's tables have other columns.
+          for (const table of ["records", "entries", "texts"]) db.exec(`DROP TABLE IF EXISTS ${table}`);
+          // Two tables: a restart scans only the small rows of "entries" (~0.5 KB); "texts" (~10 KB a row) is read one row at a time, when an article is shown.
+          db.exec(`CREATE TABLE entries (
+            name TEXT PRIMARY KEY, stamp TEXT NOT NULL, settled INTEGER NOT NULL, digest TEXT NOT NULL, file TEXT NOT NULL, entry TEXT, meta TEXT)`);
+          db.exec(`CREATE TABLE texts (
+            name TEXT PRIMARY KEY, digest TEXT NOT NULL, meta TEXT NOT NULL, body TEXT, html TEXT, first_paragraph TEXT, first_text TEXT)`);
           db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)").run(want);
         })();
       }
@@ -167,7 +169,7 @@ export class ParseIndex {
   load(): Map<string, IndexedRecord> {
     const out = new Map<string, IndexedRecord>();
     try {
-      const rows = this.db.prepare("SELECT name, stamp, settled, digest, file, entry, meta FROM records").raw().iterate() as IterableIterator<unknown[]>;
+      const rows = this.db.prepare("SELECT name, stamp, settled, digest, file, entry, meta FROM entries").raw().iterate() as IterableIterator<unknown[]>;
       for (const [name, stamp, settled, digest, file, entry, meta] of rows) {
         const decoded = decodeEntry(entry as string | null, meta as string, digest as string);
         if (decoded) out.set(name as string, { stamp: stamp as string, settled: settled === 1, digest: digest as string, file: file as string, entry: decoded });
@@ -194,7 +196,7 @@ export class ParseIndex {
   private stored(name: string): Row | undefined {
     if (this.closed) return undefined;
     try {
-      this.readOne ??= this.db.prepare("SELECT * FROM records WHERE name = ?");
+      this.readOne ??= this.db.prepare("SELECT * FROM texts WHERE name = ?");
       return this.readOne.get(name) as Row | undefined;
     } catch {
       // Unreadable now: the caller parses the file instead.
@@ -250,17 +252,22 @@ export class ParseIndex {
     const batch = this.pending;
     this.pending = new Map();
     try {
-      const put = this.db.prepare(
-        "INSERT OR REPLACE INTO records (name, stamp, settled, digest, file, entry, meta, body, html, first_paragraph, first_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-      );
-      const restamp = this.db.prepare("UPDATE records SET stamp = ?, settled = ? WHERE name = ?");
-      const drop = this.db.prepare("DELETE FROM records WHERE name = ?");
+      const putEntry = this.db.prepare("INSERT OR REPLACE INTO entries (name, stamp, settled, digest, file, entry, meta) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      const putText = this.db.prepare("INSERT OR REPLACE INTO texts (name, digest, meta, body, html, first_paragraph, first_text) VALUES (?, ?, ?, ?, ?, ?, ?)");
+      const restamp = this.db.prepare("UPDATE entries SET stamp = ?, settled = ? WHERE name = ?");
+      const dropEntry = this.db.prepare("DELETE FROM entries WHERE name = ?");
+      const dropText = this.db.prepare("DELETE FROM texts WHERE name = ?");
       this.db.transaction(() => {
         for (const [name, p] of batch) {
-          if (!p) drop.run(name);
-          else if ("row" in p) {
+          if (!p) {
+            dropEntry.run(name);
+            dropText.run(name);
+          } else if ("row" in p) {
             const r = p.row;
-            put.run(r.name, r.stamp, r.settled, r.digest, r.file, r.entry, r.meta, r.body, r.html, r.first_paragraph, r.first_text);
+            // A draft's entry column is empty: its meta (the slug) is all there is, and it has no text row.
+            putEntry.run(r.name, r.stamp, r.settled, r.digest, r.file, r.entry, r.entry === null ? r.meta : null);
+            if (r.entry === null) dropText.run(name);
+            else putText.run(r.name, r.digest, r.meta, r.body, r.html, r.first_paragraph, r.first_text);
           } else restamp.run(p.restamp, p.settled, name);
         }
       })();
