@@ -109,6 +109,11 @@ export class ParseIndex {
     return stampOf(path, this.nowMs());
   }
 
+  /** The fingerprint row this index's rows are valid under. */
+  private get want(): string {
+    return `${SCHEMA}:${this.fingerprint}`;
+  }
+
   /**
    * Opens (creating it when absent) the index at `path` for `fingerprint`.
    * Undefined when it cannot be used at all (logged): the caller parses everything.
@@ -169,7 +174,11 @@ export class ParseIndex {
   load(): Map<string, IndexedRecord> {
     const out = new Map<string, IndexedRecord>();
     try {
-      const rows = this.db.prepare("SELECT name, stamp, settled, digest, file, entry, meta FROM entries").raw().iterate() as IterableIterator<unknown[]>;
+      // Only while the index is still this site's (one statement, one snapshot): another server on the folder with another config may have taken it over.
+      const rows = this.db
+        .prepare("SELECT e.name, e.stamp, e.settled, e.digest, e.file, e.entry, e.meta FROM entries e, meta m WHERE m.key = 'fingerprint' AND m.value = ?")
+        .raw()
+        .iterate(this.want) as IterableIterator<unknown[]>;
       for (const [name, stamp, settled, digest, file, entry, meta] of rows) {
         const decoded = decodeEntry(entry as string | null, meta as string, digest as string);
         if (decoded) out.set(name as string, { stamp: stamp as string, settled: settled === 1, digest: digest as string, file: file as string, entry: decoded });
@@ -196,8 +205,8 @@ export class ParseIndex {
   private stored(name: string): Row | undefined {
     if (this.closed) return undefined;
     try {
-      this.readOne ??= this.db.prepare("SELECT * FROM texts WHERE name = ?");
-      return this.readOne.get(name) as Row | undefined;
+      this.readOne ??= this.db.prepare("SELECT t.* FROM texts t, meta m WHERE t.name = ? AND m.key = 'fingerprint' AND m.value = ?");
+      return this.readOne.get(name, this.want) as Row | undefined;
     } catch {
       // Unreadable now: the caller parses the file instead.
       return undefined;
@@ -258,6 +267,8 @@ export class ParseIndex {
       const dropEntry = this.db.prepare("DELETE FROM entries WHERE name = ?");
       const dropText = this.db.prepare("DELETE FROM texts WHERE name = ?");
       this.db.transaction(() => {
+        const have = (this.db.prepare("SELECT value FROM meta WHERE key = 'fingerprint'").get() as { value: string } | undefined)?.value;
+        if (have !== this.want) throw new Error("another server with another parser or site config has taken it over");
         for (const [name, p] of batch) {
           if (!p) {
             dropEntry.run(name);
