@@ -53,6 +53,8 @@ const { values: args } = parseArgs({
     only: { type: "string" },
     // Hidden: the large store of --only sqlite / d1 at another size (e.g. 10000), to iterate quickly.
     size: { type: "string" },
+    // Not in --help: store sizes of the restart scenario while iterating on it (comma-separated, e.g. 10000).
+    "restart-sizes": { type: "string" },
     help: { type: "boolean", default: false },
   },
 });
@@ -220,7 +222,9 @@ function machine(): Machine {
 async function restartOnly(): Promise<void> {
   installCleanup();
   log(`bench: restart scenario, ${cpus().length} × ${cpus()[0]?.model.trim()}, Node ${process.version}; load average ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
-  const results = await runRestartBench(quick ? [10_000] : [10_000, 100_000], log);
+  const sizes = args["restart-sizes"] ? args["restart-sizes"].split(",").map(Number) : quick ? [10_000] : [10_000, 100_000];
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--restart-sizes takes whole numbers, not ${args["restart-sizes"]}`);
+  const results = await runRestartBench(sizes, log);
   const resultsDir = join(PROJECT, "bench-results");
   mkdirSync(resultsDir, { recursive: true });
   const file = join(resultsDir, `restart-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

@@ -96,21 +96,28 @@ export function oneOfEachId<T extends ArticleMeta>(
   holders: ReadonlyMap<string, string> = new Map(),
 ): T[] {
   const all = [...articles];
-  const byId = new Map<string, T[]>();
+  // The first article of each id, and the whole group only for ids that have more than one (a large store has few).
+  const first = new Map<string, T>();
+  const shared = new Map<string, T[]>();
   for (const a of all) {
-    const group = byId.get(a.id);
-    if (group) group.push(a);
-    else byId.set(a.id, [a]);
+    const seen = first.get(a.id);
+    if (seen === undefined) first.set(a.id, a);
+    else {
+      const group = shared.get(a.id);
+      if (group) group.push(a);
+      else shared.set(a.id, [seen, a]);
+    }
   }
+  if (shared.size === 0) return all;
   const precedence = idPrecedence(site);
   const winner = new Map<string, T>();
-  for (const [id, group] of byId) {
+  for (const [id, group] of shared) {
     const held = holders.get(id);
     winner.set(id, group.find((a) => a.file === held) ?? group.reduce((best, a) => (precedence(a, best) < 0 ? a : best)));
   }
   return all.filter((a) => {
-    const kept = winner.get(a.id)!;
-    if (kept === a) return true;
+    const kept = winner.get(a.id);
+    if (kept === undefined || kept === a) return true;
     errors.push(duplicateIdError(a.file, a.id, kept.file));
     return false;
   });

@@ -72,6 +72,10 @@ export function emptyStamps(): StampState {
  * there is to know, so adopting stamps moves no Last-Modified.
  */
 export function reconcileStamps(previous: StampState | undefined, current: readonly StampedInput[], now: Date): StampState & { moved: boolean } {
+  // Nothing new (a restart over an unchanged folder): the state as it was, not a copy of it.
+  if (previous && previous.records.size === current.length && current.every(({ name, sha }) => previous.records.get(name)?.sha === sha)) {
+    return { records: previous.records, left: previous.left, moved: false };
+  }
   let moved = false;
   const records = new Map<string, RecordStamp>();
   const left = new Map(previous?.left ?? []);
@@ -135,13 +139,18 @@ export function parseStamps(json: unknown, source: string): StampState {
     throw new StampsError(`${source}: not a change-stamp file of format ${STAMPS_FORMAT}`);
   }
   const state = emptyStamps();
-  for (const [name, value] of Object.entries(raw.records as Record<string, unknown>)) {
-    const s = value as Record<string, unknown>;
-    const where = `${source}: records.${name}`;
+  const records = raw.records as Record<string, unknown>;
+  // for…in, not Object.entries: a large site's file has a record per article, and this runs at every start.
+  for (const name in records) {
+    if (!Object.hasOwn(records, name)) continue;
+    const s = records[name] as Record<string, unknown>;
     if (typeof s?.sha !== "string" || !Array.isArray(s.scopes) || !s.scopes.every((k) => typeof k === "string") || typeof s.position !== "string") {
-      throw new StampsError(`${where}: needs sha, changed, listed, scopes and position`);
+      throw new StampsError(`${source}: records.${name}: needs sha, changed, listed, scopes and position`);
     }
-    state.records.set(name, { sha: s.sha, changed: date(s.changed, `${where}.changed`), listed: date(s.listed, `${where}.listed`), scopes: s.scopes as string[], position: s.position });
+    const changed = date(s.changed, `${source}: records.${name}.changed`);
+    // Most records were listed when they changed: one Date for both (stamps are never mutated).
+    const listed = s.listed === s.changed ? changed : date(s.listed, `${source}: records.${name}.listed`);
+    state.records.set(name, { sha: s.sha, changed, listed, scopes: s.scopes as string[], position: s.position });
   }
   for (const [key, value] of Object.entries((raw.left ?? {}) as Record<string, unknown>)) state.left.set(key, date(value, `${source}: left.${key}`));
   return state;

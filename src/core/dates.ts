@@ -56,7 +56,32 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+const HOUR_MS = 3_600_000;
+/** Per zone: UTC hour → the zone's offset throughout that hour (only hours whose first and last instant agree). */
+const offsetsByHour = new Map<string, Map<number, number>>();
+/** Hours remembered per zone before the memo starts over: a few MB at most. */
+const MAX_HOURS = 100_000;
+
+/**
+ * Offset in minutes of `timeZone` at `utcMillis`. formatToParts costs tens of
+ * microseconds, and parsing a record asks several times, so the answer is
+ * kept per UTC hour when the offset at the hour's first and last instant is
+ * the same (no zone changes its offset twice within an hour); an hour with a
+ * change in it is worked out for each instant.
+ */
 export function zoneOffsetMinutes(timeZone: string, utcMillis: number): number {
+  const hour = Math.floor(utcMillis / HOUR_MS);
+  let hours = offsetsByHour.get(timeZone);
+  const known = hours?.get(hour);
+  if (known !== undefined) return known;
+  const start = exactOffsetMinutes(timeZone, hour * HOUR_MS);
+  if (start !== exactOffsetMinutes(timeZone, hour * HOUR_MS + HOUR_MS - 1)) return exactOffsetMinutes(timeZone, utcMillis);
+  if (!hours || hours.size >= MAX_HOURS) offsetsByHour.set(timeZone, (hours = new Map()));
+  hours.set(hour, start);
+  return start;
+}
+
+function exactOffsetMinutes(timeZone: string, utcMillis: number): number {
   const parts = formatterFor(timeZone).formatToParts(new Date(utcMillis));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));

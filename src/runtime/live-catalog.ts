@@ -2,7 +2,7 @@ import { watch, type FSWatcher } from "node:fs";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import type { Article, ArticleMeta } from "../core/article.js";
-import { memoryCatalog, oneOfEachId, type Catalog } from "../core/catalog.js";
+import { lazyCatalog, oneOfEachId, type Catalog } from "../core/catalog.js";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { parseRecord, slugOfFile, type ParseResult } from "../core/record.js";
@@ -11,9 +11,10 @@ import type { Logger } from "../http/app.js";
 import { IdTakenError, pageOf, type ListPage, type Publisher } from "../http/publish-api.js";
 import { removeStaleTempFiles } from "../storage/atomic-file.js";
 import { changeLine, refusedLine } from "./change-log.js";
-import { emptyStamps, reconcileStamps, withStamps, type StampState } from "../core/change-stamps.js";
+import { emptyStamps, reconcileStamps, recordNameOf, withStamps, type StampState } from "../core/change-stamps.js";
 import { readStamps, recordDigest, stampsWriter } from "../storage/stamps-file.js";
-import { type FileStamp, type IndexedRecord, type ParseIndex } from "../storage/parse-index.js";
+import { FLUSH_ROWS, type FileStamp, type IndexedRecord, type ParseIndex } from "../storage/parse-index.js";
+import { decodeEntry, encodeRecord, entryOf, type EncodedRecord } from "../storage/parsed-record-codec.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { TombstoneFile } from "../storage/tombstone-file.js";
 import { isRecordName } from "../storage/store.js";
@@ -42,6 +43,19 @@ const BULK_PARSE_MIN = 500;
 
 export type ParseFunction = (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<ParseResult>;
 
+/** A parse result as the parse index stores it (a worker encodes it: strings cross threads far cheaper than an article's objects). */
+export type EncodedParseResult = { ok: false; errors: RecordError[] } | { ok: true; encoded: EncodedRecord };
+export type EncodedParseFunction = (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<EncodedParseResult>;
+
+/** An encoding parse made of a plain one. */
+export function encodingParse(parse: ParseFunction): EncodedParseFunction {
+  return async (file, input, site) => {
+    const result = await parse(file, input, site);
+    if (!result.ok) return result;
+    return { ok: true, encoded: encodeRecord("draft" in result ? { draft: true, slug: result.slug } : { article: result.article }) };
+  };
+}
+
 /**
  * The items directory as a live catalog on Node: loaded once, then kept in
  * step with the files (fs.watch) and with the publish API, one record at a
@@ -51,15 +65,23 @@ export type ParseFunction = (file: string, input: string | Uint8Array, site: Sit
  */
 export class LiveCatalog implements Publisher {
   private readonly store;
-  /** Last good article per record name. */
-  private readonly articles = new Map<string, Article>();
+  /**
+   * Last good article per record name, as its listing entry (entryOf, with
+   * `rev`): with a parse index, the article's text stays there and is read
+   * when a response shows it, so a large folder is not held in memory.
+   */
+  private readonly articles = new Map<string, ArticleMeta>();
+  /** Without a parse index: the whole last good article per record name. */
+  private readonly full = new Map<string, Article>();
+  /** The article of an entry whose record has changed since (older snapshots may still be rendering it). */
+  private readonly pinned = new WeakMap<ArticleMeta, Article>();
   private readonly problems = new Map<string, RecordError[]>();
   /** Digest of the bytes last applied per record: a re-read of unchanged bytes (the watcher after an API write) is no change. */
   private readonly digests = new Map<string, string>();
   /** Set by open(): the durable tombstones, `<dir>/.tombstones.json`. */
   private tombstones!: TombstoneFile;
   /** The article holding each id in the current snapshot: it keeps the id against any newcomer (see oneOfEachId). */
-  private holders = new Map<string, Article>();
+  private holders = new Map<string, ArticleMeta>();
   /** Messages of the records refused for another's id, so each refusal is logged once. */
   private refused = new Set<string>();
   /** API writes, one at a time: "is this id free?" and the write it allows are one step. */
@@ -83,7 +105,7 @@ export class LiveCatalog implements Publisher {
     private readonly index?: ParseIndex,
   ) {
     this.store = directoryStore(dir, label);
-    this.snapshot = memoryCatalog([]);
+    this.snapshot = lazyCatalog([], (entry) => this.articleOf(entry));
   }
 
   static async open(
@@ -96,6 +118,8 @@ export class LiveCatalog implements Publisher {
       parse?: ParseFunction;
       /** Parses the records the index does not know at start-up (default: `parse`); the Node entry passes several worker threads. */
       bulkParse?: ParseFunction;
+      /** bulkParse for a catalog with an index: the result encoded for it (default: bulkParse's, encoded here). */
+      bulkParseEncoded?: EncodedParseFunction;
       /** What earlier starts parsed (parse-index.ts): unchanged records are taken from it, not parsed again. */
       index?: ParseIndex;
     },
@@ -103,7 +127,8 @@ export class LiveCatalog implements Publisher {
     const live = new LiveCatalog(dir, options.label ?? dir, site, options.log, options.now ?? (() => new Date()), options.parse, options.index);
     // Leftovers of writers killed mid-write (no process of ours writes yet).
     for (const name of await removeStaleTempFiles(dir)) options.log(`removed ${live.label.replace(/\/+$/, "")}/${name}, the temporary file of an unfinished write`);
-    await live.loadAll(options.bulkParse ?? live.parseOff);
+    const bulk = options.bulkParse ?? live.parseOff;
+    await live.loadAll(bulk, options.bulkParseEncoded ?? encodingParse(bulk));
     live.tombstones = await TombstoneFile.open(dir, {
       now: live.now,
       onInvalid: (aside) => options.log(`tombstones file not valid JSON: moved aside to ${aside}; starting without tombstones`),
@@ -125,51 +150,84 @@ export class LiveCatalog implements Publisher {
   /**
    * Every record at start-up: from the index when its file is unchanged,
    * else parsed, at most PARSES_IN_FLIGHT at a time (each file's bytes are
-   * garbage once parsed, so a large store never holds all its raw bytes).
+   * garbage once parsed, so a large store never holds all its raw bytes),
+   * and written to the index every FLUSH_ROWS records (nor are its rows all
+   * held at once).
    */
-  private async loadAll(parse: ParseFunction): Promise<void> {
+  private async loadAll(parse: ParseFunction, parseEncoded: EncodedParseFunction): Promise<void> {
     const known = this.index?.load() ?? new Map<string, IndexedRecord>();
     const names = (await this.store.list()).sort();
-    // Worker threads take a moment to start: worth it for a folder's worth of records, not for a few.
-    if (names.length - known.size < BULK_PARSE_MIN) parse = this.parseOff;
-    const inFlight = new Set<Promise<void>>();
+    // Unchanged files first, in line: a stat each, nothing read, nothing awaited.
+    const rest: string[] = [];
     for (const name of names) {
-      const job = this.loadOne(name, known.get(name), parse).then((reused) => void this.startStats[reused ? "reused" : "parsed"]++);
-      inFlight.add(job);
-      void job.finally(() => inFlight.delete(job));
-      if (inFlight.size >= PARSES_IN_FLIGHT) await Promise.race(inFlight);
+      if (this.fromIndex(name, known.get(name))) this.startStats.reused++;
+      else rest.push(name);
     }
-    await Promise.all(inFlight);
+    // Worker threads take a moment to start: worth it for a folder's worth of records, not for a few.
+    if (rest.length < BULK_PARSE_MIN) {
+      parse = this.parseOff;
+      parseEncoded = encodingParse(this.parseOff);
+    }
+    // The others PARSES_IN_FLIGHT at a time, each read, digested and (unless the bytes are the indexed ones) parsed.
+    let next = 0;
+    const lane = async () => {
+      while (next < rest.length) {
+        const name = rest[next++]!;
+        const reused = await this.loadOne(name, known.get(name), parse, parseEncoded);
+        this.startStats[reused ? "reused" : "parsed"]++;
+        if (this.index && this.index.waiting >= FLUSH_ROWS) this.index.flush();
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(PARSES_IN_FLIGHT, rest.length) }, lane));
     // Rows of records deleted while the server was down.
-    const present = new Set(names);
-    for (const name of known.keys()) if (!present.has(name)) this.index?.forget(name);
+    if (known.size > 0) {
+      const present = new Set(names);
+      for (const name of known.keys()) if (!present.has(name)) this.index?.forget(name);
+    }
     this.index?.flush();
   }
 
-  /** One record at start-up; resolves true when the index had it. */
-  private async loadOne(name: string, hit: IndexedRecord | undefined, parse: ParseFunction): Promise<boolean> {
+  /** Takes record `name` from the index when its file's stamp is the settled one the index has; true if so. */
+  private fromIndex(name: string, hit: IndexedRecord | undefined): boolean {
+    if (!hit || !hit.settled) return false;
+    const stamp = this.index!.stamp(join(this.dir, name));
+    if (!stamp || stamp.key !== hit.stamp || hit.file !== this.store.describe(name)) return false;
+    this.digests.set(name, hit.digest);
+    this.settleEntry(name, hit.entry);
+    return true;
+  }
+
+  /** One record at start-up that fromIndex() could not take; resolves true when the index had its bytes. */
+  private async loadOne(name: string, hit: IndexedRecord | undefined, parse: ParseFunction, parseEncoded: EncodedParseFunction): Promise<boolean> {
     // Stamped before the bytes are read: a write in between makes the stamp older than the bytes, never newer.
     const stamp = this.index?.stamp(join(this.dir, name));
     const file = this.store.describe(name);
     const usable = hit && hit.file === file ? hit : undefined;
-    if (usable && stamp && usable.settled && usable.stamp === stamp.key) {
-      this.digests.set(name, usable.digest);
-      this.settle(name, usable.digest, { ok: true, ...usable.record });
-      return true;
-    }
     const bytes = await this.store.read(name);
     if (!bytes) return false;
     const digest = recordDigest(bytes);
     this.digests.set(name, digest);
     if (usable && usable.digest === digest) {
       // Same bytes under a new stamp (copied, checked out, touched) or a stamp too fresh to prove anything: re-stamped, not re-parsed.
-      if (stamp && (stamp.key !== usable.stamp || stamp.settled !== usable.settled)) this.index!.remember(name, stamp, digest, file, usable.record);
-      this.settle(name, digest, { ok: true, ...usable.record });
+      if (stamp && (stamp.key !== usable.stamp || stamp.settled !== usable.settled)) this.index!.restamp(name, stamp);
+      this.settleEntry(name, usable.entry);
       return true;
     }
-    const result = await parse(file, bytes, this.site);
-    this.indexResult(name, stamp, digest, file, result);
-    this.settle(name, digest, result);
+    if (!this.index) {
+      this.settle(name, digest, await parse(file, bytes, this.site));
+      return false;
+    }
+    const result = await parseEncoded(file, bytes, this.site);
+    if (!result.ok) {
+      this.index.forget(name);
+      this.problems.set(name, result.errors);
+      return false;
+    }
+    const entry = decodeEntry(result.encoded.entry, result.encoded.meta, digest);
+    if (!entry) throw new Error(`${file}: the parse index's encoding of this record does not decode`);
+    if (stamp) this.index.rememberEncoded(name, stamp, digest, file, result.encoded);
+    else this.index.forget(name);
+    this.settleEntry(name, entry);
     return false;
   }
 
@@ -195,6 +253,8 @@ export class LiveCatalog implements Publisher {
     this.digests.set(name, digest);
     const file = this.store.describe(name);
     const result = await this.parseOff(file, bytes, this.site);
+    // Also when it failed: the last good version stays served, and its row goes.
+    this.pin(name);
     this.indexResult(name, stamp, digest, file, result);
     this.index?.flush();
     return this.settle(name, digest, result);
@@ -202,19 +262,58 @@ export class LiveCatalog implements Publisher {
 
   /** Takes in what record `name` (bytes of `digest`) parsed to. */
   private settle(name: string, digest: string, result: ParseResult): CatalogChange | undefined {
-    const before = this.articles.get(name);
     if (!result.ok) {
       this.problems.set(name, result.errors);
       return undefined;
     }
+    if ("draft" in result) return this.settleEntry(name, { draft: result.slug });
+    if (!this.index) this.full.set(name, { ...result.article, rev: digest });
+    return this.settleEntry(name, entryOf(result.article, digest));
+  }
+
+  /** Takes in a record that parsed, as its listing entry with `rev` (its article is in the index, or in `full`). */
+  private settleEntry(name: string, entry: ArticleMeta | { draft: string }): CatalogChange | undefined {
+    const before = this.articles.get(name);
     this.problems.delete(name);
-    if ("draft" in result) {
+    if ("draft" in entry) {
       this.articles.delete(name);
+      this.full.delete(name);
       return before ? { slug: before.slug, before } : undefined;
     }
-    this.articles.set(name, { ...result.article, rev: digest });
-    this.forgetTombstone(result.article.id);
-    return { slug: result.article.slug, before, after: result.article };
+    const after = entry;
+    this.articles.set(name, after);
+    this.forgetTombstone(after.id);
+    return { slug: after.slug, before, after };
+  }
+
+  /** The whole article of an entry of this catalog (or of an earlier snapshot of it). */
+  private async articleOf(entry: ArticleMeta): Promise<Article> {
+    const pinned = this.pinned.get(entry);
+    if (pinned) return pinned;
+    const name = recordNameOf(entry);
+    if (!this.index) {
+      const article = this.full.get(name);
+      if (article && article.rev === entry.rev) return article;
+    } else {
+      const record = this.index.article(name, entry.rev!);
+      if (record && "article" in record) return { ...record.article, rev: entry.rev! };
+    }
+    // The index could not give it (unreadable since start-up): the file, if it still has these bytes.
+    const bytes = await this.store.read(name);
+    if (bytes && recordDigest(bytes) === entry.rev) {
+      const result = await this.parseOff(this.store.describe(name), bytes, this.site);
+      if (result.ok && "article" in result) return { ...result.article, rev: entry.rev };
+    }
+    throw new Error(`${entry.file}: this version of the article is no longer available`);
+  }
+
+  /** Keeps the article record `name` has now for the snapshots that show it, before it changes. */
+  private pin(name: string): void {
+    const before = this.articles.get(name);
+    if (!before || this.pinned.has(before)) return;
+    const record = this.index ? this.index.article(name, before.rev!) : undefined;
+    const article = this.index ? (record && "article" in record ? { ...record.article, rev: before.rev! } : undefined) : this.full.get(name);
+    if (article) this.pinned.set(before, article);
   }
 
   private rebuild(): void {
@@ -230,7 +329,7 @@ export class LiveCatalog implements Publisher {
     this.refused = refused;
     // An id that is live again is not withdrawn (its tombstone may still be on disk: see forgetTombstone).
     const live = new Set(articles.map((a) => a.id));
-    this.snapshot = this.stamped(memoryCatalog(articles, errors, this.tombstones.list().filter((t) => !live.has(t.id))));
+    this.snapshot = this.stamped(lazyCatalog(articles, (entry) => this.articleOf(entry), errors, this.tombstones.list().filter((t) => !live.has(t.id))));
   }
 
   /** A republished id loses its tombstone: on disk when the next write lands (a failure there only logs: rebuild() hides it anyway). */
@@ -280,10 +379,12 @@ export class LiveCatalog implements Publisher {
     const before = this.articles.get(name);
     this.problems.delete(name);
     this.digests.delete(name);
+    this.pin(name);
     this.index?.forget(name);
     this.index?.flush();
     if (!before) return this.rebuild();
     this.articles.delete(name);
+    this.full.delete(name);
     this.emit({ slug: before.slug, before });
   }
 

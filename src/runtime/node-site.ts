@@ -109,6 +109,7 @@ export async function itemsStore(itemsDir: string, site: SiteConfig, options: It
     log,
     parse,
     bulkParse: (file, input, s) => bulk.parse(file, input, s),
+    bulkParseEncoded: (file, input, s) => bulk.parseEncoded(file, input, s),
     ...(index ? { index } : {}),
     ...(options.now ? { now: options.now } : {}),
   }).finally(() => bulk.close());

@@ -2,13 +2,20 @@ import { Worker } from "node:worker_threads";
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import type { ParseResult } from "../core/record.js";
+import type { EncodedRecord } from "../storage/parsed-record-codec.js";
+import type { EncodedParseResult } from "./live-catalog.js";
 import type { ParseJob } from "./parse-worker.js";
 
+type AnyResult = ParseResult | EncodedParseResult;
+
 interface Job extends ParseJob {
-  resolve: (result: ParseResult) => void;
+  resolve: (result: AnyResult) => void;
 }
 
-type Posted = { ok: true } & ParseResult | { ok: false; errors: { file: string; field: string; problem: string; line?: number }[] };
+type Posted =
+  | ({ ok: true } & ParseResult)
+  | { ok: true; encoded: EncodedRecord }
+  | { ok: false; errors: { file: string; field: string; problem: string; line?: number }[] };
 
 /** One worker thread and the job it is on. */
 interface Lane {
@@ -47,7 +54,15 @@ export class ParsePool {
 
   parse(file: string, input: string | Uint8Array, site: SiteConfig): Promise<ParseResult> {
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, file, input, site, resolve });
+      this.queue.push({ id: this.nextId++, file, input, site, resolve: resolve as (r: AnyResult) => void });
+      this.next();
+    });
+  }
+
+  /** parse(), the article sent back as the parse index stores it (parsed-record-codec.ts). */
+  parseEncoded(file: string, input: string | Uint8Array, site: SiteConfig): Promise<EncodedParseResult> {
+    return new Promise((resolve) => {
+      this.queue.push({ id: this.nextId++, file, input, site, encoded: true, resolve: resolve as (r: AnyResult) => void });
       this.next();
     });
   }
@@ -88,7 +103,7 @@ export class ParsePool {
     }
   }
 
-  private finish(lane: Lane, result: ParseResult): void {
+  private finish(lane: Lane, result: AnyResult): void {
     const busy = lane.busy!;
     clearTimeout(busy.timer);
     lane.busy = undefined;

@@ -6,17 +6,23 @@
 import { parentPort } from "node:worker_threads";
 import type { SiteConfig } from "../core/config.js";
 import { parseRecord } from "../core/record.js";
+import { encodeRecord } from "../storage/parsed-record-codec.js";
 
 export interface ParseJob {
   id: number;
   file: string;
   input: string | Uint8Array;
   site: SiteConfig;
+  /** Send the article back as the parse index encodes it (a few strings, cheap to copy across threads) rather than as objects. */
+  encoded?: boolean;
 }
 
 parentPort!.on("message", (job: ParseJob) => {
   const result = parseRecord(job.file, job.input, job.site);
-  if (result.ok) parentPort!.postMessage({ id: job.id, result });
+  if (result.ok && job.encoded) {
+    const encoded = encodeRecord("draft" in result ? { draft: true, slug: result.slug } : { article: result.article });
+    parentPort!.postMessage({ id: job.id, result: { ok: true, encoded } });
+  } else if (result.ok) parentPort!.postMessage({ id: job.id, result });
   else {
     const errors = result.errors.map((e) => ({ file: e.file, field: e.field, problem: e.problem, line: e.line }));
     parentPort!.postMessage({ id: job.id, result: { ok: false, errors } });

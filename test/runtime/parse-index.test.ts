@@ -112,6 +112,22 @@ describe("the parse index", () => {
     expect((await reopen(d, { site: other })).parsed).toEqual([]);
   });
 
+  it("a second server with another config on the same folder takes the index over, and the first never serves its rows", async () => {
+    const d = folder();
+    const first = await open(d);
+    const elsewhere = testSite({ baseUrl: "https://elsewhere.example/" });
+    const log: string[] = [];
+    const second = await open(d, { site: elsewhere, log });
+    expect(second.parsed).toEqual(["a.md", "b.md", "c.md"]);
+    // The first one's articles are read when shown: not from rows made for the other config (same bytes, other URLs).
+    for (const entry of first.live.current().entries) {
+      const article = await first.live.current().load(entry);
+      expect(article.url).toBe(entry.url);
+      expect(article.url.startsWith(site.baseUrl)).toBe(true);
+    }
+    for (const entry of second.live.current().entries) expect((await second.live.current().load(entry)).url.startsWith("https://elsewhere.example/")).toBe(true);
+  });
+
   it("the fingerprint moves with the config and stays put without a change", () => {
     expect(parseFingerprint(testSite())).toBe(parseFingerprint(testSite()));
     expect(parseFingerprint(testSite({ baseUrl: "https://elsewhere.example/" }))).not.toBe(parseFingerprint(testSite()));
