@@ -17,11 +17,21 @@ type Posted =
   | { ok: true; encoded: EncodedRecord }
   | { ok: false; errors: { file: string; field: string; problem: string; line?: number }[] };
 
-/** One worker thread and the job it is on. */
+/** One worker thread, the job it is on, and (idle) when it is let go. */
 interface Lane {
   worker?: Worker;
   busy?: { job: Job; timer: ReturnType<typeof setTimeout> };
+  idle?: ReturnType<typeof setTimeout>;
 }
+
+/**
+ * How long an idle worker is kept. Starting one costs far more than a
+ * parse (a fresh V8 isolate loading the core and its libraries: hundreds of
+ * ms of CPU under tsx), so a burst of publishes reuses one; past a quiet
+ * spell it goes, giving its memory back. Idle, it does not keep the
+ * process alive (unref); parsing, it does (its caller waits for it).
+ */
+const IDLE_MS = 30_000;
 
 /**
  * Parses (and so renders) records on worker threads, so a large or hostile
@@ -41,6 +51,8 @@ interface Lane {
 const WORKER_ENTRY = import.meta.url.endsWith(".ts") ? "./parse-worker-boot.mjs" : "./parse-worker.js";
 
 export class ParsePool {
+  /** Worker threads started so far (each a fresh isolate: what idle workers are kept to spare). */
+  started = 0;
   private nextId = 1;
   private readonly queue: Job[] = [];
   private readonly lanes: Lane[];
@@ -69,7 +81,7 @@ export class ParsePool {
 
   private start(lane: Lane): Worker {
     const worker = new Worker(new URL(WORKER_ENTRY, import.meta.url));
-    worker.unref();
+    this.started++;
     worker.on("message", ({ id, result }: { id: number; result: Posted }) => {
       if (lane.busy?.job.id !== id) return;
       this.finish(lane, result.ok ? result : { ok: false, errors: result.errors.map((e) => new RecordError(e.file, e.field, e.problem, e.line)) });
@@ -89,7 +101,11 @@ export class ParsePool {
       if (lane.busy) continue;
       const job = this.queue.shift();
       if (!job) return;
+      if (lane.idle) clearTimeout(lane.idle);
+      lane.idle = undefined;
       const worker = (lane.worker ??= this.start(lane));
+      // A parse under way keeps the process alive (its caller waits for it); an idle worker does not (finish).
+      worker.ref();
       const timer = setTimeout(() => {
         lane.worker = undefined;
         void worker.terminate();
@@ -109,17 +125,26 @@ export class ParsePool {
     lane.busy = undefined;
     busy.job.resolve(result);
     this.next();
-    // Idle, the worker goes: it would keep a stopping process alive, and a burst (start-up) keeps it busy anyway.
     if (!lane.busy && lane.worker) {
       const worker = lane.worker;
-      lane.worker = undefined;
-      void worker.terminate();
+      worker.unref();
+      lane.idle = setTimeout(() => {
+        lane.idle = undefined;
+        if (lane.worker !== worker || lane.busy) return;
+        lane.worker = undefined;
+        void worker.terminate();
+      }, IDLE_MS);
+      lane.idle.unref();
     }
   }
 
   async close(): Promise<void> {
     const workers = this.lanes.map((lane) => lane.worker);
-    for (const lane of this.lanes) lane.worker = undefined;
+    for (const lane of this.lanes) {
+      if (lane.idle) clearTimeout(lane.idle);
+      lane.idle = undefined;
+      lane.worker = undefined;
+    }
     await Promise.all(workers.map((w) => w?.terminate()));
   }
 }
