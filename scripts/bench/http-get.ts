@@ -3,7 +3,7 @@
  * unlike fetch), for taking the publisher's bytes and checking each server.
  */
 import { createHash } from "node:crypto";
-import { request } from "node:http";
+import { httpSend } from "./http-send.js";
 
 export interface RawResponse {
   status: number;
@@ -12,21 +12,7 @@ export interface RawResponse {
 }
 
 export function httpGet(url: string, headers: Record<string, string> = {}, timeoutMs = 10_000): Promise<RawResponse> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method: "GET", headers, agent: false, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (c: Buffer) => chunks.push(c));
-      res.on("end", () => {
-        const flat: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) if (v !== undefined) flat[k] = Array.isArray(v) ? v.join(", ") : v;
-        resolve({ status: res.statusCode ?? 0, headers: flat, body: Buffer.concat(chunks) });
-      });
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
-    req.on("error", reject);
-    req.end();
-  });
+  return httpSend("GET", url, headers, undefined, timeoutMs);
 }
 
 export const sha256 = (bytes: Uint8Array) => createHash("sha256").update(bytes).digest("hex");
