@@ -56,6 +56,7 @@ ul.kicker a{color:var(--accent);text-decoration:none}
 .story .byline a{color:inherit}
 .story .dates{font-size:.85rem;margin:0 0 1.25rem;display:flex;flex-wrap:wrap;gap:.1rem 1rem}
 .story .dates .updated strong{font-weight:700}
+.story .correction,.kill-reason{font:.95rem/1.55 var(--sans);background:var(--panel);border-inline-start:3px solid var(--accent);padding:.6rem .9rem;margin:0 0 1.25rem}
 .story .body{font-size:1.125rem}
 .story .body p{margin:0 0 1.05em}
 .story .dateline{font-family:var(--sans);font-weight:700;font-size:.92em;letter-spacing:.02em}
