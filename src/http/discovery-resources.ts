@@ -1,4 +1,4 @@
-import { lastChange } from "../core/article.js";
+import { lastChange, type ArticleMeta } from "../core/article.js";
 import { lastModifiedOf } from "../core/change-stamps.js";
 import type { SiteConfig } from "../core/config.js";
 import type { Listings } from "../core/listings.js";
@@ -86,6 +86,20 @@ export async function sitemapPartResource(site: SiteConfig, listings: Listings, 
 }
 
 /**
+ * The newest article published before `to` (ms), looked for in spans that
+ * double back from it (an hour, two, four…), so that a request counts the
+ * articles of the span it is found in, never the whole archive.
+ */
+async function newestBefore(listings: Listings, to: number): Promise<ArticleMeta | undefined> {
+  for (let span = 3_600_000; ; span *= 2) {
+    const from = Math.max(ALL_TIME[0], to - span);
+    const n = await listings.count(SITE_SCOPE, from, to);
+    if (n > 0) return (await listings.range(SITE_SCOPE, from, to, n - 1, 1))[0];
+    if (from === ALL_TIME[0]) return undefined;
+  }
+}
+
+/**
  * /news-sitemap.xml: the articles published in the two days before `now`
  * (Google News), newest first; undefined (a 404) while there are none, as
  * the sitemap schema wants at least one URL. It changes as articles age
@@ -95,13 +109,13 @@ export async function sitemapPartResource(site: SiteConfig, listings: Listings, 
  */
 export async function newsSitemapResource(site: SiteConfig, listings: Listings, now: number): Promise<Resource | undefined> {
   const from = now - NEWS_WINDOW_MS;
-  const [inWindow, older, stats] = await Promise.all([listings.count(SITE_SCOPE, from, now + 1), listings.count(SITE_SCOPE, ALL_TIME[0], from), listings.stats(SITE_SCOPE)]);
+  const [inWindow, stats] = await Promise.all([listings.count(SITE_SCOPE, from, now + 1), listings.stats(SITE_SCOPE)]);
   if (inWindow === 0) return undefined;
   // The newest of them, at most the News sitemap's limit.
   const skip = Math.max(0, inWindow - NEWS_SITEMAP_MAX_URLS);
   const shown = (await listings.range(SITE_SCOPE, from, now + 1, skip, inWindow - skip)).reverse();
   // The last time an article aged out of the window: when the newest article older than it turned two days old.
-  const agedOut = older > 0 ? (await listings.range(SITE_SCOPE, ALL_TIME[0], from, older - 1, 1))[0] : undefined;
+  const agedOut = await newestBefore(listings, from);
   const lastModified = lastModifiedOf(shown, [stats.listingMoved, agedOut ? new Date(agedOut.published.getTime() + NEWS_WINDOW_MS) : undefined]);
   const deps = depsOf(`news|lm=${lastModified.getTime()}`, shown);
   // The oldest shown leaves the window first (it is the first article older than the window, when more than the limit are in it).
