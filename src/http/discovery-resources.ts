@@ -85,6 +85,11 @@ export async function sitemapPartResource(site: SiteConfig, listings: Listings, 
   };
 }
 
+/** Cache-Control's max-age for what changes when an article published at `published` leaves the window: never past that, nor past the site's. */
+function maxAgeUntilAgedOut(site: SiteConfig, published: Date, now: number): number {
+  return Math.max(0, Math.min(site.cacheMinutes * 60, Math.ceil((published.getTime() + NEWS_WINDOW_MS - now) / 1000)));
+}
+
 /**
  * The newest article published before `to` (ms), looked for in spans that
  * double back from it (an hour, two, four…), so that a request counts the
@@ -119,13 +124,13 @@ export async function newsSitemapResource(site: SiteConfig, listings: Listings, 
   const lastModified = lastModifiedOf(shown, [stats.listingMoved, agedOut ? new Date(agedOut.published.getTime() + NEWS_WINDOW_MS) : undefined]);
   const deps = depsOf(`news|lm=${lastModified.getTime()}`, shown);
   // The oldest shown leaves the window first (it is the first article older than the window, when more than the limit are in it).
-  const leavesInSeconds = Math.ceil((shown.at(-1)!.published.getTime() + NEWS_WINDOW_MS - now) / 1000);
+  const maxAge = maxAgeUntilAgedOut(site, shown.at(-1)!.published, now);
   return {
     key: "news-sitemap.xml",
     ...(deps ? { deps } : {}),
     volatile: true,
     cors: true,
-    cacheControl: `public, max-age=${Math.max(0, Math.min(site.cacheMinutes * 60, leavesInSeconds))}`,
+    cacheControl: `public, max-age=${maxAge}`,
     render: async () => {
       const body = renderNewsSitemap(
         site,
@@ -145,10 +150,9 @@ export async function newsSitemapResource(site: SiteConfig, listings: Listings, 
 export async function newsWindow(site: SiteConfig, listings: Listings, now: number): Promise<{ open: boolean; maxAge: number }> {
   const from = now - NEWS_WINDOW_MS;
   const inWindow = await listings.count(SITE_SCOPE, from, now + 1);
-  const maxAge = site.cacheMinutes * 60;
-  if (inWindow === 0) return { open: false, maxAge };
+  if (inWindow === 0) return { open: false, maxAge: site.cacheMinutes * 60 };
   const [newest] = await listings.range(SITE_SCOPE, from, now + 1, inWindow - 1, 1);
-  return { open: true, maxAge: Math.max(0, Math.min(maxAge, Math.ceil((newest!.published.getTime() + NEWS_WINDOW_MS - now) / 1000))) };
+  return { open: true, maxAge: maxAgeUntilAgedOut(site, newest!.published, now) };
 }
 
 /** robots.txt names the News sitemap only while it has articles: resolved per request, like it. */

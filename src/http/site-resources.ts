@@ -315,7 +315,7 @@ export async function listPaths(site: SiteConfig, source: Listings | Catalog, op
   const paths = ["/", "/style.css", "/feeds", "/feeds.opml", ...FEED_FORMATS.map((f) => `/${opmlFile(f)}`)];
   paths.push("/robots.txt", "/sitemap.xml");
   // The News sitemap only while articles of the last two days make one (the export's clock: options.now).
-  if (await newsSitemapResource(site, listings, (options.now ?? Date.now)())) paths.push("/news-sitemap.xml");
+  if ((await newsWindow(site, listings, (options.now ?? Date.now)())).open) paths.push("/news-sitemap.xml");
   paths.push(...Object.values(INDEX_PATHS).map((p) => `/${p}`));
   for (let n = 1; await sitemapPartResource(site, listings, n, options.sitemapMaxUrls); n++) paths.push(`/sitemaps/${n}.xml`);
   for (const scope of await allScopes(listings, true)) {
