@@ -122,6 +122,17 @@ async function throughStore<T>(site: SiteConfig, work: () => Promise<T>): Promis
   }
 }
 
+/** A request body as JSON, strictly UTF-8; undefined when it is not. */
+function jsonOf(bytes: Uint8Array): { value: unknown } | undefined {
+  try {
+    return { value: JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes)) };
+  } catch {
+    return undefined;
+  }
+}
+
+const isJsonObject = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
 /** A kill's body: at most this many bytes (a reason of MAX_REASON_LENGTH characters, JSON-escaped, fits). */
 const KILL_BODY_BYTES = 16 * 1024;
 
@@ -132,16 +143,12 @@ async function readKillBody(request: Request): Promise<{ reason?: string } | { r
   if (body.bytes.length === 0) return {};
   const type = (request.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
   if (type !== "application/json") return { response: json(415, { error: "a DELETE body is JSON: {\"reason\": \"...\"}" }) };
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body.bytes));
-  } catch {
-    return { response: json(400, { error: "the body is not JSON (UTF-8)" }) };
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return { response: fieldErrors([{ field: "(body)", problem: 'must be an object: {"reason": "..."}' }]) };
-  const unknown = Object.keys(parsed).filter((k) => k !== "reason");
+  const parsed = jsonOf(body.bytes);
+  if (!parsed) return { response: json(400, { error: "the body is not JSON (UTF-8)" }) };
+  if (!isJsonObject(parsed.value)) return { response: fieldErrors([{ field: "(body)", problem: 'must be an object: {"reason": "..."}' }]) };
+  const unknown = Object.keys(parsed.value).filter((k) => k !== "reason");
   if (unknown.length) return { response: fieldErrors(unknown.map((k) => ({ field: k, problem: "unknown field (a DELETE takes only reason)" }))) };
-  const given = (parsed as { reason?: unknown }).reason;
+  const given = parsed.value.reason;
   if (given === undefined) return {};
   const checked = killReason(given);
   return "problem" in checked ? { response: fieldErrors([{ field: "reason", problem: checked.problem }]) } : { reason: checked.reason };
@@ -162,14 +169,10 @@ function recordBytes(contentType: string | undefined, body: Uint8Array): Outcome
   if (type !== "" && type !== "application/json") {
     return { ok: false, response: json(415, { error: "send application/json (the fields and body) or text/markdown (the record file)" }) };
   }
-  let input: unknown;
-  try {
-    input = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-  } catch {
-    return { ok: false, response: json(400, { error: "the body must be a JSON object (UTF-8)" }) };
-  }
-  if (typeof input !== "object" || input === null || Array.isArray(input)) return { ok: false, response: json(400, { error: "the body must be a JSON object" }) };
-  const { body: markdown, ...fields } = input as Record<string, unknown>;
+  const input = jsonOf(body);
+  if (!input) return { ok: false, response: json(400, { error: "the body must be a JSON object (UTF-8)" }) };
+  if (!isJsonObject(input.value)) return { ok: false, response: json(400, { error: "the body must be a JSON object" }) };
+  const { body: markdown, ...fields } = input.value;
   if (typeof markdown !== "string") return { ok: false, response: fieldErrors([{ field: "body", problem: "is required: the article text in Markdown" }]) };
   try {
     return { ok: true, value: encoder.encode(recordText(fields, markdown)) };
