@@ -65,16 +65,17 @@ export class ParsePool {
   }
 
   parse(file: string, input: string | Uint8Array, site: SiteConfig): Promise<ParseResult> {
-    return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, file, input, site, resolve: resolve as (r: AnyResult) => void });
-      this.next();
-    });
+    return this.enqueue({ file, input, site }) as Promise<ParseResult>;
   }
 
   /** parse(), the article sent back as the parse index stores it (parsed-record-codec.ts). */
   parseEncoded(file: string, input: string | Uint8Array, site: SiteConfig): Promise<EncodedParseResult> {
+    return this.enqueue({ file, input, site, encoded: true }) as Promise<EncodedParseResult>;
+  }
+
+  private enqueue(job: Omit<ParseJob, "id">): Promise<AnyResult> {
     return new Promise((resolve) => {
-      this.queue.push({ id: this.nextId++, file, input, site, encoded: true, resolve: resolve as (r: AnyResult) => void });
+      this.queue.push({ ...job, id: this.nextId++, resolve });
       this.next();
     });
   }

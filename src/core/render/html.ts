@@ -144,13 +144,14 @@ export function renderArticlePage(site: SiteConfig, article: Article): string {
     ? `<ul class="kicker">${article.categories.map((c) => `<li><a href="${scopeUrl(site, "category", c)}">${bdi(c)}</a></li>`).join("")}</ul>\n`
     : "";
   const enclosures = article.enclosures.map((e) => enclosure(e, article.language)).join("\n");
+  const correction = correctionHtml(article);
   // The desk trailer is wire shorthand, Latin in every language's copy: kept left to right as a unit.
   const desk = article.desk ? `<p class="desk"><bdi dir="ltr">(end) ${escapeHtml(article.desk)}</bdi></p>\n` : "";
   const main = `<article class="story"${langAttrs(article.language, escapeHtml)}>
 ${categories}<h1>${escapeHtml(article.title)}</h1>
 ${byline(site, article)}
 ${datesLine(site, article)}
-${correctionHtml(article) ? `${correctionHtml(article)}\n` : ""}${figure(article)}<div class="body">
+${correction ? `${correction}\n` : ""}${figure(article)}<div class="body">
 ${withCredit(renderBody(article).html, article)}
 </div>
 ${enclosures ? `${enclosures}\n` : ""}${desk}</article>`;
