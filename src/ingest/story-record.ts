@@ -67,14 +67,10 @@ export function structuredOutcome(label: string, kind: Exclude<DocumentKind, "pl
       notes.push(`import: ${where(label, story.embargo)}: the embargo (${story.embargo.until}) has passed; published`);
     }
   }
-  const date = story.published.slice(0, 10);
   return {
     kind: "record",
     plan: {
-      title: story.title,
-      ...(story.slugline ? { slugline: story.slugline } : {}),
-      fallbackSlug: `${story.dateline ?? ""} ${date}`,
-      date,
+      ...slugSource(story),
       fields,
       body: (articleUrl) => bodyMarkdown(label, story.body, articleUrl),
       notes,
@@ -115,13 +111,20 @@ function placeSlug(text: string): string {
   return /[a-z]/.test(slug) ? slug : "";
 }
 
+type SlugSource = Pick<RecordPlan, "slugline" | "title" | "fallbackSlug" | "date">;
+
+/** What a story's slug is made from: slugline, headline, the dateline's place and the date. */
+export function slugSource(story: Pick<ImportedStory, "slugline" | "title" | "dateline" | "published">): SlugSource {
+  const date = story.published.slice(0, 10);
+  return { ...(story.slugline ? { slugline: story.slugline } : {}), title: story.title, fallbackSlug: `${story.dateline ?? ""} ${date}`, date };
+}
+
 /** The slug `wirefeed import` gives a record: from the headline, else the dateline's place and date, else "story-<date>". */
-export function planSlug(plan: RecordPlan): string {
+export function planSlug(plan: SlugSource): string {
   return slugify(plan.title) || placeSlug(plan.fallbackSlug) || `story-${plan.date}`;
 }
 
 /** The slug a document names for itself (the publish API's POST): its slugline when it makes one, else as planSlug. */
-export function documentSlug(story: Pick<ImportedStory, "slugline" | "title" | "dateline" | "published">): string {
-  const date = story.published.slice(0, 10);
-  return (story.slugline ? slugify(story.slugline) : "") || planSlug({ title: story.title, fallbackSlug: `${story.dateline ?? ""} ${date}`, date, fields: {}, body: () => "", notes: [] });
+export function documentSlug(plan: SlugSource): string {
+  return (plan.slugline ? slugify(plan.slugline) : "") || planSlug(plan);
 }

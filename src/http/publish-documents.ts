@@ -1,0 +1,116 @@
+/**
+ * The publish API's agency documents: an IPTC ninjs or NewsML-G2 body, told
+ * by its Content-Type, read by the mapping `wirefeed import` uses
+ * (ingest/story-record.ts), and turned into what the API does with it:
+ * write a record, or withdraw one (a canceled story), or the answer that
+ * says why neither.
+ *
+ * Media types. NewsML-G2's are registered with IANA by the IPTC:
+ * application/vnd.iptc.g2.newsitem+xml and, for a message carrying one item,
+ * application/vnd.iptc.g2.newsmessage+xml. ninjs has none registered, and
+ * IPTC's ninjs documentation names none for the document itself; the
+ * application/ninjs+json that systems exchanging ninjs use is accepted.
+ * (application/json stays the API's own JSON: the record's fields.)
+ */
+import type { SiteConfig } from "../core/config.js";
+import { RecordError } from "../core/errors.js";
+import { slugProblem } from "../core/slug.js";
+import { decodeDocument } from "../ingest/document.js";
+import { documentSlug, planBody, planRecordText, slugSource, structuredOutcome } from "../ingest/story-record.js";
+
+export const NINJS_TYPE = "application/ninjs+json";
+export const NEWSITEM_TYPE = "application/vnd.iptc.g2.newsitem+xml";
+export const NEWSMESSAGE_TYPE = "application/vnd.iptc.g2.newsmessage+xml";
+
+type Format = "ninjs" | "NewsML-G2";
+const FORMATS: Record<string, Format> = { [NINJS_TYPE]: "ninjs", [NEWSITEM_TYPE]: "NewsML-G2", [NEWSMESSAGE_TYPE]: "NewsML-G2" };
+
+/** The media types a document may be sent as, for Accept-Post and 415 answers. */
+export const DOCUMENT_TYPES = Object.keys(FORMATS);
+
+/** Where messages say the problem is: the request body, not a file. */
+const LABEL = "(document)";
+
+/** The kill reason a canceled document leaves (its edNote is for the receiving editors, not for readers). */
+export const CANCELED_REASON = "Withdrawn: the agency canceled this story.";
+
+/** A document's Content-Type: its format, or undefined when it is not one of DOCUMENT_TYPES. */
+export function documentFormat(contentType: string | undefined): Format | undefined {
+  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
+  return FORMATS[type];
+}
+
+/** A problem as the API answers it: an HTTP status and a JSON body. */
+export interface Refusal {
+  status: 400 | 415 | 422;
+  body: Record<string, unknown>;
+}
+
+export type DocumentAction =
+  /** Write the record: `bytes(slug)` (the body's links are resolved against the article's URL, so the slug is given). */
+  | { kind: "write"; format: Format; slug: string; notes: string[]; bytes: (slug: string) => Uint8Array | Refusal }
+  /** Withdraw the article at `slug`, leaving `reason`; `id`: the document's, when it gives one. */
+  | { kind: "kill"; format: Format; slug: string; reason: string; id?: string }
+  | { kind: "refused"; refusal: Refusal };
+
+const refused = (status: Refusal["status"], body: Record<string, unknown>): DocumentAction => ({ kind: "refused", refusal: { status, body } });
+
+const fieldError = (error: RecordError) => ({ field: error.field, ...(error.line ? { line: error.line } : {}), message: error.problem });
+
+/** `charset` of a Content-Type, unquoted and lower-cased, or undefined. */
+function charsetOf(contentType: string): string | undefined {
+  const param = contentType.toLowerCase().split(";").slice(1).map((p) => p.trim()).find((p) => p.startsWith("charset="));
+  return param?.slice(8).replace(/^"|"$/g, "");
+}
+
+/** The encoding an XML declaration names, if any ("<?xml version="1.0" encoding="ISO-8859-1"?>"). */
+function declaredEncoding(text: string): string | undefined {
+  return /^<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1]?.toLowerCase();
+}
+
+const isUtf8 = (name: string) => name === "utf-8" || name === "utf8";
+
+/**
+ * Reads a document body sent as `contentType` (one of DOCUMENT_TYPES).
+ * `slug`: the article it is for (PUT /api/items/<slug>); without one (POST)
+ * the document names its own (documentSlug: slugline, else headline).
+ */
+export function readDocument(contentType: string, body: Uint8Array, site: SiteConfig, now: Date, slug?: string): DocumentAction {
+  const format = documentFormat(contentType)!;
+  const charset = charsetOf(contentType);
+  if (charset !== undefined && !isUtf8(charset)) return refused(415, { error: `charset "${charset}": send UTF-8` });
+  let text: string;
+  try {
+    text = decodeDocument(LABEL, body);
+  } catch (error) {
+    if (!(error instanceof RecordError)) throw error;
+    return refused(400, { error: `the document ${error.problem}` });
+  }
+  const encoding = format === "NewsML-G2" ? declaredEncoding(text) : undefined;
+  if (encoding !== undefined && !isUtf8(encoding)) return refused(415, { error: `the XML declaration names encoding "${encoding}": send UTF-8` });
+
+  const outcome = structuredOutcome(LABEL, format, text, site, now);
+  if (outcome.kind === "refused") return refused(422, { errors: [fieldError(outcome.error)] });
+  const target = slug ?? documentSlug(outcome.kind === "kill" ? slugSource(outcome.story) : outcome.plan);
+  const badSlug = slugProblem(target);
+  if (badSlug) return refused(422, { errors: [{ field: "slug", message: `${badSlug} (made from the document; PUT it to /api/items/<slug> to choose one)` }] });
+  if (outcome.kind === "kill") return { kind: "kill", format, slug: target, reason: CANCELED_REASON, ...(outcome.story.id ? { id: outcome.story.id } : {}) };
+
+  const plan = outcome.plan;
+  return {
+    kind: "write",
+    format,
+    slug: target,
+    notes: plan.notes.map((note) => note.replace(/^import: /, "")),
+    bytes: (at) => {
+      const markdown = planBody(plan, new URL(`items/${at}`, site.baseUrl).href);
+      if (markdown instanceof RecordError) return { status: 422, body: { errors: [fieldError(markdown)] } };
+      try {
+        return new TextEncoder().encode(planRecordText(plan, markdown));
+      } catch (error) {
+        if (error instanceof RecordError) return { status: 422, body: { errors: [fieldError(error)] } };
+        throw error;
+      }
+    },
+  };
+}
