@@ -7,7 +7,7 @@ import { isSlug } from "../core/slug.js";
 import { killReason } from "../core/tombstone.js";
 import { StorageFullError } from "../storage/storage-full-error.js";
 import { readLimitedBody } from "./body-limit.js";
-import { DOCUMENT_TYPES, documentFormat, readDocument, type DocumentAction, type Refusal } from "./publish-documents.js";
+import { DOCUMENT_TYPES, documentFormat, type DocumentAction, type DocumentReader, type Refusal } from "./document-types.js";
 
 /** Where the publish API reads and writes: a store plus whatever must follow a change (catalog refresh, WebSub ping). */
 export interface Publisher {
@@ -72,6 +72,11 @@ export interface PublishApiOptions {
   publisher: Publisher;
   /** Largest request body accepted (bytes). */
   maxBodyBytes?: number;
+  /**
+   * Reads IPTC ninjs and NewsML-G2 documents (publish-documents.ts
+   * readDocument); without it those types are 415 like any other.
+   */
+  documents?: DocumentReader;
   /** The clock an agency document's embargo is compared with (default: the system's). */
   now?: () => Date;
 }
@@ -80,9 +85,7 @@ export interface PublishApiOptions {
 export const LIST_PAGE = { default: 100, max: 1000 } as const;
 
 const JSON_TYPE = "application/json; charset=utf-8";
-/** What a PUT of a record takes (415 answers say so in Accept, RFC 9110 15.5.16); a POST takes the documents alone. */
-const PUT_TYPES = ["application/json", "text/markdown", ...DOCUMENT_TYPES].join(", ");
-const POST_TYPES = DOCUMENT_TYPES.join(", ");
+const RECORD_TYPES = "application/json, text/markdown";
 const MARKDOWN_TYPE = "text/markdown; charset=utf-8";
 const encoder = new TextEncoder();
 
@@ -167,16 +170,17 @@ async function readKillBody(request: Request): Promise<{ reason?: string } | { r
  * object's fields and `body`. Anything that cannot become a record is the
  * answer to send instead.
  */
-function recordBytes(contentType: string | undefined, body: Uint8Array): Outcome<Uint8Array> {
+function recordBytes(contentType: string | undefined, body: Uint8Array, documents: boolean): Outcome<Uint8Array> {
   const [type = "", ...params] = (contentType ?? "").toLowerCase().split(";").map((p) => p.trim());
   const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/^"|"$/g, "");
   if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") return { ok: false, response: json(415, { error: `charset "${charset}": send UTF-8` }) };
   if (type === "text/markdown") return { ok: true, value: body };
   // No Content-Type: JSON, as the API took it before text/markdown was offered.
   if (type !== "" && type !== "application/json") {
+    const also = documents ? `, or an IPTC document: ${DOCUMENT_TYPES.join(", ")}` : "";
     return {
       ok: false,
-      response: json(415, { error: `send application/json (the fields and body) or text/markdown (the record file), or an IPTC document: ${POST_TYPES}` }, { Accept: PUT_TYPES }),
+      response: json(415, { error: `send application/json (the fields and body) or text/markdown (the record file)${also}` }, { Accept: documents ? `${RECORD_TYPES}, ${DOCUMENT_TYPES.join(", ")}` : RECORD_TYPES }),
     };
   }
   const input = jsonOf(body);
@@ -224,6 +228,10 @@ function listQuery(url: URL): Outcome<{ after?: string; limit: number }> {
 export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   const limit = options.maxBodyBytes ?? 1024 * 1024;
   const now = options.now ?? (() => new Date());
+  const documents = options.documents;
+  /** What a PUT takes (415 answers say so in Accept, RFC 9110 15.5.16); a POST takes the documents alone. */
+  const putTypes = documents ? `${RECORD_TYPES}, ${DOCUMENT_TYPES.join(", ")}` : RECORD_TYPES;
+  const postTypes = DOCUMENT_TYPES.join(", ");
   const api = new Hono();
   const apiUrl = (path: string) => new URL(`api/${path}`, site.baseUrl).href;
 
@@ -293,7 +301,7 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
   }
 
-  const refusal = (r: Refusal, headers: Record<string, string> = {}) => json(r.status, r.body, r.status === 415 ? { Accept: PUT_TYPES, ...headers } : headers);
+  const refusal = (r: Refusal, headers: Record<string, string> = {}) => json(r.status, r.body, r.status === 415 ? { Accept: putTypes, ...headers } : headers);
 
   /** An agency document's action at its slug: write the record it makes, or withdraw the article (a canceled story). */
   async function applyDocument(action: Exclude<DocumentAction, { kind: "refused" }>, slug: string): Promise<Response> {
@@ -350,11 +358,11 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     const body = await readLimitedBody(c.req.raw, limit);
     if (!body.ok) return body.response;
     const contentType = c.req.header("content-type");
-    if (documentFormat(contentType)) {
-      const action = readDocument(contentType!, body.bytes, site, now(), slug);
+    if (documents && documentFormat(contentType)) {
+      const action = documents(contentType!, body.bytes, site, now(), slug);
       return action.kind === "refused" ? refusal(action.refusal) : applyDocument(action, slug);
     }
-    const record = recordBytes(contentType, body.bytes);
+    const record = recordBytes(contentType, body.bytes, documents !== undefined);
     if (!record.ok) return record.response;
     return storeRecord(slug, record.value);
   });
@@ -367,13 +375,14 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
    */
   api.post("/items", async (c) => {
     const contentType = c.req.header("content-type");
+    if (!documents) return json(405, { error: "use GET" }, { Allow: "GET, HEAD" });
     if (!documentFormat(contentType)) {
-      return json(415, { error: `POST takes an IPTC document: ${POST_TYPES}; a record of your own goes to PUT /api/items/<slug>` }, { Accept: POST_TYPES, "Accept-Post": POST_TYPES });
+      return json(415, { error: `POST takes an IPTC document: ${postTypes}; a record of your own goes to PUT /api/items/<slug>` }, { Accept: postTypes, "Accept-Post": postTypes });
     }
     const body = await readLimitedBody(c.req.raw, limit);
     if (!body.ok) return body.response;
-    const action = readDocument(contentType!, body.bytes, site, now());
-    if (action.kind === "refused") return refusal(action.refusal, action.refusal.status === 415 ? { "Accept-Post": POST_TYPES } : {});
+    const action = documents(contentType!, body.bytes, site, now());
+    if (action.kind === "refused") return refusal(action.refusal, action.refusal.status === 415 ? { "Accept-Post": postTypes } : {});
     return postDocument(action);
   });
 
@@ -386,7 +395,9 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     return kill(slug, body.reason);
   });
 
-  api.all("/items", () => json(405, { error: "use GET, or POST an IPTC document" }, { Allow: "GET, HEAD, POST", "Accept-Post": POST_TYPES }));
+  api.all("/items", () =>
+    documents ? json(405, { error: "use GET, or POST an IPTC document" }, { Allow: "GET, HEAD, POST", "Accept-Post": postTypes }) : json(405, { error: "use GET" }, { Allow: "GET, HEAD" }),
+  );
   api.all("/items/:slug", () => json(405, { error: "use GET, PUT or DELETE" }, { Allow: "GET, HEAD, PUT, DELETE" }));
   api.all("*", () => json(404, { error: "not found" }));
   return api;

@@ -4,29 +4,16 @@
  * (ingest/story-record.ts), and turned into what the API does with it:
  * write a record, or withdraw one (a canceled story), or the answer that
  * says why neither.
- *
- * Media types. NewsML-G2's are registered with IANA by the IPTC:
- * application/vnd.iptc.g2.newsitem+xml and, for a message carrying one item,
- * application/vnd.iptc.g2.newsmessage+xml. ninjs has none registered, and
- * IPTC's ninjs documentation names none for the document itself; the
- * application/ninjs+json that systems exchanging ninjs use is accepted.
- * (application/json stays the API's own JSON: the record's fields.)
+ * The media types are in document-types.ts. Runtimes hand this reader to
+ * the API (PublishApiOptions.documents): a Worker without it bundles no XML
+ * parser.
  */
 import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { slugProblem } from "../core/slug.js";
 import { decodeDocument } from "../ingest/document.js";
 import { documentSlug, planBody, planRecordText, slugSource, structuredOutcome } from "../ingest/story-record.js";
-
-export const NINJS_TYPE = "application/ninjs+json";
-export const NEWSITEM_TYPE = "application/vnd.iptc.g2.newsitem+xml";
-export const NEWSMESSAGE_TYPE = "application/vnd.iptc.g2.newsmessage+xml";
-
-type Format = "ninjs" | "NewsML-G2";
-const FORMATS: Record<string, Format> = { [NINJS_TYPE]: "ninjs", [NEWSITEM_TYPE]: "NewsML-G2", [NEWSMESSAGE_TYPE]: "NewsML-G2" };
-
-/** The media types a document may be sent as, for Accept-Post and 415 answers. */
-export const DOCUMENT_TYPES = Object.keys(FORMATS);
+import { documentFormat, type DocumentAction, type DocumentReader, type Refusal } from "./document-types.js";
 
 /** Where messages say the problem is: the request body, not a file. */
 const LABEL = "(document)";
@@ -34,24 +21,6 @@ const LABEL = "(document)";
 /** The kill reason a canceled document leaves (its edNote is for the receiving editors, not for readers). */
 export const CANCELED_REASON = "Withdrawn: the agency canceled this story.";
 
-/** A document's Content-Type: its format, or undefined when it is not one of DOCUMENT_TYPES. */
-export function documentFormat(contentType: string | undefined): Format | undefined {
-  const type = (contentType ?? "").split(";")[0]!.trim().toLowerCase();
-  return FORMATS[type];
-}
-
-/** A problem as the API answers it: an HTTP status and a JSON body. */
-export interface Refusal {
-  status: 400 | 415 | 422;
-  body: Record<string, unknown>;
-}
-
-export type DocumentAction =
-  /** Write the record: `bytes(slug)` (the body's links are resolved against the article's URL, so the slug is given). */
-  | { kind: "write"; format: Format; slug: string; notes: string[]; bytes: (slug: string) => Uint8Array | Refusal }
-  /** Withdraw the article at `slug`, leaving `reason`; `id`: the document's, when it gives one. */
-  | { kind: "kill"; format: Format; slug: string; reason: string; id?: string }
-  | { kind: "refused"; refusal: Refusal };
 
 const refused = (status: Refusal["status"], body: Record<string, unknown>): DocumentAction => ({ kind: "refused", refusal: { status, body } });
 
@@ -75,7 +44,7 @@ const isUtf8 = (name: string) => name === "utf-8" || name === "utf8";
  * `slug`: the article it is for (PUT /api/items/<slug>); without one (POST)
  * the document names its own (documentSlug: slugline, else headline).
  */
-export function readDocument(contentType: string, body: Uint8Array, site: SiteConfig, now: Date, slug?: string): DocumentAction {
+export const readDocument: DocumentReader = (contentType: string, body: Uint8Array, site: SiteConfig, now: Date, slug?: string): DocumentAction => {
   const format = documentFormat(contentType)!;
   const charset = charsetOf(contentType);
   if (charset !== undefined && !isUtf8(charset)) return refused(415, { error: `charset "${charset}": send UTF-8` });
@@ -113,4 +82,4 @@ export function readDocument(contentType: string, body: Uint8Array, site: SiteCo
       }
     },
   };
-}
+};

@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { createApp, type AppOptions } from "../../src/http/app.js";
 import type { Publisher } from "../../src/http/publish-api.js";
-import { CANCELED_REASON } from "../../src/http/publish-documents.js";
+import { CANCELED_REASON, readDocument } from "../../src/http/publish-documents.js";
 import { LiveCatalog } from "../../src/runtime/live-catalog.js";
 import { openNodeSqlStore } from "../../src/storage/sql/node-sql-store.js";
 import { project, wirefeed } from "../cli/support.js";
@@ -57,7 +57,7 @@ async function appOver(store: Store, maxBodyBytes?: number) {
     site,
     catalog: opened.current,
     log: () => {},
-    publish: { token: TOKEN, publisher: opened.publisher, now: () => NOW, ...(maxBodyBytes ? { maxBodyBytes } : {}) },
+    publish: { token: TOKEN, publisher: opened.publisher, documents: readDocument, now: () => NOW, ...(maxBodyBytes ? { maxBodyBytes } : {}) },
   });
   const auth = { Authorization: `Bearer ${TOKEN}` };
   const send = (method: string, path: string, body: string | Uint8Array, type: string) =>
