@@ -37,6 +37,14 @@ function declaredEncoding(text: string): string | undefined {
   return /^<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']/.exec(text)?.[1]?.toLowerCase();
 }
 
+/** import's notes as the API's answer gives them: "line 9: field: …" (the body is the only document), without "read as" (`format` says it). */
+function answerNotes(notes: readonly string[]): string[] {
+  const prefix = `import: ${LABEL}`;
+  return notes
+    .filter((note) => note !== `${prefix}: read as ninjs` && note !== `${prefix}: read as NewsML-G2`)
+    .map((note) => (note.startsWith(prefix) ? note.slice(prefix.length).replace(/^(?::(\d+))?: /, (_, line?: string) => (line ? `line ${line}: ` : "")) : note));
+}
+
 const isUtf8 = (name: string) => name === "utf-8" || name === "utf8";
 
 /**
@@ -70,7 +78,7 @@ export const readDocument: DocumentReader = (contentType: string, body: Uint8Arr
     kind: "write",
     format,
     slug: target,
-    notes: plan.notes.map((note) => note.replace(/^import: /, "")),
+    notes: answerNotes(plan.notes),
     bytes: (at) => {
       const markdown = planBody(plan, new URL(`items/${at}`, site.baseUrl).href);
       if (markdown instanceof RecordError) return { status: 422, body: { errors: [fieldError(markdown)] } };

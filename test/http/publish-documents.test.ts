@@ -78,13 +78,34 @@ async function cliRecord(name: string, slug: string): Promise<string> {
   return readFileSync(join(cwd, "items", `${slug}.md`), "utf8");
 }
 
+/** `notes`: what import says on stderr, as the answer gives it (an embargo's wording is import's, so only its place is fixed here). */
 const DOCUMENTS = [
-  { name: "ninjs-1.json", type: NINJS, slug: "opec", title: "Kuwait keeps crude output steady as OPEC+ talks near", live: true },
-  { name: "ninjs-1-extra-names.json", type: NINJS, slug: "port", live: true },
-  { name: "ninjs-2.json", type: NINJS, slug: "cabinet", title: "Kuwait cabinet weighs oil revenue and budget plan", live: true },
-  { name: "ninjs-3.json", type: NINJS, slug: "summit", title: "Leaders to meet in Tokyo", live: false },
-  { name: "newsml-g2-nitf.xml", type: NEWSITEM, slug: "drill", title: "Seoul stages cyber drill with NATO experts", live: true },
-  { name: "newsml-g2-xhtml.xml", type: NEWSITEM, slug: "talks", title: "Canberra and Wellington open Pacific talks", live: false },
+  { name: "ninjs-1.json", type: NINJS, slug: "opec", title: "Kuwait keeps crude output steady as OPEC+ talks near", live: true, notes: [expect.stringMatching(/^\$\.embargoed: /)] },
+  {
+    name: "ninjs-1-extra-names.json",
+    type: NINJS,
+    slug: "port",
+    live: true,
+    notes: ["$.headline_main used as the headline (there is no $.headline)", "$.body_richtext used as the body (no body_html, body_xhtml or body_text)"],
+  },
+  { name: "ninjs-2.json", type: NINJS, slug: "cabinet", title: "Kuwait cabinet weighs oil revenue and budget plan", live: true, notes: [] },
+  {
+    name: "ninjs-3.json",
+    type: NINJS,
+    slug: "summit",
+    title: "Leaders to meet in Tokyo",
+    live: false,
+    notes: ["$.bodies[0].value: left out 1 <media> element (pictures are not carried)", expect.stringMatching(/^\$\.embargoedUntil: /)],
+  },
+  { name: "newsml-g2-nitf.xml", type: NEWSITEM, slug: "drill", title: "Seoul stages cyber drill with NATO experts", live: true, notes: [] },
+  {
+    name: "newsml-g2-xhtml.xml",
+    type: NEWSITEM,
+    slug: "talks",
+    title: "Canberra and Wellington open Pacific talks",
+    live: false,
+    notes: ['line 18: dateline place "CANBERRA" taken from <dateline> (no <located> name)', expect.stringMatching(/^line 9: newsItem\/itemMeta\/embargoed: /)],
+  },
 ];
 
 /** ninjs 2.x canceled: the kill of ninjs-2.json's story. */
@@ -99,7 +120,7 @@ describe.each(STORES)("agency documents through the publish API, on the $name st
     expect(res.headers.get("location")).toBe(`https://news.example/items/${doc.slug}`);
     const answer = await res.json();
     expect(answer).toMatchObject({ slug: doc.slug, url: `https://news.example/items/${doc.slug}`, format: doc.type === NINJS ? "ninjs" : "NewsML-G2" });
-    expect(answer.notes[0]).toMatch(/^\(document\): read as (ninjs|NewsML-G2)$/);
+    expect(answer.notes).toEqual(doc.notes);
     expect(await stored(doc.slug)).toBe(await cliRecord(doc.name, doc.slug));
     // A story still under embargo is not served; the others are, at once.
     const page = await app.request(`/items/${doc.slug}`);
