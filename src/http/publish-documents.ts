@@ -4,6 +4,7 @@
  * (ingest/story-record.ts), and turned into what the API does with it:
  * write a record, or withdraw one (a canceled story), or the answer that
  * says why neither.
+ *
  * The media types are in document-types.ts. Runtimes hand this reader to
  * the API (PublishApiOptions.documents): a Worker without it bundles no XML
  * parser.
@@ -20,7 +21,6 @@ const LABEL = "(document)";
 
 /** The kill reason a canceled document leaves (its edNote is for the receiving editors, not for readers). */
 export const CANCELED_REASON = "Withdrawn: the agency canceled this story.";
-
 
 const refused = (status: Refusal["status"], body: Record<string, unknown>): DocumentAction => ({ kind: "refused", refusal: { status, body } });
 
