@@ -10,6 +10,7 @@ import type { Listings } from "./core/listings.js";
 import { createApp, type App, type Logger } from "./http/app.js";
 import type { ClientKey } from "./http/polite.js";
 import type { Publisher } from "./http/publish-api.js";
+import { readDocument } from "./http/publish-documents.js";
 import type { Compressor } from "./http/representation.js";
 
 /**
@@ -62,6 +63,6 @@ export function wirefeed(options: WirefeedOptions): WirefeedApp {
     ...(options.clientKey ? { clientKey: options.clientKey } : {}),
     ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
     ...(options.now ? { now: options.now } : {}),
-    ...(publishToken && publisher ? { publish: { token: publishToken, publisher } } : {}),
+    ...(publishToken && publisher ? { publish: { token: publishToken, publisher, documents: readDocument } } : {}),
   });
 }

@@ -1,17 +1,2 @@
-/** What `wirefeed import` is about to write, whatever the document's format. */
-export interface RecordPlan {
-  /** The headline the slug is made from. */
-  title: string;
-  /** Slug source when the headline gives none (another script): e.g. "KUWAIT CITY 2022-06-29". */
-  fallbackSlug: string;
-  /** YYYY-MM-DD, for the last-resort slug "story-<date>". */
-  date: string;
-  /** Front-matter fields, in the order they are written. */
-  fields: Record<string, unknown>;
-  /** The Markdown body, for the article at this URL (relative links are resolved against it). */
-  body: (articleUrl: string) => string;
-  /** Lines for stderr, already phrased. */
-  notes: string[];
-  /** A YAML comment to put at the top of the front matter (why the record is a draft). */
-  comment?: string;
-}
+/** What `wirefeed import` is about to write: shared with the publish API (ingest/record-plan.ts). */
+export type { RecordPlan } from "../ingest/record-plan.js";

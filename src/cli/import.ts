@@ -9,10 +9,11 @@ import { flagOption, stringOption } from "./args.js";
 import type { Command } from "./command.js";
 import type { RecordPlan } from "./import-plan.js";
 import { planBody, structuredOutcome } from "./import-structured.js";
+import { planRecordText, planSlug } from "../ingest/story-record.js";
 import { wirePlan, yearChoice } from "./import-wire.js";
 import { EXIT, UsageError, type CliIo } from "./io.js";
 import { CONFIG_HELP, CONFIG_OPTION, categoryList, existingDirectory, loadSite, readInput, recordLabel } from "./project.js";
-import { recordText, writeValidRecord } from "./record-file.js";
+import { writeValidRecord } from "./record-file.js";
 import { slugify } from "./slug.js";
 import type { WritableRecordStore } from "../storage/store.js";
 import type { SiteConfig } from "../core/config.js";
@@ -124,7 +125,7 @@ Example:
     }
     for (const note of plan.notes) io.err(note);
 
-    const slug = slugArg ?? (slugify(plan.title) || placeSlug(plan.fallbackSlug) || `story-${plan.date}`);
+    const slug = slugArg ?? planSlug(plan);
     const name = `${slug}.md`;
     const target = recordLabel(dirArg, name);
     // Checked, then written by rename: a record created in between by someone else would be replaced;
@@ -142,30 +143,13 @@ Example:
     const fields = { ...plan.fields };
     if (sourceArg !== undefined) fields.source = collapseWhitespace(sourceArg);
     if (categories.length) fields.categories = [...new Set([...((fields.categories as string[] | undefined) ?? []), ...categories])];
-    let recordFile = recordText(orderFields(fields), body);
-    if (plan.comment) recordFile = recordFile.replace(/^---\n/, `---\n# ${plan.comment.replace(/\s+/g, " ")}\n`);
+    const recordFile = planRecordText(plan, body, fields);
     if (!(await writeValidRecord(io, store, name, target, recordFile, site))) return EXIT.findings;
     io.out(target);
     if (exists) io.err(`import: replaced ${target} (--force)`);
     return EXIT.ok;
   },
 };
-
-/** "KUWAIT CITY 2022-06-29" → "kuwait-city-2022-06-29"; nothing when no letter is left (a place in another script). */
-function placeSlug(text: string): string {
-  const slug = slugify(text);
-  return /[a-z]/.test(slug) ? slug : "";
-}
-
-/** The order an editor reads a record in, whatever the format filled in first. */
-const FIELD_ORDER = ["title", "published", "updated", "dateline", "source", "desk", "language", "authors", "categories", "id", "draft"];
-
-function orderFields(fields: Record<string, unknown>): Record<string, unknown> {
-  const ordered: Record<string, unknown> = {};
-  for (const key of FIELD_ORDER) if (fields[key] !== undefined) ordered[key] = fields[key];
-  for (const [key, value] of Object.entries(fields)) if (!(key in ordered) && value !== undefined) ordered[key] = value;
-  return ordered;
-}
 
 /**
  * A canceled document: nothing is written. The record it withdraws is the

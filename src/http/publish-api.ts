@@ -7,6 +7,7 @@ import { isSlug } from "../core/slug.js";
 import { killReason } from "../core/tombstone.js";
 import { StorageFullError } from "../storage/storage-full-error.js";
 import { readLimitedBody } from "./body-limit.js";
+import { DOCUMENT_TYPES, documentFormat, type DocumentAction, type DocumentReader, type Refusal } from "./document-types.js";
 
 /** Where the publish API reads and writes: a store plus whatever must follow a change (catalog refresh, WebSub ping). */
 export interface Publisher {
@@ -71,12 +72,20 @@ export interface PublishApiOptions {
   publisher: Publisher;
   /** Largest request body accepted (bytes). */
   maxBodyBytes?: number;
+  /**
+   * Reads IPTC ninjs and NewsML-G2 documents (publish-documents.ts
+   * readDocument); without it those types are 415 like any other.
+   */
+  documents?: DocumentReader;
+  /** The clock an agency document's embargo is compared with (default: the system's). */
+  now?: () => Date;
 }
 
 /** GET /api/items: records per page unless `limit` says otherwise, and the most `limit` may ask for. */
 export const LIST_PAGE = { default: 100, max: 1000 } as const;
 
 const JSON_TYPE = "application/json; charset=utf-8";
+const RECORD_TYPES = "application/json, text/markdown";
 const MARKDOWN_TYPE = "text/markdown; charset=utf-8";
 const encoder = new TextEncoder();
 
@@ -107,14 +116,15 @@ type Outcome<T> = { ok: true; value: T } | { ok: false; response: Response };
  * place where a failure of the store becomes an answer of its own. A full
  * store is 507 (nothing changed; retry once there is room); an id another
  * article holds is 409 naming it; any other failure is rethrown, so the app
- * logs it and answers 500.
+ * logs it and answers 500. (`idTaken: "throw"`: the caller answers an id
+ * held elsewhere itself.)
  */
-async function throughStore<T>(site: SiteConfig, work: () => Promise<T>): Promise<Outcome<T>> {
+async function throughStore<T>(site: SiteConfig, work: () => Promise<T>, idTaken: "answer" | "throw" = "answer"): Promise<Outcome<T>> {
   try {
     return { ok: true, value: await work() };
   } catch (error) {
     if (error instanceof StorageFullError) return { ok: false, response: json(507, { error: "storage full: the change was not saved; retry once there is room" }) };
-    if (error instanceof IdTakenError) {
+    if (error instanceof IdTakenError && idTaken === "answer") {
       const holder = { slug: error.holderSlug, url: new URL(`items/${error.holderSlug}`, site.baseUrl).href };
       return { ok: false, response: json(409, { errors: [{ field: "id", message: error.message }], holder }) };
     }
@@ -160,14 +170,18 @@ async function readKillBody(request: Request): Promise<{ reason?: string } | { r
  * object's fields and `body`. Anything that cannot become a record is the
  * answer to send instead.
  */
-function recordBytes(contentType: string | undefined, body: Uint8Array): Outcome<Uint8Array> {
+function recordBytes(contentType: string | undefined, body: Uint8Array, documents: boolean): Outcome<Uint8Array> {
   const [type = "", ...params] = (contentType ?? "").toLowerCase().split(";").map((p) => p.trim());
   const charset = params.find((p) => p.startsWith("charset="))?.slice(8).replace(/^"|"$/g, "");
   if (charset !== undefined && charset !== "utf-8" && charset !== "utf8") return { ok: false, response: json(415, { error: `charset "${charset}": send UTF-8` }) };
   if (type === "text/markdown") return { ok: true, value: body };
   // No Content-Type: JSON, as the API took it before text/markdown was offered.
   if (type !== "" && type !== "application/json") {
-    return { ok: false, response: json(415, { error: "send application/json (the fields and body) or text/markdown (the record file)" }) };
+    const also = documents ? `, or an IPTC document: ${DOCUMENT_TYPES.join(", ")}` : "";
+    return {
+      ok: false,
+      response: json(415, { error: `send application/json (the fields and body) or text/markdown (the record file)${also}` }, { Accept: documents ? `${RECORD_TYPES}, ${DOCUMENT_TYPES.join(", ")}` : RECORD_TYPES }),
+    };
   }
   const input = jsonOf(body);
   if (!input) return { ok: false, response: json(400, { error: "the body must be a JSON object (UTF-8)" }) };
@@ -198,6 +212,10 @@ function listQuery(url: URL): Outcome<{ after?: string; limit: number }> {
  *   Markdown) or text/markdown (the record file itself). What is validated
  *   is exactly the bytes that will be stored. 201 created / 200 replaced,
  *   413 over the body limit, 415 another type, 422 with every field error.
+ *   Or an IPTC ninjs or NewsML-G2 document (publish-documents.ts): usable
+ *   writes the record `wirefeed import` would, canceled withdraws the
+ *   article as a DELETE does (204, or 404), withheld is 422.
+ * - POST /api/items: such a document at the slug it names (postDocument).
  * - DELETE /api/items/<slug>: 204, or 404.
  * - GET /api/items/<slug>: the record as stored (text/markdown), or 404.
  * - GET /api/items?after=<slug>&limit=<n>: slugs in record-name order, a
@@ -209,6 +227,11 @@ function listQuery(url: URL): Outcome<{ after?: string; limit: number }> {
  */
 export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   const limit = options.maxBodyBytes ?? 1024 * 1024;
+  const now = options.now ?? (() => new Date());
+  const documents = options.documents;
+  /** What a PUT takes (415 answers say so in Accept, RFC 9110 15.5.16); a POST takes the documents alone. */
+  const putTypes = documents ? `${RECORD_TYPES}, ${DOCUMENT_TYPES.join(", ")}` : RECORD_TYPES;
+  const postTypes = DOCUMENT_TYPES.join(", ");
   const api = new Hono();
   const apiUrl = (path: string) => new URL(`api/${path}`, site.baseUrl).href;
 
@@ -251,27 +274,116 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { "Content-Type": MARKDOWN_TYPE, "Cache-Control": "no-store", ETag: etag } });
   });
 
+  /**
+   * Stores `bytes` at `slug` once they parse as the record the server will
+   * read: 201 created (Location) or 200 replaced, with `extra` in the answer.
+   */
+  async function storeRecord(slug: string, bytes: Uint8Array, extra: Record<string, unknown> = {}, parsed?: ParseResult, idTaken: "answer" | "throw" = "answer"): Promise<Response> {
+    if (bytes.length > MAX_RECORD_BYTES) {
+      return fieldErrors([{ field: "(record)", problem: `would be ${bytes.length} bytes as stored (front matter and body); the limit is ${MAX_RECORD_BYTES}` }]);
+    }
+    // The very bytes that will be stored, parsed as the server will read them.
+    const result = parsed ?? (options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site));
+    if (!result.ok) return fieldErrors(result.errors);
+    const stored = await throughStore(site, () => options.publisher.put(slug, bytes), idTaken);
+    if (!stored.ok) return stored.response;
+    const { created } = stored.value;
+    const url = new URL(`items/${slug}`, site.baseUrl).href;
+    const id = "article" in result ? result.article.id : undefined;
+    return json(created ? 201 : 200, { slug, url, ...(id ? { id } : { draft: true }), ...extra }, created ? { Location: url } : {});
+  }
+
+  /** A kill through the store: 204, or 404 when there is no such article. */
+  async function kill(slug: string, reason: string | undefined): Promise<Response> {
+    const removed = await throughStore(site, () => options.publisher.remove(slug, reason));
+    if (!removed.ok) return removed.response;
+    if (!removed.value) return json(404, { error: "no such article" });
+    return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+  }
+
+  const refusal = (r: Refusal, headers: Record<string, string> = {}) => json(r.status, r.body, r.status === 415 ? { Accept: putTypes, ...headers } : headers);
+
+  /** An agency document's action at its slug: write the record it makes, or withdraw the article (a canceled story). */
+  async function applyDocument(action: Exclude<DocumentAction, { kind: "refused" }>, slug: string): Promise<Response> {
+    if (action.kind === "kill") return kill(slug, action.reason);
+    const bytes = action.bytes(slug);
+    if (!(bytes instanceof Uint8Array)) return refusal(bytes);
+    return storeRecord(slug, bytes, { format: action.format, notes: action.notes });
+  }
+
+  /** The id of the article stored at `slug`, or undefined (none there, a draft, or a record that does not parse). */
+  async function storedId(slug: string): Promise<string | undefined> {
+    const bytes = await options.publisher.read(slug);
+    if (!bytes || bytes.length > MAX_RECORD_BYTES) return undefined;
+    const parsed = options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site);
+    return parsed.ok && "article" in parsed ? parsed.article.id : undefined;
+  }
+
+  const anotherStory = (slug: string, id: string) =>
+    json(409, {
+      errors: [{ field: "slug", message: `the document names slug "${slug}", which holds another story (id ${id}); PUT it to /api/items/<slug> with a slug of your own` }],
+      holder: { slug, url: new URL(`items/${slug}`, site.baseUrl).href },
+    });
+
+  /** POST's document at the slug it names, as described at api.post below. */
+  async function postDocument(action: Exclude<DocumentAction, { kind: "refused" }>): Promise<Response> {
+    const { slug } = action;
+    if (action.kind === "kill") {
+      const held = action.id === undefined ? undefined : await storedId(slug);
+      if (held !== undefined && held !== action.id) return anotherStory(slug, held);
+      return kill(slug, action.reason);
+    }
+    const bytes = action.bytes(slug);
+    if (!(bytes instanceof Uint8Array)) return refusal(bytes);
+    const parsed = options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site);
+    if (!parsed.ok) return fieldErrors(parsed.errors);
+    const id = "article" in parsed ? parsed.article.id : undefined;
+    const held = await storedId(slug);
+    if (held !== undefined && id !== undefined && held !== id) return anotherStory(slug, held);
+    const extra = { format: action.format, notes: action.notes };
+    try {
+      return await storeRecord(slug, bytes, extra, parsed, "throw");
+    } catch (error) {
+      // Another slug holds the document's id: that article is this story; the new version replaces it there.
+      if (!(error instanceof IdTakenError) || !isSlug(error.holderSlug) || error.holderSlug === slug) throw error;
+      const moved = action.bytes(error.holderSlug);
+      return moved instanceof Uint8Array ? storeRecord(error.holderSlug, moved, extra) : refusal(moved);
+    }
+  }
+
   api.put("/items/:slug", async (c) => {
     const slug = c.req.param("slug");
     const badSlug = slugProblem(slug);
     if (badSlug) return fieldErrors([{ field: "slug", problem: badSlug }]);
     const body = await readLimitedBody(c.req.raw, limit);
     if (!body.ok) return body.response;
-    const record = recordBytes(c.req.header("content-type"), body.bytes);
-    if (!record.ok) return record.response;
-    const bytes = record.value;
-    if (bytes.length > MAX_RECORD_BYTES) {
-      return fieldErrors([{ field: "(record)", problem: `would be ${bytes.length} bytes as stored (front matter and body); the limit is ${MAX_RECORD_BYTES}` }]);
+    const contentType = c.req.header("content-type");
+    if (documents && documentFormat(contentType)) {
+      const action = documents(contentType!, body.bytes, site, now(), slug);
+      return action.kind === "refused" ? refusal(action.refusal) : applyDocument(action, slug);
     }
-    // The very bytes that will be stored, parsed as the server will read them.
-    const result = options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site);
-    if (!result.ok) return fieldErrors(result.errors);
-    const stored = await throughStore(site, () => options.publisher.put(slug, bytes));
-    if (!stored.ok) return stored.response;
-    const { created } = stored.value;
-    const url = new URL(`items/${slug}`, site.baseUrl).href;
-    const id = "article" in result ? result.article.id : undefined;
-    return json(created ? 201 : 200, { slug, url, ...(id ? { id } : { draft: true }) }, created ? { Location: url } : {});
+    const record = recordBytes(contentType, body.bytes, documents !== undefined);
+    if (!record.ok) return record.response;
+    return storeRecord(slug, record.value);
+  });
+
+  /**
+   * POST /api/items: an agency document at the slug it names (its slugline,
+   * else its headline). An article already carrying the document's id keeps
+   * its slug (a later version whose headline changed replaces it); a slug
+   * that holds another story (another id) is 409: PUT it to a slug of your own.
+   */
+  api.post("/items", async (c) => {
+    const contentType = c.req.header("content-type");
+    if (!documents) return json(405, { error: "use GET" }, { Allow: "GET, HEAD" });
+    if (!documentFormat(contentType)) {
+      return json(415, { error: `POST takes an IPTC document: ${postTypes}; a record of your own goes to PUT /api/items/<slug>` }, { Accept: postTypes, "Accept-Post": postTypes });
+    }
+    const body = await readLimitedBody(c.req.raw, limit);
+    if (!body.ok) return body.response;
+    const action = documents(contentType!, body.bytes, site, now());
+    if (action.kind === "refused") return refusal(action.refusal, action.refusal.status === 415 ? { "Accept-Post": postTypes } : {});
+    return postDocument(action);
   });
 
   api.delete("/items/:slug", async (c) => {
@@ -280,13 +392,12 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     // A kill may say why: {"reason": "..."} (JSON). No body: a withdrawal without a reason.
     const body = await readKillBody(c.req.raw);
     if ("response" in body) return body.response;
-    const removed = await throughStore(site, () => options.publisher.remove(slug, body.reason));
-    if (!removed.ok) return removed.response;
-    if (!removed.value) return json(404, { error: "no such article" });
-    return new Response(null, { status: 204, headers: { "Cache-Control": "no-store" } });
+    return kill(slug, body.reason);
   });
 
-  api.all("/items", () => json(405, { error: "use GET" }, { Allow: "GET, HEAD" }));
+  api.all("/items", () =>
+    documents ? json(405, { error: "use GET, or POST an IPTC document" }, { Allow: "GET, HEAD, POST", "Accept-Post": postTypes }) : json(405, { error: "use GET" }, { Allow: "GET, HEAD" }),
+  );
   api.all("/items/:slug", () => json(405, { error: "use GET, PUT or DELETE" }, { Allow: "GET, HEAD, PUT, DELETE" }));
   api.all("*", () => json(404, { error: "not found" }));
   return api;

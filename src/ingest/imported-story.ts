@@ -37,6 +37,8 @@ export interface ImportedStory {
   language?: string;
   /** The document's own URI (ninjs uri, NewsML-G2 guid) when it is a canonical absolute URI: the record's id. */
   id?: string;
+  /** The agency's short name for the story (ninjs slugline, NewsML-G2 contentMeta/slugline), kept across its versions. */
+  slugline?: string;
   body: BodySource;
   status: PubStatus;
   statusOrigin: Origin;

@@ -2,7 +2,7 @@
  * IPTC NewsML-G2 <newsItem> (or a <newsMessage> carrying one) → ImportedStory.
  * Read: itemMeta (itemClass, pubStatus, embargoed, versionCreated,
  * firstCreated), contentMeta (headline, dateline, located, creator/by,
- * infoSource, language, subject, contentCreated) and the body from
+ * infoSource, language, subject, contentCreated, slugline) and the body from
  * contentSet: <inlineXML> with XHTML or NITF, or <inlineData> with plain
  * text. Every problem names the element and its line.
  */
@@ -132,6 +132,8 @@ export function parseNewsmlG2(file: string, text: string, timeZone: string): Sto
       categories = categories.slice(0, MAX_CATEGORIES);
     }
 
+    const slugEl = child(contentMeta, "slugline");
+    const slugline = slugEl ? lineText(textOf(slugEl.el)) : "";
     const { id, note } = idFromUri(root.el.attrs.guid, `${root.path}@guid`);
     if (note) notes.push(note);
 
@@ -146,6 +148,7 @@ export function parseNewsmlG2(file: string, text: string, timeZone: string): Sto
       categories,
       ...(language !== undefined ? { language } : {}),
       ...(id ? { id } : {}),
+      ...(slugline !== "" ? { slugline } : {}),
       body: { kind: body.kind, value: body.value, field: body.field, line: body.line },
       status,
       statusOrigin: statusEl ? { field: statusEl.path, line: statusEl.el.line } : { field: `${itemMeta.path}/pubStatus` },

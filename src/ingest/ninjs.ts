@@ -208,6 +208,7 @@ export function parseNinjs(file: string, text: string, timeZone: string): StoryP
     }
     const [sources, srcPath] = r.either(root, "infoSources", "infosources");
     const source = namesAt(r, sources, srcPath)[0];
+    const slugline = r.string(root.slugline, "$.slugline");
     const { id, note } = idFromUri(r.string(root.uri, "$.uri"), "$.uri");
     if (note) r.notes.push(note);
 
@@ -222,6 +223,7 @@ export function parseNinjs(file: string, text: string, timeZone: string): StoryP
       categories,
       ...(language !== undefined ? { language: language.trim() } : {}),
       ...(id ? { id } : {}),
+      ...(slugline !== undefined && lineText(slugline) !== "" ? { slugline: lineText(slugline) } : {}),
       body,
       status,
       statusOrigin: { field: statusPath },

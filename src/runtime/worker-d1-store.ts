@@ -2,6 +2,7 @@ import type { SiteConfig } from "../core/config.js";
 import type { Listings } from "../core/listings.js";
 import { feedsShowing } from "../core/topics.js";
 import { createApp, type Logger } from "../http/app.js";
+import type { DocumentReader } from "../http/document-types.js";
 import { websubNotifier } from "../http/websub.js";
 import { d1Driver, type D1DatabaseLike } from "../storage/sql/d1-driver.js";
 import { derivedFingerprint } from "../storage/sql/rows.js";
@@ -22,6 +23,16 @@ export interface D1Store {
   api?: (request: Request, ctx: WaitUntil) => Promise<Response>;
 }
 
+export interface D1StoreOptions {
+  /**
+   * The publish API's reader of IPTC ninjs and NewsML-G2 documents
+   * (http/publish-documents.ts readDocument). worker-d1.ts passes none: the
+   * readers and their XML parser add ~17 KiB (gzip), past the Worker's
+   * 160 KiB budget; a Worker of your own may pass it.
+   */
+  documents?: DocumentReader;
+}
+
 /**
  * The Worker's articles in D1 (wrangler env "d1", binding DB): the same SQL
  * the Node SQLite store runs (src/storage/sql/), over the D1 driver. Reads
@@ -30,7 +41,7 @@ export interface D1Store {
  * moves, and a publish through any isolate or location is never lost: it
  * is one D1 batch that commits or fails whole.
  */
-export function d1Store(db: D1DatabaseLike, site: SiteConfig, log: Logger, token: string | undefined): D1Store {
+export function d1Store(db: D1DatabaseLike, site: SiteConfig, log: Logger, token: string | undefined, options: D1StoreOptions = {}): D1Store {
   const driver = d1Driver(db);
   let current: VersionedListings | undefined;
   const fingerprint = derivedFingerprint(site);
@@ -71,7 +82,7 @@ export function d1Store(db: D1DatabaseLike, site: SiteConfig, log: Logger, token
     ...(hub ? { onChange: ({ before, after }) => hub.notify([...feedsShowing(site, before), ...feedsShowing(site, after)]) } : {}),
   });
   // Writes are rare: an app of their own, so the site's app and caches never hold a publisher.
-  const app = createApp({ site, catalog: async () => (await source()).catalog, log, publish: { token, publisher } });
+  const app = createApp({ site, catalog: async () => (await source()).catalog, log, publish: { token, publisher, ...(options.documents ? { documents: options.documents } : {}) } });
   const api = async (request: Request, ctx: WaitUntil): Promise<Response> => {
     const response = await app.fetch(request);
     if (hub) ctx.waitUntil(hub.idle());
