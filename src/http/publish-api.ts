@@ -4,6 +4,7 @@ import { RecordError } from "../core/errors.js";
 import { MAX_RECORD_BYTES, parseRecord, slugProblem, type ParseResult } from "../core/record.js";
 import { recordText } from "../core/record-writer.js";
 import { isSlug } from "../core/slug.js";
+import { visibleFrom } from "../core/embargo.js";
 import { killReason } from "../core/tombstone.js";
 import { StorageFullError } from "../storage/storage-full-error.js";
 import { readLimitedBody } from "./body-limit.js";
@@ -32,6 +33,12 @@ export interface Publisher {
   list(page: ListPage): Promise<string[]>;
   /** Parses a record without storing it, where the publisher can do so off the serving thread; else it is parsed in line. */
   check?(file: string, bytes: Uint8Array): Promise<ParseResult>;
+  /**
+   * The stored articles held back (embargo.ts) and when each may be shown
+   * (slug → ms): GET /api/items leaves out those still held back, as the
+   * site does. A store without it lists every record.
+   */
+  heldBack?(): Promise<ReadonlyMap<string, number>>;
 }
 
 /** Which page of slugs Publisher.list answers. */
@@ -71,12 +78,16 @@ export interface PublishApiOptions {
   publisher: Publisher;
   /** Largest request body accepted (bytes). */
   maxBodyBytes?: number;
+  /** The clock, ms since the epoch: which records are still embargoed (the app passes its own). */
+  now?: () => number;
 }
 
 /** GET /api/items: records per page unless `limit` says otherwise, and the most `limit` may ask for. */
 export const LIST_PAGE = { default: 100, max: 1000 } as const;
 
 const JSON_TYPE = "application/json; charset=utf-8";
+/** GET /api/items/<slug> of a record still embargoed: when it may be shown (ISO 8601). */
+export const EMBARGO_HEADER = "Embargoed-Until";
 const MARKDOWN_TYPE = "text/markdown; charset=utf-8";
 const encoder = new TextEncoder();
 
@@ -211,6 +222,13 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   const limit = options.maxBodyBytes ?? 1024 * 1024;
   const api = new Hono();
   const apiUrl = (path: string) => new URL(`api/${path}`, site.baseUrl).href;
+  const now = options.now ?? Date.now;
+  /** The instant an embargoed article may be shown, ISO, or undefined when it is not held back now. */
+  const liftOf = (result: ParseResult): string | undefined => {
+    if (!result.ok || !("article" in result)) return undefined;
+    const from = visibleFrom(result.article);
+    return from > now() ? new Date(from).toISOString() : undefined;
+  };
 
   api.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
@@ -225,13 +243,16 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     const query = listQuery(new URL(c.req.url));
     if (!query.ok) return query.response;
     const { after, limit: size } = query.value;
-    // Asked a page (plus one, to know whether there is more) at a time; names that are not slugs are skipped.
+    // Asked a page (plus one, to know whether there is more) at a time; names that are not slugs are skipped,
+    // and so are articles still embargoed (the listing shows what the site does, drafts aside).
     const page: string[] = [];
+    const held = (await options.publisher.heldBack?.()) ?? new Map<string, number>();
+    const at = now();
     let cursor = after;
     for (;;) {
       const want = size + 1 - page.length;
       const got = await options.publisher.list({ ...(cursor !== undefined ? { after: cursor } : {}), limit: want });
-      page.push(...got.filter(isSlug));
+      page.push(...got.filter((slug) => isSlug(slug) && !((held.get(slug) ?? -Infinity) > at)));
       if (got.length < want || page.length > size) break;
       cursor = got.at(-1)!;
     }
@@ -248,7 +269,10 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     // The store hands over at most one byte past the limit: not the record, so not sent as if it were.
     if (bytes.length > MAX_RECORD_BYTES) return json(409, { error: `the stored record is larger than the limit of ${MAX_RECORD_BYTES} bytes and is not served; replace it with PUT` });
     const etag = `"${btoa(String.fromCharCode(...(await digest(bytes)))).replace(/=+$/, "")}"`;
-    return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { "Content-Type": MARKDOWN_TYPE, "Cache-Control": "no-store", ETag: etag } });
+    // An embargoed record is the editor's to read: the site 404s until the instant this header names.
+    const lift = liftOf(options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site));
+    const headers: Record<string, string> = { "Content-Type": MARKDOWN_TYPE, "Cache-Control": "no-store", ETag: etag, ...(lift ? { [EMBARGO_HEADER]: lift } : {}) };
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
   });
 
   api.put("/items/:slug", async (c) => {
@@ -271,7 +295,8 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     const { created } = stored.value;
     const url = new URL(`items/${slug}`, site.baseUrl).href;
     const id = "article" in result ? result.article.id : undefined;
-    return json(created ? 201 : 200, { slug, url, ...(id ? { id } : { draft: true }) }, created ? { Location: url } : {});
+    const lift = liftOf(result);
+    return json(created ? 201 : 200, { slug, url, ...(id ? { id } : { draft: true }), ...(lift ? { embargoedUntil: lift } : {}) }, created ? { Location: url } : {});
   });
 
   api.delete("/items/:slug", async (c) => {

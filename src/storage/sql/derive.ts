@@ -5,7 +5,7 @@
  * old contents stand until the new ones are complete.
  */
 import type { ArticleMeta } from "../../core/article.js";
-import { lastChange } from "../../core/article.js";
+import { changedForReaders } from "../../core/embargo.js";
 import { duplicateIdError, idPrecedence } from "../../core/catalog.js";
 import { positionOf, scopeKeysOf, type RecordStamp, type StampState } from "../../core/change-stamps.js";
 import type { SiteConfig } from "../../core/config.js";
@@ -209,7 +209,7 @@ async function derive(site: SiteConfig, input: DeriveInput, state: DeriveState, 
     if (before && before.sha === record.sha) stamp = before;
     else {
       const scopes = scopeKeysOf(article);
-      const at = setup.hasPrevious ? now : lastChange(article);
+      const at = setup.hasPrevious ? now : new Date(changedForReaders(article));
       const relisted = !before || before.position !== positionOf(article) || before.scopes.join("\n") !== scopes.join("\n");
       stamp = { changed: at, listed: relisted ? at : before.listed };
       if (before) await state.write(leaveScopes(before.scopes.filter((k) => !scopes.includes(k)), now));
