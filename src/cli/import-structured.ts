@@ -7,9 +7,9 @@
  * - `canceled` is a kill: nothing is written, and the record it withdraws is
  *   named (found by the document's id, else by --slug or the headline's slug)
  *   so the editor, or a script reading stdout, can withdraw it.
- * - an embargo in the future makes the record a draft (records have no
- *   embargo field yet), with a comment in its front matter saying when it
- *   may be published; one already past publishes as usable.
+ * - an embargo in the future is written as the record's `embargo` field:
+ *   every store holds the story back until that instant and publishes it
+ *   then (core/embargo.ts); one already past publishes as usable.
  */
 import type { SiteConfig } from "../core/config.js";
 import { parseRecordDate } from "../core/dates.js";
@@ -39,10 +39,12 @@ export function structuredOutcome(label: string, kind: Exclude<DocumentKind, "pl
   if (story.status === "canceled") return { kind: "kill", story, message: `${status}: canceled: the agency killed this story` };
 
   const notes = [`import: ${label}: read as ${story.format}`, ...story.notes.map((note) => `import: ${label}: ${note}`)];
-  let comment: string | undefined;
+  const until = story.embargo ? (parseRecordDate(story.embargo.until, site.timeZone) as Date) : undefined;
+  const embargoed = story.embargo !== undefined && until!.getTime() > now.getTime();
   const fields: Record<string, unknown> = {
     title: story.title,
     published: story.published,
+    ...(embargoed ? { embargo: story.embargo!.until } : {}),
     ...(story.updated ? { updated: story.updated } : {}),
     ...(story.dateline ? { dateline: story.dateline } : {}),
     ...(story.source ? { source: story.source } : {}),
@@ -52,14 +54,11 @@ export function structuredOutcome(label: string, kind: Exclude<DocumentKind, "pl
     ...(story.id ? { id: story.id } : {}),
   };
   if (story.embargo) {
-    const until = parseRecordDate(story.embargo.until, site.timeZone) as Date;
-    if (until.getTime() > now.getTime()) {
-      fields.draft = true;
-      comment = `embargoed until ${story.embargo.until} (${story.embargo.field}): remove "draft: true" at or after that instant to publish`;
-      notes.push(`import: ${where(label, story.embargo)}: embargoed until ${story.embargo.until}: written as a draft; remove "draft: true" at or after that instant to publish`);
-    } else {
-      notes.push(`import: ${where(label, story.embargo)}: the embargo (${story.embargo.until}) has passed; published`);
-    }
+    notes.push(
+      embargoed
+        ? `import: ${where(label, story.embargo)}: embargoed until ${story.embargo.until}: written with embargo: ${story.embargo.until}; the site shows it from that instant`
+        : `import: ${where(label, story.embargo)}: the embargo (${story.embargo.until}) has passed; published`,
+    );
   }
   const date = story.published.slice(0, 10);
   return {
@@ -71,7 +70,6 @@ export function structuredOutcome(label: string, kind: Exclude<DocumentKind, "pl
       fields,
       body: (articleUrl) => bodyMarkdown(label, story.body, articleUrl),
       notes,
-      ...(comment ? { comment } : {}),
     },
   };
 }
