@@ -438,8 +438,8 @@ export class LiveCatalog implements Publisher {
   /** The tombstone a withdrawal of `name` leaves: none for a record that never parsed. */
   private tombstoneFor(name: string, reason?: string): Tombstone | undefined {
     const before = this.articles.get(name);
-    // Only the holder of an id leaves its tombstone: a refused duplicate was never shown.
-    return before && this.holders.get(before.id) === before ? tombstoneOf(before, this.now(), reason) : undefined;
+    // Only the holder of an id leaves its tombstone: a refused duplicate was never shown, nor was an article held back.
+    return before && this.holders.get(before.id) === before && !this.held.has(before) ? tombstoneOf(before, this.now(), reason) : undefined;
   }
 
   /** Forgets record `name`, whose file is gone (its tombstone, if any, already committed). */
