@@ -183,3 +183,25 @@ for (const kind of ["files", "sqlite"] as const) {
     });
   });
 }
+
+describe("embargo across a restart (files store with its parse index)", () => {
+  it("a record taken from the parse index at start-up is still held back, and lifts at its instant", async () => {
+    let t = Date.parse("2026-11-27T12:00:00Z");
+    const now = () => new Date(t);
+    const dir = tempDir("restart-");
+    const index = join(tempDir("index-"), "index.db");
+    writeFileSync(join(dir, "kuwait-oil.md"), record({ title: "Kuwait keeps oil output", published: "2022-06-29T09:00:00Z" }));
+    writeFileSync(join(dir, `${SECRET.slug}.md`), record({ title: SECRET.title, published: "2022-08-01T09:00:00Z", embargo: "2026-11-27T13:00:00Z" }, SECRET.body));
+    const first = await itemsStore(dir, site, { now, watch: false, parseIndex: index, log: () => {} });
+    expect(first.current().entries.map((e) => e.slug)).toEqual(["kuwait-oil"]);
+    first.close();
+    const second = await itemsStore(dir, site, { now, watch: false, parseIndex: index, log: () => {} });
+    closers.push(() => second.close());
+    expect(second.live.startStats.reused).toBe(2);
+    expect(second.current().entries.map((e) => e.slug)).toEqual(["kuwait-oil"]);
+    expect(second.current().nextLift).toBe(Date.parse("2026-11-27T13:00:00Z"));
+    t = Date.parse("2026-11-27T13:00:00Z");
+    expect(second.current().entries.map((e) => e.slug)).toEqual([SECRET.slug, "kuwait-oil"]);
+    expect(second.current().nextLift).toBeUndefined();
+  });
+});
