@@ -374,7 +374,8 @@ export class LiveCatalog implements Publisher {
   /**
    * Lets in every held-back article whose instant has come: a new snapshot,
    * and a change per article for the listeners (WebSub pings them now, not
-   * when the record was written). True when any was let in.
+   * when the record was written). True when it ran (its instant had come:
+   * the rebuild has set the timer for the next one); false when it is not due.
    */
   private liftDue(): boolean {
     if (this.liftAt === undefined || this.now().getTime() < this.liftAt || !this.opened) return false;

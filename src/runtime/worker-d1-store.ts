@@ -8,6 +8,7 @@ import { derivedFingerprint } from "../storage/sql/rows.js";
 import { readVersion, sqlListings } from "../storage/sql/sql-listings.js";
 import { sqlPublisher } from "../storage/sql/sql-publisher.js";
 import { promoteDue } from "../storage/sql/promote.js";
+import { applySchema } from "../storage/sql/derive.js";
 import type { WaitUntil } from "./worker-site.js";
 
 /** The articles at one content version, as the Worker answers a request from them. */
@@ -101,7 +102,15 @@ export function d1Store(db: D1DatabaseLike, site: SiteConfig, log: Logger, token
   });
   // Writes are rare: an app of their own, so the site's app and caches never hold a publisher.
   const app = createApp({ site, catalog: async () => (await source()).catalog, log, publish: { token, publisher }, now: clock });
+  // Tables a database loaded by an older release lacks (the `embargoed` one) are made before this isolate's
+  // first write, so its writes work at once (its rows are derived again by the next d1:load). Idempotent.
+  let schema: Promise<void> | undefined;
   const api = async (request: Request, ctx: WaitUntil): Promise<Response> => {
+    // Its failure is not the request's: tried again next time, and the write answers for itself.
+    await (schema ??= applySchema(driver).catch((error: unknown) => {
+      schema = undefined;
+      log("D1: could not create the tables this release adds", error);
+    }));
     const response = await app.fetch(request);
     if (hub) ctx.waitUntil(hub.idle());
     return response;

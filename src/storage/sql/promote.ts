@@ -30,15 +30,15 @@ function randomTail(): string {
   return [...crypto.getRandomValues(new Uint8Array(6))].map((b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** The instant the next held-back article may be shown, ms; undefined when none is. */
-export async function nextLiftOf(driver: SqlDriver): Promise<number | undefined> {
-  const [row] = await driver.all({ sql: "SELECT lift_ms FROM embargoed ORDER BY lift_ms LIMIT 1" });
-  return row ? Number(row.lift_ms) : undefined;
+/** A D1 database loaded by an older release has no `embargoed` table (nor embargoes) until `d1:load`: no rows. */
+function noTableYet(error: unknown): [] {
+  if (/no such table: embargoed/.test(String((error as Error)?.message ?? error))) return [];
+  throw error;
 }
 
 /** Stored articles held back, slug → when each may be shown (Publisher.heldBack). */
 export async function heldBackOf(driver: SqlDriver): Promise<Map<string, number>> {
-  const rows = await driver.all({ sql: "SELECT slug, lift_ms FROM embargoed" });
+  const rows = await driver.all({ sql: "SELECT slug, lift_ms FROM embargoed" }).catch(noTableYet);
   return new Map(rows.map((r) => [r.slug as string, Number(r.lift_ms)]));
 }
 
@@ -56,10 +56,12 @@ export async function promoteDue(driver: SqlDriver, site: SiteConfig, options: P
   for (let attempt = 1; ; attempt++) {
     const version = await storedVersion(driver);
     const now = options.now().getTime();
-    const due = await driver.all({
-      sql: "SELECT e.slug, e.id, r.bytes, r.sha FROM embargoed e LEFT JOIN records r ON r.name = e.slug || '.md' WHERE e.lift_ms <= ? ORDER BY e.lift_ms, e.slug LIMIT ?",
-      params: [now, LIFTS_PER_BATCH],
-    });
+    const due = await driver
+      .all({
+        sql: "SELECT e.slug, e.id, r.bytes, r.sha FROM embargoed e LEFT JOIN records r ON r.name = e.slug || '.md' WHERE e.lift_ms <= ? ORDER BY e.lift_ms, e.slug LIMIT ?",
+        params: [now, LIFTS_PER_BATCH],
+      })
+      .catch(noTableYet);
     if (due.length === 0) return lifted;
     const statements: SqlStatement[] = [moveVersion(version, nextVersion(version, randomTail()))];
     const round: ArticleMeta[] = [];
