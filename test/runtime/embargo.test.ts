@@ -6,14 +6,15 @@
  * move at the lift, not at the write. A fake clock for the rules; the real
  * one for "the timer lets it in within a second, with no request".
  */
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { ArticleMeta } from "../../src/core/article.js";
-import { itemsStore, sqliteStore } from "../../src/runtime/node-site.js";
+import { createNodeSite, itemsStore, sqliteStore } from "../../src/runtime/node-site.js";
 import { wirefeed } from "../../src/wirefeed.js";
-import { record, testSite } from "../support/fixtures.js";
+import { record, TEST_SITE_CONFIG, testSite } from "../support/fixtures.js";
 
 const site = testSite({ baseUrl: "https://news.example/" });
 const TOKEN = "embargo-token";
@@ -203,5 +204,41 @@ describe("embargo across a restart (files store with its parse index)", () => {
     t = Date.parse("2026-11-27T13:00:00Z");
     expect(second.current().entries.map((e) => e.slug)).toEqual([SECRET.slug, "kuwait-oil"]);
     expect(second.current().nextLift).toBeUndefined();
+  });
+});
+
+describe("embargo and WebSub on the Node site", () => {
+  it("the hub is pinged for the article's feeds at the lift, and not when the embargoed record is written", async () => {
+    const pings: string[] = [];
+    const hub = createServer((req, res) => {
+      let body = "";
+      req.on("data", (d) => (body += d));
+      req.on("end", () => {
+        pings.push(new URLSearchParams(body).get("hub.url") ?? "");
+        res.writeHead(204).end();
+      });
+    });
+    // A port of this suite's own range.
+    await new Promise<void>((resolve, reject) => hub.once("error", reject).listen(9123, "127.0.0.1", () => resolve()));
+    closers.push(() => hub.close());
+    const dir = tempDir("websub-");
+    writeFileSync(join(dir, "site.config.json"), JSON.stringify({ ...TEST_SITE_CONFIG, websubHub: "http://127.0.0.1:9123/hub" }));
+    const items = join(dir, "items");
+    mkdirSync(items);
+    let t = Date.parse("2026-11-27T12:00:00Z");
+    const node = await createNodeSite({ configPath: join(dir, "site.config.json"), itemsDir: items, watch: false, parseIndex: false, publishToken: TOKEN, now: () => new Date(t), log: () => {} });
+    closers.push(() => node.live.close());
+    const put = await node.app.request(`/api/items/${SECRET.slug}`, {
+      method: "PUT",
+      headers: { ...auth, "Content-Type": "text/markdown" },
+      body: record({ title: SECRET.title, published: "2022-08-01T09:00:00Z", embargo: "2026-11-27T12:10:00Z", categories: ["Mergers"] }, SECRET.body),
+    });
+    expect(put.status).toBe(201);
+    await node.hub!.idle();
+    expect(pings).toEqual([]);
+    t = Date.parse("2026-11-27T12:10:00Z");
+    expect(await (await node.app.request("/rss.xml")).text()).toContain(SECRET.title);
+    await node.hub!.idle();
+    expect(pings).toEqual(expect.arrayContaining(["https://news.example/rss.xml", "https://news.example/categories/mergers/atom.xml"]));
   });
 });
