@@ -83,7 +83,8 @@ Example:
 
     const withdrawn = await readTombstonesFile(dir, dirArg);
     const raw = await readAllRecords(directoryStore(dir, dirArg));
-    const parsed = buildCatalog(raw, site, withdrawn.tombstones);
+    // Articles held back at this instant (an embargo, a future published date) are left out: build again after their lift.
+    const parsed = buildCatalog(raw, site, withdrawn.tombstones, io.now().getTime());
     for (const error of parsed.errors) io.err(`build: skipped record: ${error.message}`);
     if (withdrawn.problem) io.err(`build: ${withdrawn.problem}`);
     const problems = parsed.errors.length + (withdrawn.problem ? 1 : 0);
@@ -97,7 +98,7 @@ Example:
     // The server's own app, so every file is byte for byte what the server answers at its path.
     // Loaded here, not at the top: every other command starts without the HTTP app (and Hono).
     const { listPaths, listWithdrawnPaths, wirefeed } = await import("../package/index.js");
-    const app = wirefeed({ site, store: catalog, log: (message, error) => io.err(`build: ${message} ${String(error ?? "")}`) });
+    const app = wirefeed({ site, store: catalog, now: () => io.now().getTime(), log: (message, error) => io.err(`build: ${message} ${String(error ?? "")}`) });
     const files: StaticFile[] = [];
     const fetchFile = async (path: string, status: number, headers: Record<string, string> = {}) => {
       const res = await app.request(path, { headers: { "Accept-Encoding": "identity", ...headers } });
@@ -124,6 +125,9 @@ Example:
     await writeStaticSite(resolve(io.cwd, outArg), outArg, files, layout as Layout, redirectsFile(layout as Layout, basePath));
     await save();
     if (restamped) io.err(`build: change stamps updated in ${dirArg}/${STAMPS_FILE} (commit it with the records)`);
+    if (catalog.nextLift !== undefined) {
+      io.err(`build: embargoed articles left out; the next may be shown from ${new Date(catalog.nextLift).toISOString()}: build again then (Cache-Control ends by that instant)`);
+    }
     io.out(`build: wrote ${files.length} files (${catalog.entries.length} article${catalog.entries.length === 1 ? "" : "s"}), _headers and _redirects to ${outArg} for ${site.baseUrl}`);
     return EXIT.ok;
   },

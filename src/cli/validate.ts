@@ -1,4 +1,5 @@
 import { parseRecords } from "../core/catalog.js";
+import { isHeldBack, visibleFrom } from "../core/embargo.js";
 import { directoryStore } from "../storage/fs-dir.js";
 import { readAllRecords } from "../storage/load.js";
 import type { Command } from "./command.js";
@@ -13,7 +14,9 @@ export const validate: Command = {
 
 Checks every record in dir (default: items) with the server's own parser and
 prints each problem as "file:line: field: problem" on stdout: every problem of
-every record, and ids used by more than one record.
+every record, and ids used by more than one record. A valid record held back
+(an embargo, or a published date to come) is named with the instant the site
+shows it from: "file: embargoed until <instant>" (not a problem).
 
 Options:
 ${CONFIG_HELP}
@@ -31,8 +34,10 @@ Example:
     const dir = await existingDirectory(io, dirArg, "directory");
     const records = await readAllRecords(directoryStore(dir, dirArg));
     // parseRecords is what the catalog is built from: the same checks, the duplicate-id check included.
-    const { errors } = parseRecords(records, site);
+    const { articles, errors } = parseRecords(records, site);
     for (const error of errors) io.out(error.message);
+    const now = io.now().getTime();
+    for (const a of articles) if (isHeldBack(a, now)) io.out(`${a.file}: embargoed until ${new Date(visibleFrom(a)).toISOString()}`);
     const files = new Set(errors.map((e) => e.file)).size;
     io.err(
       errors.length === 0

@@ -56,12 +56,36 @@ export interface ContractInput {
   tombstones: Tombstone[];
   /** Change stamps (keyed by record name) and scopes left. */
   stamps: StampState;
+  /**
+   * The instant the store answers at: an article held back then (an
+   * `embargo` or a `published` later than it: core/embargo.ts) must be in
+   * no answer, and Listings.nextLift must name the earliest such instant.
+   * Absent: any instant after every record's dates (2023-09-01 for the cases below).
+   */
+  now?: Date;
 }
 
-export type BuildListings = (input: Omit<ContractInput, "stamps"> & { stamps?: StampState }) => Promise<Listings>;
+export type BuildListings = (input: Omit<ContractInput, "stamps" | "now"> & { stamps?: StampState; now?: Date }) => Promise<Listings>;
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const KINDS: readonly NamedScopeKind[] = ["category", "author", "language"];
+
+const made = (name: string, fields: Record<string, unknown>): ContractRecord => ({ name: `${name}.md`, bytes: encode(record(fields)) });
+
+/** Records held back at 2023-09-01 (the contract's embargo case): one under embargo, one published later, each in scopes of its own. */
+export function heldBackRecords(): ContractRecord[] {
+  return [
+    made("embargoed", {
+      title: "Embargoed scoop",
+      published: "2023-08-01T00:00:00Z",
+      embargo: "2023-09-02T00:00:00Z",
+      categories: ["Embargo Desk", "Boundary"],
+      authors: ["Embargo Writer"],
+      language: "de",
+    }),
+    made("scheduled", { title: "Scheduled story", published: "2023-09-03T00:00:00Z", categories: ["Scheduled Desk"] }),
+  ];
+}
 
 /** The sample items and the edge cases, as records. */
 export function contractRecords(): ContractRecord[] {
@@ -69,7 +93,6 @@ export function contractRecords(): ContractRecord[] {
     .filter((n) => n.endsWith(".md"))
     .sort()
     .map((name) => ({ name, bytes: new Uint8Array(readFileSync(join(SAMPLE_ITEMS, name))) }));
-  const made = (name: string, fields: Record<string, unknown>) => ({ name: `${name}.md`, bytes: encode(record(fields)) });
   return [
     ...samples,
     // Same instant: ordered by id (code units).
@@ -220,6 +243,29 @@ export function listingsContract(name: string, build: BuildListings): void {
       expect(article!.rendered.html).toContain("<p>");
       expect(await listings.find("a-draft")).toBeUndefined();
       expect(await listings.find("gone-only")).toBeUndefined();
+    });
+
+    test("embargoes: an article held back at `now` (an embargo, a later published) is in no answer until then; nextLift names that instant", async () => {
+      const base = input();
+      const now = new Date("2023-09-01T00:00:00Z");
+      const withHeld = { ...base, records: [...base.records, ...heldBackRecords()] };
+      const listings = await build({ ...withHeld, now });
+      // Every answer is the one the store gives without those records at all.
+      expect(await listingsQuestions(listings)).toEqual(await listingsQuestions(await build({ ...base, now })));
+      expect(listings.nextLift).toBe(Date.parse("2023-09-02T00:00:00Z"));
+      expect(await listings.find("embargoed")).toBeUndefined();
+      expect(await listings.scope("category", "embargo-desk")).toBeUndefined();
+      expect(await listings.scope("author", "embargo-writer")).toBeUndefined();
+      // At the embargo's instant it is in; the scheduled story still waits.
+      const lifted = await build({ ...withHeld, now: new Date("2023-09-02T00:00:00Z") });
+      expect((await lifted.find("embargoed"))?.title).toBe("Embargoed scoop");
+      expect((await lifted.newest(SITE_SCOPE, 1000, "published")).map((a) => a.slug)).toContain("embargoed");
+      expect((await lifted.stats((await lifted.scope("category", "embargo-desk"))!)).total).toBe(1);
+      expect(await lifted.find("scheduled")).toBeUndefined();
+      expect(lifted.nextLift).toBe(Date.parse("2023-09-03T00:00:00Z"));
+      const all = await build({ ...withHeld, now: new Date("2023-09-03T00:00:00Z") });
+      expect((await all.find("scheduled"))?.title).toBe("Scheduled story");
+      expect(all.nextLift).toBeUndefined();
     });
 
     test("stamps: listed, changed and left as given", async () => {

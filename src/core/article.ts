@@ -29,6 +29,8 @@ export interface ArticleMeta {
   title: string;
   published: Date;
   updated?: Date;
+  /** Not to be shown before this instant (the record's `embargo`); see embargo.ts. */
+  embargo?: Date;
   categories: string[];
   authors: Person[];
   language: string;

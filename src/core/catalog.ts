@@ -2,6 +2,7 @@ import type { Article, ArticleMeta } from "./article.js";
 import type { SiteConfig } from "./config.js";
 import { RecordError } from "./errors.js";
 import { compareNewestFirst } from "./feed-model.js";
+import { splitHeldBack } from "./embargo.js";
 import { defaultId, parseRecord } from "./record.js";
 import { compareTombstones, latestPerId, type Tombstone } from "./tombstone.js";
 
@@ -29,6 +30,8 @@ export interface Catalog {
   readonly tombstones: readonly Tombstone[];
   /** Scope key (change-stamps.ts) → when a record last left that scope; absent where the store keeps no stamps. */
   readonly left?: ReadonlyMap<string, Date>;
+  /** When the next article held back (embargo.ts) may be shown, ms; absent when none is. The catalog is stale from then on. */
+  readonly nextLift?: number;
 }
 
 /**
@@ -41,6 +44,7 @@ export function lazyCatalog(
   load: (entry: ArticleMeta) => Promise<Article>,
   errors: RecordError[] = [],
   tombstones: readonly Tombstone[] = [],
+  nextLift?: number,
 ): Catalog {
   const sorted = [...entries].sort(compareNewestFirst);
   const bySlug = new Map(sorted.map((a) => [a.slug, a]));
@@ -50,6 +54,7 @@ export function lazyCatalog(
     entries: sorted,
     errors,
     tombstones: latestPerId(tombstones).filter((t) => !live.has(t.id)).sort(compareTombstones),
+    ...(nextLift !== undefined ? { nextLift } : {}),
     find: (slug) => bySlug.get(slug),
     load: async (entry) => {
       if (bySlug.get(entry.slug) !== entry) throw new Error(`no article ${entry.slug} in this catalog`);
@@ -138,8 +143,17 @@ export function parseRecords(records: readonly RawRecord[], site: SiteConfig): {
   return { articles: oneOfEachId(articles, errors, site), errors };
 }
 
-/** A catalog of the records, with the tombstones of withdrawn articles (see tombstone.ts). */
-export function buildCatalog(records: readonly RawRecord[], site: SiteConfig, tombstones: readonly Tombstone[] = []): Catalog {
+/**
+ * A catalog of the records, with the tombstones of withdrawn articles (see
+ * tombstone.ts). With `nowMs`, articles held back at that instant (an
+ * embargo, a future `published`: embargo.ts) are left out and the catalog
+ * says when the next one may be shown (`nextLift`); without it, none is held back.
+ */
+export function buildCatalog(records: readonly RawRecord[], site: SiteConfig, tombstones: readonly Tombstone[] = [], nowMs?: number): Catalog {
   const { articles, errors } = parseRecords(records, site);
-  return memoryCatalog(articles, errors, tombstones);
+  if (nowMs === undefined) return memoryCatalog(articles, errors, tombstones);
+  // Held back after the id check: an embargoed article keeps its id against a newcomer, as it will once shown.
+  // As if absent until then: a withdrawal of its id stays announced (lazyCatalog drops only those of shown ids).
+  const { shown, nextLift } = splitHeldBack(articles, nowMs);
+  return lazyCatalog(shown, async (entry) => entry as Article, errors, tombstones, nextLift);
 }

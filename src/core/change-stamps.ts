@@ -12,8 +12,9 @@
  * (core reads no clock); the runtimes persist the state (items/.changes.json
  * on a file-based site).
  */
-import { lastChange, type ArticleMeta } from "./article.js";
+import type { ArticleMeta } from "./article.js";
 import type { Catalog } from "./catalog.js";
+import { changedForReaders } from "./embargo.js";
 import { scopesOf, SITE_SCOPE } from "./scopes.js";
 
 export const STAMPS_FORMAT = 1;
@@ -91,7 +92,8 @@ export function reconcileStamps(previous: StampState | undefined, current: reado
     moved = true;
     const scopes = scopeKeysOf(article);
     const position = positionOf(article);
-    const at = previous ? now : lastChange(article);
+    // An embargoed article appeared at its lift, not at its (earlier) `published`.
+    const at = previous ? now : new Date(changedForReaders(article));
     const relisted = !before || before.position !== position || before.scopes.join("\n") !== scopes.join("\n");
     records.set(name, { sha, changed: at, listed: relisted ? at : before.listed, scopes, position });
     if (before) leave(before.scopes, scopes);
@@ -191,7 +193,7 @@ export function listingMovedAt(entries: readonly ArticleMeta[], left: Date | und
  */
 export function lastModifiedOf(shown: readonly ArticleMeta[], also: readonly (Date | undefined)[] = []): Date {
   let t = newest(also);
-  for (const e of shown) t = Math.max(t, lastChange(e).getTime(), e.changed?.getTime() ?? 0);
+  for (const e of shown) t = Math.max(t, changedForReaders(e), e.changed?.getTime() ?? 0);
   return new Date(t);
 }
 
@@ -211,6 +213,7 @@ export function withStamps(catalog: Catalog, state: StampState): Catalog {
     errors: catalog.errors,
     tombstones: catalog.tombstones,
     left: state.left,
+    ...(catalog.nextLift !== undefined ? { nextLift: catalog.nextLift } : {}),
     find: (slug) => bySlug.get(slug),
     load: async (entry) => {
       const from = original.get(entry);

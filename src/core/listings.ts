@@ -58,6 +58,13 @@ export interface SiteStats {
 export interface Listings {
   /** Changes whenever any answer below could change. */
   readonly version: string;
+  /**
+   * When the next article held back (an embargo or a future `published`:
+   * embargo.ts) may be shown, ms since the epoch; absent when none is. Every
+   * answer leaves held-back articles out; from this instant on they may be
+   * stale, so no cache keeps them past it (and the store moves its version then).
+   */
+  readonly nextLift?: number;
   /** Records the store could not use, each naming its file and field (a store that refuses them at write time has none). */
   readonly errors: readonly RecordError[];
   /** The live article at this slug (an exact, already validated slug). */

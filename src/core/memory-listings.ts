@@ -76,6 +76,7 @@ export function memoryListings(catalog: Catalog): Listings {
   const listings: Listings = {
     version: `memory:${++made}`,
     errors: catalog.errors,
+    ...(catalog.nextLift !== undefined ? { nextLift: catalog.nextLift } : {}),
     find: async (slug) => catalog.find(slug),
     load: (shown) => Promise.all(shown.map((e) => catalog.load(e))),
     scope: async (kind, slug) => scopesOfKind(kind, true).find((s) => s.slug === slug),

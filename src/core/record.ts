@@ -40,6 +40,7 @@ const FIELDS = [
   "title",
   "published",
   "updated",
+  "embargo",
   "summary",
   "correction",
   "authors",
@@ -380,7 +381,7 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
   if (raw.draft !== undefined && typeof raw.draft !== "boolean") r.fail("draft", "must be true or false");
 
   const title = raw.title === undefined ? r.fail("title", "is required") : r.text(raw.title, "title");
-  const readDate = (field: "published" | "updated"): Date | undefined => {
+  const readDate = (field: "published" | "updated" | "embargo"): Date | undefined => {
     const value = raw[field];
     if (value === undefined) return field === "published" ? r.fail(field, "is required") : undefined;
     if (typeof value !== "string") return r.fail(field, "must be an ISO 8601 date-time (quote it)");
@@ -389,6 +390,8 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
   };
   const published = readDate("published");
   let updated = readDate("updated");
+  // Held back until then (embargo.ts): a date-time like published; the article is shown from the later of the two.
+  const embargo = readDate("embargo");
   // A bare date (2022-06-29) names a day, not local midnight: pages show it without a time.
   const givenAsDate = (field: "published" | "updated") => typeof raw[field] === "string" && isDateOnly(raw[field] as string);
   if (published && updated && updated.getTime() <= published.getTime()) {
@@ -444,6 +447,7 @@ function parseRecordText(file: string, text: string, site: SiteConfig): ParseRes
       title: title!,
       published: published!,
       ...(updated ? { updated } : {}),
+      ...(embargo ? { embargo } : {}),
       ...(givenAsDate("published") || (updated && givenAsDate("updated"))
         ? { dateOnly: { ...(givenAsDate("published") ? { published: true } : {}), ...(updated && givenAsDate("updated") ? { updated: true } : {}) } }
         : {}),

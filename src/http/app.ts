@@ -9,6 +9,7 @@ import { renderGonePage, renderNotFoundPage } from "../core/render/html.js";
 import { SITE_SCOPE } from "../core/scopes.js";
 import type { Tombstone } from "../core/tombstone.js";
 import { escapeXml } from "../core/render/xml-guards.js";
+import { clampedCacheControl } from "../core/embargo.js";
 import { isNotModifiedBy, type HeaderOf } from "./conditional.js";
 import { FEED_VARY, isDocumentNavigation, seeFeedView } from "./feed-navigation.js";
 import { alternatesLink } from "./link-header.js";
@@ -21,7 +22,7 @@ import { Representation, type Compressor, type Variant } from "./representation.
 import { LIMITS, requestLimits, requestLineProblem } from "./request-limits.js";
 import { resolutionWeight } from "./resolution-weight.js";
 import { contentSecurityPolicy, securityHeaders, securityHeadersFor } from "./security-headers.js";
-import { BadRequest, Redirect, resolveResource, withdrawnAt, type Resource } from "./site-resources.js";
+import { ARCHIVE_MAX_AGE_S, BadRequest, Redirect, resolveResource, withdrawnAt, type Resource } from "./site-resources.js";
 
 export type Logger = (message: string, error?: unknown) => void;
 
@@ -171,7 +172,8 @@ export type App = Hono & {
 export function createApp(options: AppOptions): App {
   const { site, compress } = options;
   const log = options.log ?? ((message, error) => console.error(message, error ?? ""));
-  const defaultCacheControl = `public, max-age=${site.cacheMinutes * 60}`;
+  const siteCacheControl = `public, max-age=${site.cacheMinutes * 60}`;
+  const LONGEST_MAX_AGE_MS = Math.max(site.cacheMinutes * 60, ARCHIVE_MAX_AGE_S) * 1000;
   // Wall-clock ms for what depends on the time of the request (the News sitemap); tests pass their own.
   const clock = options.now ?? Date.now;
   // The representation cache: per resource key, the representation made for the newest catalog
@@ -231,12 +233,13 @@ export function createApp(options: AppOptions): App {
    * are at hand: status and headers, decided in one place for both paths
    * (the Hono route below, and the Node fast path).
    */
-  const answer = (headerOf: HeaderOf, resource: Resource, rep: Representation, variant: Variant, coding: ContentCoding, extra: Record<string, string>) => {
+  const answer = (headerOf: HeaderOf, resource: Resource, rep: Representation, variant: Variant, coding: ContentCoding, extra: Record<string, string>, nextLift?: number) => {
     // Vary on every runtime: where we do not compress (the Worker) the edge does. A browser's
     // navigation to a feed is redirected to its page (feed-navigation.ts): feeds vary on that too.
     const headers: Record<string, string> = {
       ETag: variant.etag,
-      "Cache-Control": resource.cacheControl ?? defaultCacheControl,
+      // No cache (browser or edge) keeps an answer past the next embargo's lift: it may change then.
+      "Cache-Control": clampedCacheControl(resource.cacheControl ?? siteCacheControl, nextLift, clock()),
       Vary: resource.feed ? `${FEED_VARY}, Accept-Encoding` : "Accept-Encoding",
       ...extra,
     };
@@ -260,7 +263,7 @@ export function createApp(options: AppOptions): App {
     const rep = await representation(listings, resource);
     const coding = pickEncoding(req.headers.get("accept-encoding"), rep.codings);
     const variant = await rep.variant(coding);
-    const { status, headers } = answer((n) => req.headers.get(n), resource, rep, variant, coding, extra);
+    const { status, headers } = answer((n) => req.headers.get(n), resource, rep, variant, coding, extra, listings.nextLift);
     return new Response(status === 304 ? null : variant.body, { status, headers });
   };
 
@@ -298,6 +301,8 @@ export function createApp(options: AppOptions): App {
     if (target.length > 256 || !/^\/[A-Za-z0-9._~\/-]*$/.test(target) || target.includes("/.") || target === "/feed") return undefined;
     const catalog = current();
     if (catalog instanceof Promise) return undefined;
+    // Headers made here are kept (rep.answered): while a lift is near enough to shorten a max-age, the ordinary route answers.
+    if (catalog.nextLift !== undefined && catalog.nextLift - clock() < LONGEST_MAX_AGE_MS) return undefined;
     const resource = resolutions.get(catalog)?.plain.get(target);
     const rep = resource && heldFor(catalog, resource.key);
     // A browser navigating to a feed is redirected (the route below): not a cached answer.
@@ -353,7 +358,7 @@ export function createApp(options: AppOptions): App {
   const own = async (c: Context, path: string): Promise<Response | undefined> => {
     const method = methodOf(c);
     // The mount itself without its slash ("/news"): the site's front page is at "/news/".
-    if (path === "") return method === "GET" ? redirect(site, new Redirect(""), defaultCacheControl) : undefined;
+    if (path === "") return method === "GET" ? redirect(site, new Redirect(""), siteCacheControl) : undefined;
     const url = new URL(c.req.url);
     const problem = requestLineProblem(c.req.url);
     if (problem) {
@@ -368,10 +373,11 @@ export function createApp(options: AppOptions): App {
     if (method === "GET") {
       const listings = await current();
       const resource = await resolve(listings, url, path);
-      if (resource instanceof Redirect) return redirect(site, resource, defaultCacheControl);
+      const cacheControl = clampedCacheControl(siteCacheControl, listings.nextLift, clock());
+      if (resource instanceof Redirect) return redirect(site, resource, cacheControl);
       if (!resource) {
         const withdrawn = await withdrawnAt(listings, path);
-        return withdrawn ? gone(site, accept(c), withdrawn, defaultCacheControl) : undefined;
+        return withdrawn ? gone(site, accept(c), withdrawn, cacheControl) : undefined;
       }
       if (resource.feed && isDocumentNavigation((n) => c.req.header(n))) return seeFeedView(site, resource.feed.viewPath, url.search);
       return serve(c.req.raw, listings, resource);
@@ -413,7 +419,7 @@ export function createApp(options: AppOptions): App {
     // The publish API's own routes: the same headers and limits as the site's, and no other path's.
     app.use("/api/*", securityHeaders(site));
     app.use("/api/*", requestLimits());
-    app.route("/api", publishApi(site, options.publish));
+    app.route("/api", publishApi(site, { now: clock, ...options.publish }));
   }
   if (site.politeness && options.clientKey) {
     // Only the site's feeds are polled: politeness runs on their paths alone, after the same headers and limits.

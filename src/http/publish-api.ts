@@ -4,6 +4,7 @@ import { RecordError } from "../core/errors.js";
 import { MAX_RECORD_BYTES, parseRecord, slugProblem, type ParseResult } from "../core/record.js";
 import { recordText } from "../core/record-writer.js";
 import { isSlug } from "../core/slug.js";
+import { visibleFrom } from "../core/embargo.js";
 import { killReason } from "../core/tombstone.js";
 import { StorageFullError } from "../storage/storage-full-error.js";
 import { readLimitedBody } from "./body-limit.js";
@@ -33,6 +34,12 @@ export interface Publisher {
   list(page: ListPage): Promise<string[]>;
   /** Parses a record without storing it, where the publisher can do so off the serving thread; else it is parsed in line. */
   check?(file: string, bytes: Uint8Array): Promise<ParseResult>;
+  /**
+   * The stored articles held back (embargo.ts) and when each may be shown
+   * (slug → ms): GET /api/items leaves out those still held back, as the
+   * site does. A store without it lists every record.
+   */
+  heldBack?(): Promise<ReadonlyMap<string, number>>;
 }
 
 /** Which page of slugs Publisher.list answers. */
@@ -77,8 +84,8 @@ export interface PublishApiOptions {
    * readDocument); without it those types are 415 like any other.
    */
   documents?: DocumentReader;
-  /** The clock an agency document's embargo is compared with (default: the system's). */
-  now?: () => Date;
+  /** The clock, ms since the epoch: which records are still embargoed, and what an agency document's embargo is compared with (the app passes its own). */
+  now?: () => number;
 }
 
 /** GET /api/items: records per page unless `limit` says otherwise, and the most `limit` may ask for. */
@@ -86,6 +93,8 @@ export const LIST_PAGE = { default: 100, max: 1000 } as const;
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const RECORD_TYPES = "application/json, text/markdown";
+/** GET /api/items/<slug> of a record still embargoed: when it may be shown (ISO 8601). */
+export const EMBARGO_HEADER = "Embargoed-Until";
 const MARKDOWN_TYPE = "text/markdown; charset=utf-8";
 const encoder = new TextEncoder();
 
@@ -227,13 +236,19 @@ function listQuery(url: URL): Outcome<{ after?: string; limit: number }> {
  */
 export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   const limit = options.maxBodyBytes ?? 1024 * 1024;
-  const now = options.now ?? (() => new Date());
   const documents = options.documents;
   /** What a PUT takes (415 answers say so in Accept, RFC 9110 15.5.16); a POST takes the documents alone. */
   const putTypes = documents ? `${RECORD_TYPES}, ${DOCUMENT_TYPES.join(", ")}` : RECORD_TYPES;
   const postTypes = DOCUMENT_TYPES.join(", ");
   const api = new Hono();
   const apiUrl = (path: string) => new URL(`api/${path}`, site.baseUrl).href;
+  const now = options.now ?? Date.now;
+  /** The instant an embargoed article may be shown, ISO, or undefined when it is not held back now. */
+  const liftOf = (result: ParseResult): string | undefined => {
+    if (!result.ok || !("article" in result)) return undefined;
+    const from = visibleFrom(result.article);
+    return from > now() ? new Date(from).toISOString() : undefined;
+  };
 
   api.use("*", async (c, next) => {
     const header = c.req.header("authorization") ?? "";
@@ -248,13 +263,16 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     const query = listQuery(new URL(c.req.url));
     if (!query.ok) return query.response;
     const { after, limit: size } = query.value;
-    // Asked a page (plus one, to know whether there is more) at a time; names that are not slugs are skipped.
+    // Asked a page (plus one, to know whether there is more) at a time; names that are not slugs are skipped,
+    // and so are articles still embargoed (the listing shows what the site does, drafts aside).
     const page: string[] = [];
+    const held = (await options.publisher.heldBack?.()) ?? new Map<string, number>();
+    const at = now();
     let cursor = after;
     for (;;) {
       const want = size + 1 - page.length;
       const got = await options.publisher.list({ ...(cursor !== undefined ? { after: cursor } : {}), limit: want });
-      page.push(...got.filter(isSlug));
+      page.push(...got.filter((slug) => isSlug(slug) && !((held.get(slug) ?? -Infinity) > at)));
       if (got.length < want || page.length > size) break;
       cursor = got.at(-1)!;
     }
@@ -271,7 +289,10 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     // The store hands over at most one byte past the limit: not the record, so not sent as if it were.
     if (bytes.length > MAX_RECORD_BYTES) return json(409, { error: `the stored record is larger than the limit of ${MAX_RECORD_BYTES} bytes and is not served; replace it with PUT` });
     const etag = `"${btoa(String.fromCharCode(...(await digest(bytes)))).replace(/=+$/, "")}"`;
-    return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers: { "Content-Type": MARKDOWN_TYPE, "Cache-Control": "no-store", ETag: etag } });
+    // An embargoed record is the editor's to read: the site 404s until the instant this header names.
+    const lift = liftOf(options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site));
+    const headers: Record<string, string> = { "Content-Type": MARKDOWN_TYPE, "Cache-Control": "no-store", ETag: etag, ...(lift ? { [EMBARGO_HEADER]: lift } : {}) };
+    return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
   });
 
   /**
@@ -290,7 +311,8 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     const { created } = stored.value;
     const url = new URL(`items/${slug}`, site.baseUrl).href;
     const id = "article" in result ? result.article.id : undefined;
-    return json(created ? 201 : 200, { slug, url, ...(id ? { id } : { draft: true }), ...extra }, created ? { Location: url } : {});
+    const lift = liftOf(result);
+    return json(created ? 201 : 200, { slug, url, ...(id ? { id } : { draft: true }), ...(lift ? { embargoedUntil: lift } : {}), ...extra }, created ? { Location: url } : {});
   }
 
   /** A kill through the store: 204, or 404 when there is no such article. */
@@ -359,7 +381,7 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     if (!body.ok) return body.response;
     const contentType = c.req.header("content-type");
     if (documents && documentFormat(contentType)) {
-      const action = documents(contentType!, body.bytes, site, now(), slug);
+      const action = documents(contentType!, body.bytes, site, new Date(now()), slug);
       return action.kind === "refused" ? refusal(action.refusal) : applyDocument(action, slug);
     }
     const record = recordBytes(contentType, body.bytes, documents !== undefined);
@@ -381,7 +403,7 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     }
     const body = await readLimitedBody(c.req.raw, limit);
     if (!body.ok) return body.response;
-    const action = documents(contentType!, body.bytes, site, now());
+    const action = documents(contentType!, body.bytes, site, new Date(now()));
     if (action.kind === "refused") return refusal(action.refusal, action.refusal.status === 415 ? { "Accept-Post": postTypes } : {});
     return postDocument(action);
   });

@@ -27,10 +27,12 @@ export { BadRequest, MEDIA_TYPES, Redirect, type FeedContent, type Resource };
 const RENDERERS = { rss: renderRss, atom: renderAtom, json: renderJson } as const;
 /**
  * A closed archive document changes only when an article of its period is
- * deleted, corrected or back-dated: never `immutable`, so a deletion reaches
- * caches within a day (then a revalidation, mostly a 304).
+ * deleted, corrected, back-dated or lifted from an embargo: never `immutable`,
+ * so a deletion reaches caches within a day (then a revalidation, mostly a
+ * 304); a known lift shortens it (app.ts). The longest max-age any answer has.
  */
-const ARCHIVE_CACHE_CONTROL = "public, max-age=86400";
+export const ARCHIVE_MAX_AGE_S = 86400;
+const ARCHIVE_CACHE_CONTROL = `public, max-age=${ARCHIVE_MAX_AGE_S}`;
 
 /** Each scope's archive, once per Listings object (its counts are remembered for that content version). */
 const archiveCache = new WeakMap<Listings, Map<string, Promise<Archive<ArticleMeta>>>>();

@@ -14,6 +14,4 @@ export interface RecordPlan {
   body: (articleUrl: string) => string;
   /** Lines for stderr, already phrased. */
   notes: string[];
-  /** A YAML comment to put at the top of the front matter (why the record is a draft). */
-  comment?: string;
 }

@@ -9,9 +9,9 @@
  * - `canceled` is a kill: nothing is written, and the record it withdraws is
  *   named (found by the document's id, else by --slug or the headline's slug)
  *   so the editor, or a script reading stdout, can withdraw it.
- * - an embargo in the future makes the record a draft (records have no
- *   embargo field yet), with a comment in its front matter saying when it
- *   may be published; one already past publishes as usable.
+ * - an embargo in the future is written as the record's `embargo` field:
+ *   every store holds the story back until that instant and publishes it
+ *   then (core/embargo.ts); one already past publishes as usable.
  */
 import type { SiteConfig } from "../core/config.js";
 import { parseRecordDate } from "../core/dates.js";
@@ -45,10 +45,12 @@ export function structuredOutcome(label: string, kind: Exclude<DocumentKind, "pl
   if (story.status === "canceled") return { kind: "kill", story, message: `${status}: canceled: the agency killed this story` };
 
   const notes = [`import: ${label}: read as ${story.format}`, ...story.notes.map((note) => `import: ${label}: ${note}`)];
-  let comment: string | undefined;
+  const until = story.embargo ? (parseRecordDate(story.embargo.until, site.timeZone) as Date) : undefined;
+  const embargoed = story.embargo !== undefined && until!.getTime() > now.getTime();
   const fields: Record<string, unknown> = {
     title: story.title,
     published: story.published,
+    ...(embargoed ? { embargo: story.embargo!.until } : {}),
     ...(story.updated ? { updated: story.updated } : {}),
     ...(story.dateline ? { dateline: story.dateline } : {}),
     ...(story.source ? { source: story.source } : {}),
@@ -58,14 +60,11 @@ export function structuredOutcome(label: string, kind: Exclude<DocumentKind, "pl
     ...(story.id ? { id: story.id } : {}),
   };
   if (story.embargo) {
-    const until = parseRecordDate(story.embargo.until, site.timeZone) as Date;
-    if (until.getTime() > now.getTime()) {
-      fields.draft = true;
-      comment = `embargoed until ${story.embargo.until} (${story.embargo.field}): remove "draft: true" at or after that instant to publish`;
-      notes.push(`import: ${where(label, story.embargo)}: embargoed until ${story.embargo.until}: written as a draft; remove "draft: true" at or after that instant to publish`);
-    } else {
-      notes.push(`import: ${where(label, story.embargo)}: the embargo (${story.embargo.until}) has passed; published`);
-    }
+    notes.push(
+      embargoed
+        ? `import: ${where(label, story.embargo)}: embargoed until ${story.embargo.until}: written with embargo: ${story.embargo.until}; the site shows it from that instant`
+        : `import: ${where(label, story.embargo)}: the embargo (${story.embargo.until}) has passed; published`,
+    );
   }
   return {
     kind: "record",
@@ -74,7 +73,6 @@ export function structuredOutcome(label: string, kind: Exclude<DocumentKind, "pl
       fields,
       body: (articleUrl) => bodyMarkdown(label, story.body, articleUrl),
       notes,
-      ...(comment ? { comment } : {}),
     },
   };
 }
@@ -90,7 +88,7 @@ export function planBody(plan: RecordPlan, articleUrl: string): string | RecordE
 }
 
 /** The order an editor reads a record in, whatever the format filled in first. */
-const FIELD_ORDER = ["title", "published", "updated", "dateline", "source", "desk", "language", "authors", "categories", "id", "draft"];
+const FIELD_ORDER = ["title", "published", "embargo", "updated", "dateline", "source", "desk", "language", "authors", "categories", "id", "draft"];
 
 function orderFields(fields: Record<string, unknown>): Record<string, unknown> {
   const ordered: Record<string, unknown> = {};
@@ -99,10 +97,9 @@ function orderFields(fields: Record<string, unknown>): Record<string, unknown> {
   return ordered;
 }
 
-/** The record file: the fields (the plan's, or the caller's changes of them) in reading order, the plan's comment, the body. */
+/** The record file: the fields (the plan's, or the caller's changes of them) in reading order, then the body. */
 export function planRecordText(plan: RecordPlan, body: string, fields: Record<string, unknown> = plan.fields): string {
-  const text = recordText(orderFields(fields), body);
-  return plan.comment ? text.replace(/^---\n/, `---\n# ${plan.comment.replace(/\s+/g, " ")}\n`) : text;
+  return recordText(orderFields(fields), body);
 }
 
 /** "KUWAIT CITY 2022-06-29" → "kuwait-city-2022-06-29"; nothing when no letter is left (a place in another script). */

@@ -14,6 +14,16 @@ export function changeLine(change: CatalogChange, withdrawn: boolean): string {
   return withdrawn ? `deleted: ${file} (/items/${change.slug}; tombstone kept)` : `unpublished: ${file} (/items/${change.slug}; now a draft)`;
 }
 
+/** A record written while embargoed (or dated in the future): stored, not shown until `from`. */
+export function heldBackLine(article: { file: string; slug: string }, from: number): string {
+  return `embargoed until ${new Date(from).toISOString()}: ${article.file} (/items/${article.slug})`;
+}
+
+/** An embargo lifted: the article is shown from now on. */
+export function liftedLine(article: { file: string; slug: string }): string {
+  return `published (embargo lifted): ${article.file} (/items/${article.slug})`;
+}
+
 /** A record that could not be used as it now is; `previous` tells whether a last good version is still served. */
 export function refusedLine(message: string, previous: boolean): string {
   return previous ? `record not updated (keeping the last good version): ${message}` : `skipped record: ${message}`;

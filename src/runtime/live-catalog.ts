@@ -7,10 +7,11 @@ import type { SiteConfig } from "../core/config.js";
 import { RecordError } from "../core/errors.js";
 import { parseRecord, slugOfFile, type ParseResult } from "../core/record.js";
 import { tombstoneOf, type Tombstone } from "../core/tombstone.js";
+import { isHeldBack, splitHeldBack, visibleFrom } from "../core/embargo.js";
 import type { Logger } from "../http/app.js";
 import { IdTakenError, pageOf, type ListPage, type Publisher } from "../http/publish-api.js";
 import { removeStaleTempFiles } from "../storage/atomic-file.js";
-import { changeLine, refusedLine } from "./change-log.js";
+import { changeLine, heldBackLine, liftedLine, refusedLine } from "./change-log.js";
 import { emptyStamps, reconcileStamps, recordNameOf, withStamps, type StampState } from "../core/change-stamps.js";
 import { readStamps, recordDigest, stampsWriter } from "../storage/stamps-file.js";
 import { FLUSH_ROWS, type FileStamp, type IndexedRecord, type ParseIndex } from "../storage/parse-index.js";
@@ -90,6 +91,7 @@ export class LiveCatalog implements Publisher {
   private readonly listeners: ((change: CatalogChange) => void)[] = [];
   private watcher: FSWatcher | undefined;
   private opened = false;
+  private closed = false;
   private snapshot: Catalog;
   /** Serialises work per record name, so a burst of events is applied in order. */
   private readonly queues = new Map<string, Promise<void>>();
@@ -239,7 +241,15 @@ export class LiveCatalog implements Publisher {
   }
 
   current(): Catalog {
+    // A request that comes when a lift is due (before its timer has fired) already sees it.
+    this.liftDue();
     return this.snapshot;
+  }
+
+  /** The articles held back now, with when each may be shown (Publisher.heldBack). */
+  async heldBack(): Promise<ReadonlyMap<string, number>> {
+    this.liftDue();
+    return new Map([...this.held].map((a) => [a.slug, visibleFrom(a)]));
   }
 
   onChange(listener: (change: CatalogChange) => void): void {
@@ -282,7 +292,8 @@ export class LiveCatalog implements Publisher {
     }
     const after = entry;
     this.articles.set(name, after);
-    this.forgetTombstone(after.id);
+    // Held back (embargo.ts): as if absent until its lift, so a withdrawal of its id stands until then.
+    if (!isHeldBack(after, this.now().getTime())) this.forgetTombstone(after.id);
     return { slug: after.slug, before, after };
   }
 
@@ -327,10 +338,58 @@ export class LiveCatalog implements Publisher {
     // At start-up open() logs every problem; after that, each new refusal is logged when it happens.
     if (this.opened) for (const message of refused) if (!this.refused.has(message)) this.log(`record refused: ${message}`);
     this.refused = refused;
+    // Held back (embargo.ts): kept out of the snapshot until their lift, which a timer (and current()) brings about.
+    const now = this.now().getTime();
+    const { shown, held: heldBack, nextLift } = splitHeldBack(articles, now);
+    this.held = new Set(heldBack);
     // An id that is live again is not withdrawn (its tombstone may still be on disk: see forgetTombstone).
-    const live = new Set(articles.map((a) => a.id));
-    this.snapshot = this.stamped(lazyCatalog(articles, (entry) => this.articleOf(entry), errors, this.tombstones.list().filter((t) => !live.has(t.id))));
+    const live = new Set(shown.map((a) => a.id));
+    this.snapshot = this.stamped(lazyCatalog(shown, (entry) => this.articleOf(entry), errors, this.tombstones.list().filter((t) => !live.has(t.id)), nextLift));
+    this.scheduleLift(nextLift);
   }
+
+  // ---- Embargoes (src/core/embargo.ts): articles held back until their lift ----
+  /** The articles of the last rebuild held back then. */
+  private held = new Set<ArticleMeta>();
+  private liftTimer: ReturnType<typeof setTimeout> | undefined;
+  private liftAt: number | undefined;
+
+  /** A timer for the next lift (unref'd: it never keeps the process alive); it fires again if the clock is not there yet. */
+  private scheduleLift(at: number | undefined): void {
+    if (at === this.liftAt && (at === undefined || this.liftTimer)) return;
+    clearTimeout(this.liftTimer);
+    this.liftTimer = undefined;
+    this.liftAt = at;
+    if (at === undefined || this.closed) return;
+    // setTimeout takes at most 2^31 - 1 ms (about 24 days); a later lift is waited for in steps.
+    const delay = Math.min(Math.max(0, at - this.now().getTime()), 2 ** 31 - 1);
+    this.liftTimer = setTimeout(() => {
+      this.liftTimer = undefined;
+      // Early (a clock that differs from the timer's): wait again for the same instant.
+      if (!this.liftDue()) this.scheduleLift(this.liftAt);
+    }, delay);
+    this.liftTimer.unref?.();
+  }
+
+  /**
+   * Lets in every held-back article whose instant has come: a new snapshot,
+   * and a change per article for the listeners (WebSub pings them now, not
+   * when the record was written). True when it ran (its instant had come:
+   * the rebuild has set the timer for the next one); false when it is not due.
+   */
+  private liftDue(): boolean {
+    if (this.liftAt === undefined || this.now().getTime() < this.liftAt || !this.opened) return false;
+    const now = this.now().getTime();
+    const lifted = [...this.held].filter((a) => !isHeldBack(a, now));
+    for (const a of lifted) this.forgetTombstone(a.id);
+    this.rebuild();
+    for (const after of lifted) {
+      this.log(liftedLine(after));
+      this.tell({ slug: after.slug, after });
+    }
+    return true;
+  }
+  // ---- end of embargoes ----
 
   /** A republished id loses its tombstone: on disk when the next write lands (a failure there only logs: rebuild() hides it anyway). */
   private forgetTombstone(id: string): void {
@@ -357,7 +416,17 @@ export class LiveCatalog implements Publisher {
   private emit(change: CatalogChange | undefined): void {
     if (!change) return;
     this.rebuild();
-    this.log(changeLine(change, !!change.before && !change.after && this.tombstones.has(change.before.id)));
+    // What readers see of it: a side held back is absent to them (its lift is a change of its own, liftDue).
+    const now = this.now().getTime();
+    const { before: was, after: is } = change;
+    const seen: CatalogChange = { slug: change.slug, ...(was && !isHeldBack(was, now) ? { before: was } : {}), ...(is && !isHeldBack(is, now) ? { after: is } : {}) };
+    if (is && isHeldBack(is, now)) this.log(heldBackLine(is, visibleFrom(is)));
+    if (!seen.before && !seen.after) return;
+    this.log(changeLine(seen, !!seen.before && !seen.after && this.tombstones.has(seen.before.id)));
+    this.tell(seen);
+  }
+
+  private tell(change: CatalogChange): void {
     for (const listener of this.listeners) {
       try {
         listener(change);
@@ -370,8 +439,8 @@ export class LiveCatalog implements Publisher {
   /** The tombstone a withdrawal of `name` leaves: none for a record that never parsed. */
   private tombstoneFor(name: string, reason?: string): Tombstone | undefined {
     const before = this.articles.get(name);
-    // Only the holder of an id leaves its tombstone: a refused duplicate was never shown.
-    return before && this.holders.get(before.id) === before ? tombstoneOf(before, this.now(), reason) : undefined;
+    // Only the holder of an id leaves its tombstone: a refused duplicate was never shown, nor was an article held back.
+    return before && this.holders.get(before.id) === before && !this.held.has(before) ? tombstoneOf(before, this.now(), reason) : undefined;
   }
 
   /** Forgets record `name`, whose file is gone (its tombstone, if any, already committed). */
@@ -472,6 +541,9 @@ export class LiveCatalog implements Publisher {
   }
 
   close(): void {
+    this.closed = true;
+    clearTimeout(this.liftTimer);
+    this.liftTimer = undefined;
     this.index?.close();
     this.watcher?.close();
     this.watcher = undefined;

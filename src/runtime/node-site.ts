@@ -67,6 +67,8 @@ function nodeApp(site: SiteConfig, options: NodeSiteOptions | Omit<NodeSiteOptio
     clientKey: nodeClientKey,
     ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
     ...(options.publishToken ? { publishToken: options.publishToken } : {}),
+    // The store's clock is the app's too: Cache-Control is clamped to the next embargo's lift by it.
+    ...(options.now ? { now: () => options.now!().getTime() } : {}),
   });
 }
 

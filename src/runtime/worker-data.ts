@@ -14,4 +14,6 @@ export interface WorkerData {
   problems: string[];
   /** items/.changes.json as the build read (and completed) it: the records' change stamps (Last-Modified). */
   stamps?: string;
+  /** When each bundled article held back at build time may be shown (core/embargo.ts), ms, ascending: the Worker lets each in then. */
+  lifts?: number[];
 }

@@ -36,6 +36,7 @@ export function entryOf(a: ArticleMeta, rev?: string): ArticleMeta {
     title: a.title,
     published: a.published,
     ...(a.updated ? { updated: a.updated } : {}),
+    ...(a.embargo ? { embargo: a.embargo } : {}),
     categories: a.categories,
     authors: a.authors,
     language: a.language,
@@ -48,8 +49,9 @@ export function encodeRecord(record: ParsedRecord): EncodedRecord {
   if ("draft" in record) return { entry: null, meta: JSON.stringify({ draft: record.slug }), body: null, html: null, firstParagraph: null, firstText: null };
   const a = record.article;
   const e = entryOf(a);
-  const entry = JSON.stringify({ ...e, published: a.published.getTime(), ...(a.updated ? { updated: a.updated.getTime() } : {}) });
-  const meta = { ...a, published: a.published.getTime(), ...(a.updated ? { updated: a.updated.getTime() } : {}), body: 0, rendered: 0 };
+  const dates = { published: a.published.getTime(), ...(a.updated ? { updated: a.updated.getTime() } : {}), ...(a.embargo ? { embargo: a.embargo.getTime() } : {}) };
+  const entry = JSON.stringify({ ...e, ...dates });
+  const meta = { ...a, ...dates, body: 0, rendered: 0 };
   return { entry, meta: JSON.stringify(meta), body: a.body, html: a.rendered.html, firstParagraph: a.rendered.firstParagraph, firstText: a.rendered.firstText };
 }
 
@@ -67,6 +69,7 @@ export function decodeEntry(entry: string | null, meta: string, rev: string): Ar
   // The parsed object is the entry: its keys are in entryOf's order already (it wrote them), the dates made Dates in place.
   m.published = new Date(m.published);
   if (typeof m.updated === "number") m.updated = new Date(m.updated);
+  if (typeof m.embargo === "number") m.embargo = new Date(m.embargo);
   m.rev = rev;
   return m as unknown as ArticleMeta;
 }
@@ -86,6 +89,7 @@ export function decodeRecord(row: Omit<EncodedRecord, "entry">): ParsedRecord | 
   }
   meta.published = new Date(meta.published);
   if (typeof meta.updated === "number") meta.updated = new Date(meta.updated);
+  if (typeof meta.embargo === "number") meta.embargo = new Date(meta.embargo);
   // Assigned in place: the keys keep the order the parser gave them.
   meta.body = row.body;
   meta.rendered = { html: row.html, firstParagraph: row.firstParagraph, firstText: row.firstText };

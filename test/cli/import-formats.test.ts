@@ -74,25 +74,25 @@ describe("wirefeed import: ninjs", () => {
     expect(article.authors.map((a) => a.name)).toEqual(["Hamad Al-Ali"]);
   });
 
-  it("3.x: an embargo still to come makes a draft, with a comment in the record saying when it lifts", async () => {
+  it("3.x: an embargo still to come is written as the record's embargo: stored whole, held back until that instant", async () => {
     const cwd = withFixture("ninjs-3.json");
     const result = await wirefeed(["import", "ninjs-3.json"], { cwd, now: NOV_27 });
     expect(result.code).toBe(0);
     expect(result.stdout).toEqual(["items/leaders-to-meet-in-tokyo.md"]);
     expect(result.stderr).toContain(
-      'import: ninjs-3.json: $.embargoedUntil: embargoed until 2031-03-01T10:00:00Z: written as a draft; remove "draft: true" at or after that instant to publish',
+      "import: ninjs-3.json: $.embargoedUntil: embargoed until 2031-03-01T10:00:00Z: written with embargo: 2031-03-01T10:00:00Z; the site shows it from that instant",
     );
     const text = itemsOf(cwd)["leaders-to-meet-in-tokyo.md"]!;
-    expect(text.split("\n").slice(0, 2)).toEqual([
-      "---",
-      '# embargoed until 2031-03-01T10:00:00Z ($.embargoedUntil): remove "draft: true" at or after that instant to publish',
-    ]);
-    expect(parsed(cwd, "leaders-to-meet-in-tokyo.md")).toEqual({ ok: true, draft: true, slug: "leaders-to-meet-in-tokyo" });
-    // Once the line goes, it is the story, NITF body included.
-    writeFileSync(join(cwd, "items", "leaders-to-meet-in-tokyo.md"), text.replace("draft: true\n", ""));
-    expect(articleIn(cwd, "leaders-to-meet-in-tokyo.md").rendered.html).toBe(
-      "<p>Leaders will meet in Tokyo on Saturday.</p>\n<h2>Agenda</h2><p>Trade &amp; security top the list.</p>",
-    );
+    expect(text).not.toMatch(/draft/);
+    expect(text).toMatch(/\nembargo: "?2031-03-01T10:00:00Z"?\n/);
+    // The story itself, NITF body included, with the instant it may be shown.
+    const article = articleIn(cwd, "leaders-to-meet-in-tokyo.md");
+    expect(article.embargo?.toISOString()).toBe("2031-03-01T10:00:00.000Z");
+    expect(article.rendered.html).toBe("<p>Leaders will meet in Tokyo on Saturday.</p>\n<h2>Agenda</h2><p>Trade &amp; security top the list.</p>");
+    // validate says when it lifts.
+    const checked = await wirefeed(["validate"], { cwd, now: NOV_27 });
+    expect(checked.code).toBe(0);
+    expect(checked.stdout).toContain("items/leaders-to-meet-in-tokyo.md: embargoed until 2031-03-01T10:00:00.000Z");
   });
 
   it("withheld: refused with the field, nothing written", async () => {
@@ -186,14 +186,14 @@ describe("wirefeed import: NewsML-G2", () => {
     expect((await wirefeed(["validate"], { cwd })).code).toBe(0);
   });
 
-  it("an XHTML body under embargo: a draft; the line of the embargo is named", async () => {
+  it("an XHTML body under embargo: written with its embargo; the line of the embargo is named", async () => {
     const cwd = withFixture("newsml-g2-xhtml.xml");
     const result = await wirefeed(["import", "newsml-g2-xhtml.xml"], { cwd, now: NOV_27 });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain(
-      'import: newsml-g2-xhtml.xml:9: newsItem/itemMeta/embargoed: embargoed until 2031-05-02T09:00:00+10:00: written as a draft; remove "draft: true" at or after that instant to publish',
+      "import: newsml-g2-xhtml.xml:9: newsItem/itemMeta/embargoed: embargoed until 2031-05-02T09:00:00+10:00: written with embargo: 2031-05-02T09:00:00+10:00; the site shows it from that instant",
     );
-    expect(parsed(cwd, "canberra-and-wellington-open-pacific-talks.md")).toMatchObject({ ok: true, draft: true });
+    expect(articleIn(cwd, "canberra-and-wellington-open-pacific-talks.md").embargo?.toISOString()).toBe("2031-05-01T23:00:00.000Z");
   });
 
   it("the same document after its embargo: published", async () => {

@@ -229,3 +229,21 @@ describe("bounds on what a record may make the parser do", () => {
     expect(result.ok ? "ok" : result.errors.map(String)).toBe("ok");
   });
 });
+
+describe("embargo: a date-time the article is held back until (core/embargo.ts)", () => {
+  it("is read like published (offset, or a bare date in the site's zone) and kept on the article", () => {
+    const result = parseRecord("items/x.md", record({ ...VALID, embargo: "2022-07-01T06:00:00+09:00" }), site);
+    if (!result.ok || !("article" in result)) throw new Error("expected an article");
+    expect(result.article.embargo?.toISOString()).toBe("2022-06-30T21:00:00.000Z");
+    const day = parseRecord("items/x.md", record({ ...VALID, embargo: "2022-07-01" }), site);
+    expect(day.ok && "article" in day ? day.article.embargo?.toISOString() : undefined).toBe("2022-06-30T15:00:00.000Z");
+  });
+
+  it("a bad one names the file, its line and the field", () => {
+    const text = `---\ntitle: ok\npublished: 2022-06-29T09:00:00Z\nembargo: next Tuesday\n---\nbody\n`;
+    expect(errorsOf("items/x.md", text).map((e) => e.message)).toEqual([
+      'items/x.md:4: embargo: "next Tuesday" is not an ISO 8601 date-time with offset (e.g. 2022-06-29T09:30:00+09:00) or a date (2022-06-29)',
+    ]);
+    expect(errorsOf("items/x.md", record({ ...VALID, embargo: 5 })).map((e) => `${e.field}: ${e.problem}`)).toEqual(["embargo: must be an ISO 8601 date-time (quote it)"]);
+  });
+});

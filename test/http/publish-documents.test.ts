@@ -57,7 +57,7 @@ async function appOver(store: Store, maxBodyBytes?: number) {
     site,
     catalog: opened.current,
     log: () => {},
-    publish: { token: TOKEN, publisher: opened.publisher, documents: readDocument, now: () => NOW, ...(maxBodyBytes ? { maxBodyBytes } : {}) },
+    publish: { token: TOKEN, publisher: opened.publisher, documents: readDocument, now: () => NOW.getTime(), ...(maxBodyBytes ? { maxBodyBytes } : {}) },
   });
   const auth = { Authorization: `Bearer ${TOKEN}` };
   const send = (method: string, path: string, body: string | Uint8Array, type: string) =>

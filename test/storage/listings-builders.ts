@@ -3,7 +3,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Article } from "../../src/core/article.js";
-import { memoryCatalog, oneOfEachId } from "../../src/core/catalog.js";
+import { lazyCatalog, oneOfEachId } from "../../src/core/catalog.js";
+import { splitHeldBack } from "../../src/core/embargo.js";
 import { reconcileStamps, withStamps, type StampState } from "../../src/core/change-stamps.js";
 import type { RecordError } from "../../src/core/errors.js";
 import type { Listings } from "../../src/core/listings.js";
@@ -13,7 +14,7 @@ import type { Tombstone } from "../../src/core/tombstone.js";
 import { recordDigest } from "../../src/storage/stamps-file.js";
 import { replaceContents, applySchema } from "../../src/storage/sql/derive.js";
 import { openLibsql, type LibsqlDriver } from "../../src/storage/sql/libsql-driver.js";
-import { sqlListings, storedVersion } from "../../src/storage/sql/sql-listings.js";
+import { readVersion, sqlListings } from "../../src/storage/sql/sql-listings.js";
 import { testSite } from "../support/fixtures.js";
 import type { ContractRecord } from "./listings-contract.js";
 
@@ -24,6 +25,7 @@ interface Input {
   records: ContractRecord[];
   tombstones: Tombstone[];
   stamps?: StampState;
+  now?: Date;
 }
 
 /** Parsed articles (with their digests), one per id, as every store keeps them. */
@@ -37,9 +39,9 @@ function parsed(records: readonly ContractRecord[]): Article[] {
   return oneOfEachId(articles, errors, CONTRACT_SITE);
 }
 
-/** The stamps both stores are given: each record dated by itself (a first start), plus what the input says. */
+/** The stamps both stores are given: each record shown at `now` dated by itself (a first start), plus what the input says. */
 function fullStamps(input: Input): StampState {
-  const current = parsed(input.records).map((article) => ({ name: article.file, sha: article.rev!, article }));
+  const current = splitHeldBack(parsed(input.records), (input.now ?? NOW).getTime()).shown.map((article) => ({ name: article.file, sha: article.rev!, article }));
   const { records, left } = reconcileStamps(undefined, current, NOW);
   for (const [name, stamp] of input.stamps?.records ?? []) records.set(name, stamp);
   for (const [key, when] of input.stamps?.left ?? []) left.set(key, when);
@@ -47,7 +49,9 @@ function fullStamps(input: Input): StampState {
 }
 
 export async function buildMemoryListings(input: Input): Promise<Listings> {
-  return memoryListings(withStamps(memoryCatalog(parsed(input.records), [], input.tombstones), fullStamps(input)));
+  // As buildCatalog and the live catalog hold them back: left out, the next lift kept.
+  const { shown, nextLift } = splitHeldBack(parsed(input.records), (input.now ?? NOW).getTime());
+  return memoryListings(withStamps(lazyCatalog(shown, async (e) => e as Article, [], input.tombstones, nextLift), fullStamps(input)));
 }
 
 const opened: LibsqlDriver[] = [];
@@ -63,8 +67,9 @@ export async function buildSqlListings(input: Input): Promise<Listings> {
   const driver = tempDatabase();
   await applySchema(driver);
   const records = input.records.map((r) => ({ ...r, sha: recordDigest(r.bytes) }));
-  await replaceContents(driver, CONTRACT_SITE, { records, tombstones: input.tombstones, previous: fullStamps(input), now: NOW });
-  return sqlListings(driver, await storedVersion(driver));
+  await replaceContents(driver, CONTRACT_SITE, { records, tombstones: input.tombstones, previous: fullStamps(input), now: input.now ?? NOW });
+  const { version, nextLift } = await readVersion(driver, undefined, CONTRACT_SITE.archivePageSize);
+  return sqlListings(driver, version, nextLift === undefined ? {} : { nextLift });
 }
 
 export function closeDatabases(): void {

@@ -68,15 +68,22 @@ export function countingDb(db: D1DatabaseLike = env.DB): { db: D1DatabaseLike; q
  * A fresh isolate of the D1 Worker (its own per-isolate state; the same
  * database and edge cache), as worker-d1.ts makes it; what it logs goes to `log`.
  */
-export function d1Isolate(bindings: { DB?: D1DatabaseLike; PUBLISH_TOKEN?: string; SITE_URL?: string; log?: string[] } = {}) {
+export function d1Isolate(bindings: { DB?: D1DatabaseLike; PUBLISH_TOKEN?: string; SITE_URL?: string; log?: string[]; now?: () => number } = {}) {
   const isolateEnv = { SITE_URL: bindings.SITE_URL ?? SITE_URL, DB: bindings.DB ?? env.DB, ...(bindings.PUBLISH_TOKEN ? { PUBLISH_TOKEN: bindings.PUBLISH_TOKEN } : {}) };
-  const worker = workerSite(d1Data, isolateEnv, (message, error) => bindings.log?.push(error ? `${message} ${String(error)}` : message), { d1: d1Store });
-  return async (path: string, init: RequestInit = {}): Promise<Response> => {
+  const worker = workerSite(d1Data, isolateEnv, (message, error) => bindings.log?.push(error ? `${message} ${String(error)}` : message), { d1: d1Store }, bindings.now);
+  return Object.assign(async (path: string, init: RequestInit = {}): Promise<Response> => {
     const ctx = createExecutionContext();
     const response = await worker(new Request(`https://wire.example${path}`, init), ctx);
     // The body first, then the context: the edge cache put runs after the response is made.
     const body = await response.arrayBuffer();
     await waitOnExecutionContext(ctx);
     return new Response(response.status === 204 || response.status === 304 || init.method === "HEAD" ? null : body, { status: response.status, headers: response.headers });
-  };
+  }, {
+    /** The Cron Trigger's run (worker-d1.ts's scheduled handler), with its waitUntil work awaited. */
+    scheduled: async () => {
+      const ctx = createExecutionContext();
+      await worker.scheduled?.(ctx);
+      await waitOnExecutionContext(ctx);
+    },
+  });
 }

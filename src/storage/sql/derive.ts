@@ -5,7 +5,7 @@
  * old contents stand until the new ones are complete.
  */
 import type { ArticleMeta } from "../../core/article.js";
-import { lastChange } from "../../core/article.js";
+import { changedForReaders, isHeldBack } from "../../core/embargo.js";
 import { duplicateIdError, idPrecedence } from "../../core/catalog.js";
 import { positionOf, scopeKeysOf, type RecordStamp, type StampState } from "../../core/change-stamps.js";
 import type { SiteConfig } from "../../core/config.js";
@@ -13,7 +13,7 @@ import type { RecordError } from "../../core/errors.js";
 import { parseRecord } from "../../core/record.js";
 import { latestPerId, type Tombstone } from "../../core/tombstone.js";
 import type { SqlDriver, SqlStatement, SqlTransaction, SqlValue } from "./driver.js";
-import { deleteArticle, derivedFingerprint, leaveScopes, metaOfRow, moveVersion, nextVersion, tombstoneOfRow, writeArticle, writeRecord, writeTombstone } from "./rows.js";
+import { deleteArticle, derivedFingerprint, leaveScopes, metaOfRow, moveVersion, nextVersion, tombstoneOfRow, writeArticle, writeHeldBack, writeRecord, writeTombstone } from "./rows.js";
 import { SCHEMA } from "./schema.js";
 
 /** One record to store: its name ("foo.md"), bytes and digest (recordDigest). */
@@ -188,6 +188,14 @@ async function derive(site: SiteConfig, input: DeriveInput, state: DeriveState, 
       continue;
     }
     const parsed = result.article;
+    if (isHeldBack(parsed, now.getTime())) {
+      // Held back (core/embargo.ts): stored, and let in by promoteDue at its instant (which also settles its id then);
+      // an earlier stamp of it is "left".
+      await keepBytes(record);
+      await state.write(writeHeldBack({ ...parsed, file: record.name }));
+      await state.served(record.name, false);
+      continue;
+    }
     const held = await state.holder(parsed.id);
     if (held) {
       if (!(precedence(parsed, asMeta(held, parsed.id)) < 0)) {
@@ -209,7 +217,7 @@ async function derive(site: SiteConfig, input: DeriveInput, state: DeriveState, 
     if (before && before.sha === record.sha) stamp = before;
     else {
       const scopes = scopeKeysOf(article);
-      const at = setup.hasPrevious ? now : lastChange(article);
+      const at = setup.hasPrevious ? now : new Date(changedForReaders(article));
       const relisted = !before || before.position !== positionOf(article) || before.scopes.join("\n") !== scopes.join("\n");
       stamp = { changed: at, listed: relisted ? at : before.listed };
       if (before) await state.write(leaveScopes(before.scopes.filter((k) => !scopes.includes(k)), now));
@@ -235,7 +243,7 @@ async function derive(site: SiteConfig, input: DeriveInput, state: DeriveState, 
 }
 
 /** Tables a derive empties and fills again (records too, unless they stay where they are). */
-const DERIVED = ["articles", "article_scopes", "tombstones", "tombstone_scopes", "scope_names", "scope_totals"];
+const DERIVED = ["articles", "article_scopes", "tombstones", "tombstone_scopes", "scope_names", "scope_totals", "embargoed"];
 
 /** Runs a derive: streamed through one open transaction where the driver has one, else as one batch. */
 async function runDerive(driver: SqlDriver, site: SiteConfig, input: DeriveInput, options: { recordsInPlace: boolean; keepLeft: boolean; previousInPlace: boolean }): Promise<DeriveResult> {

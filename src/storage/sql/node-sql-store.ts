@@ -7,6 +7,7 @@ import { openSqlStore } from "./derive.js";
 import { openLibsql, type LibsqlDriver } from "./libsql-driver.js";
 import { readVersion, sqlListings } from "./sql-listings.js";
 import { sqlPublisher, type SqlPublisherOptions } from "./sql-publisher.js";
+import { promoteDue } from "./promote.js";
 
 export interface NodeSqlStore {
   driver: LibsqlDriver;
@@ -25,18 +26,68 @@ export async function openNodeSqlStore(
   const driver = openLibsql(path);
   await openSqlStore(driver, site, options);
   let listings: Listings | undefined;
-  const current = async () => {
+  // Embargo lifts (promote.ts): one promotion at a time in this process; other writers are kept apart by the version.
+  let promoting: Promise<unknown> | undefined;
+  const promote = () =>
+    (promoting ??= promoteDue(driver, site, {
+      now: options.now,
+      ...(options.parse ? { parse: options.parse } : {}),
+      log: options.log,
+      onLift: (after) => {
+        options.log(`published (embargo lifted): ${after.file} (/items/${after.slug})`);
+        options.onChange?.({ slug: after.slug, after });
+      },
+    }).finally(() => (promoting = undefined)));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerAt: number | undefined;
+  let closed = false;
+  /** A timer for the next lift (unref'd); when it fires, current() lets the article in. */
+  const scheduleLift = (at: number | undefined) => {
+    if (at === timerAt || closed) return;
+    clearTimeout(timer);
+    timerAt = at;
+    if (at === undefined) return;
+    timer = setTimeout(() => {
+      timerAt = undefined;
+      current().catch((error: unknown) => options.log(`embargo lift failed: ${(error as Error).message}`));
+    }, Math.min(Math.max(0, at - options.now().getTime()), 2 ** 31 - 1));
+    timer.unref?.();
+  };
+  const current = async (): Promise<Listings> => {
     // One query: the version, and the site's stats with it when it moved (readVersion).
-    const { version, siteStats } = await readVersion(driver, listings?.version, site.archivePageSize);
-    if (version !== listings?.version) listings = sqlListings(driver, version, { ...(siteStats ? { siteStats } : {}), archivePageSize: site.archivePageSize });
+    let read = await readVersion(driver, listings?.version, site.archivePageSize);
+    if (read.nextLift !== undefined && read.nextLift <= options.now().getTime()) {
+      // A lift is due (its timer not yet fired, or another process wrote it): let it in before answering.
+      await promote();
+      read = await readVersion(driver, listings?.version, site.archivePageSize);
+    }
+    const { version, siteStats, nextLift } = read;
+    if (version !== listings?.version) {
+      listings = sqlListings(driver, version, { ...(siteStats ? { siteStats } : {}), archivePageSize: site.archivePageSize, ...(nextLift !== undefined ? { nextLift } : {}) });
+    }
+    scheduleLift(nextLift);
     return listings;
   };
   await current();
-  const publisher = sqlPublisher(driver, site, {
+  const writer = sqlPublisher(driver, site, {
     now: options.now,
     digest: recordDigest,
     ...(options.parse ? { parse: options.parse } : {}),
     ...(options.onChange ? { onChange: options.onChange } : {}),
   });
-  return { driver, publisher, current, close: () => driver.close() };
+  // After a write, the next lift is known at once (its timer set), whether or not a request comes.
+  const publisher: Publisher = {
+    ...writer,
+    put: async (slug, bytes) => {
+      const done = await writer.put(slug, bytes);
+      await current().catch(() => {});
+      return done;
+    },
+  };
+  const close = () => {
+    closed = true;
+    clearTimeout(timer);
+    driver.close();
+  };
+  return { driver, publisher, current, close };
 }

@@ -5,6 +5,7 @@
  */
 import type { Article, ArticleMeta } from "../../core/article.js";
 import { lastChange } from "../../core/article.js";
+import { visibleFrom } from "../../core/embargo.js";
 import { scopeKeysOf } from "../../core/change-stamps.js";
 import type { SiteConfig } from "../../core/config.js";
 import type { NamedScopeKind } from "../../core/listings.js";
@@ -19,8 +20,9 @@ export const NAMED_KINDS: readonly NamedScopeKind[] = ["category", "author", "la
  * Markdown renderer, sanitizer): stored rows of an older format are then
  * derived again on open, as they are for another site config. 3: the
  * scope_names and scope_totals tables (older databases lack their counts).
+ * 4: articles held back (embargo, future `published`) live in `embargoed`, not `articles`.
  */
-export const DERIVED_FORMAT = 3;
+export const DERIVED_FORMAT = 4;
 
 /**
  * What the derived rows depend on besides the records: the site config
@@ -52,6 +54,7 @@ function metaJson(a: ArticleMeta, rev: string): string {
     title: a.title,
     published: iso(a.published),
     updated: iso(a.updated),
+    embargo: iso(a.embargo),
     categories: a.categories,
     authors: a.authors,
     language: a.language,
@@ -88,6 +91,7 @@ export function metaOfRow(row: Readonly<Record<string, unknown>>): ArticleMeta {
     ...(m as unknown as ArticleMeta),
     published: new Date(m.published as string),
     updated: m.updated ? new Date(m.updated as string) : undefined,
+    embargo: m.embargo ? new Date(m.embargo as string) : undefined,
     changed: new Date(Number(row.changed_ms)),
     listed: new Date(Number(row.listed_ms)),
   }) as ArticleMeta;
@@ -103,12 +107,22 @@ function scopeRows(filing: Filing): { kind: NamedScopeKind; slug: string; name: 
   return NAMED_KINDS.flatMap((kind) => scopesOf([filing], kind).map((s) => ({ kind, slug: s.slug, name: s.label })));
 }
 
-/** Removes the derived rows of the article at `slug`, if any. */
+/** Removes the derived rows of the article at `slug`, if any (held back or shown). */
 export function deleteArticle(slug: string): SqlStatement[] {
   return [
     { sql: "DELETE FROM article_scopes WHERE article_slug = ?", params: [slug] },
     { sql: "DELETE FROM articles WHERE slug = ?", params: [slug] },
+    { sql: "DELETE FROM embargoed WHERE slug = ?", params: [slug] },
   ];
+}
+
+/**
+ * Holds an article back until it may be shown (core/embargo.ts): no row but
+ * its `embargoed` one, so no listing, count or page has it; any withdrawal
+ * of its id stands until then (as if the record were absent).
+ */
+export function writeHeldBack(a: ArticleMeta): SqlStatement[] {
+  return [...deleteArticle(a.slug), { sql: "INSERT INTO embargoed (slug, id, lift_ms) VALUES (?, ?, ?)", params: [a.slug, a.id, visibleFrom(a)] }];
 }
 
 /** Writes an article's derived rows (replacing the slug's), its id's withdrawal taken back. */

@@ -20,6 +20,9 @@
  *   below inside every write's own transaction, so a scope list, a label
  *   or a total is an index lookup, never a count or GROUP BY over the archive;
  * - `scopes_left`: per scope key (change-stamps.ts), when a record last left it;
+ * - `embargoed`: the articles held back (an embargo, a future `published`:
+ *   core/embargo.ts) with the instant each may be shown; they have no other
+ *   derived rows until then, when promote.ts moves them into `articles`;
  * - `meta`: the content `version` (every write moves it: readers compare it
  *   to know their answers are current) and the `derived_for` fingerprint
  *   (see derivedFingerprint) of the site config the derived rows were made with.
@@ -146,6 +149,13 @@ export const SCHEMA: readonly string[] = [
     PRIMARY KEY (kind, slug)
   )`,
   ...COUNTING_TRIGGERS,
+  `CREATE TABLE IF NOT EXISTS embargoed (
+    slug TEXT PRIMARY KEY NOT NULL,
+    id TEXT NOT NULL,
+    lift_ms INTEGER NOT NULL
+  )`,
+  `CREATE INDEX IF NOT EXISTS embargoed_lift ON embargoed (lift_ms)`,
+  `CREATE INDEX IF NOT EXISTS embargoed_id ON embargoed (id)`,
   `CREATE TABLE IF NOT EXISTS scopes_left (
     scope_key TEXT PRIMARY KEY NOT NULL,
     left_ms INTEGER NOT NULL
@@ -160,4 +170,4 @@ export const SCHEMA: readonly string[] = [
 ];
 
 /** Every table derived from `records` (and the stamps and withdrawals kept with them): what a re-derive empties. */
-export const DERIVED_TABLES = ["articles", "article_scopes", "scope_names", "scope_totals"] as const;
+export const DERIVED_TABLES = ["articles", "article_scopes", "scope_names", "scope_totals", "embargoed"] as const;

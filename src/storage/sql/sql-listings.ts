@@ -99,6 +99,8 @@ export interface SqlListingsOptions {
   siteStats?: ScopeStats;
   /** The archive page size: each scope's stats then carry pastPage (archive.ts needs no count for a feed). */
   archivePageSize?: number;
+  /** When the next held-back article may be shown (readVersion's nextLift): Listings.nextLift. */
+  nextLift?: number;
 }
 
 export function sqlListings(driver: SqlDriver, version: string, options: SqlListingsOptions = {}): Listings {
@@ -157,6 +159,7 @@ export function sqlListings(driver: SqlDriver, version: string, options: SqlList
   const listings: Listings = {
     version,
     errors: [],
+    ...(options.nextLift !== undefined ? { nextLift: options.nextLift } : {}),
     async find(slug) {
       const rows = await all(`SELECT ${ARTICLE} FROM articles a WHERE a.slug = ?`, [slug]);
       return rows.length ? articleOfRow(rows[0]!) : undefined;
@@ -250,6 +253,9 @@ export function sqlListings(driver: SqlDriver, version: string, options: SqlList
   return listings;
 }
 
+/** Databases of an older schema, without the `embargoed` table (readVersion). */
+const lacksEmbargoes = new WeakSet<SqlDriver>();
+
 /**
  * The version a database holds now and what its rows were derived for, in
  * one query (by primary key); and, only when the version is not `known` (the
@@ -261,15 +267,31 @@ export async function readVersion(
   driver: SqlDriver,
   known: string | undefined,
   archivePageSize: number,
-): Promise<{ version: string; derivedFor?: string; siteStats?: ScopeStats }> {
+): Promise<{ version: string; derivedFor?: string; siteStats?: ScopeStats; nextLift?: number }> {
   const stale = statsColumns(SITE_SCOPE, archivePageSize).map((c) => ({ ...c, sql: `CASE WHEN v.value = ? THEN NULL ELSE ${c.sql} END`, params: [known ?? null, ...c.params] }));
   const { sql, params } = selectList(stale);
-  const [row] = await driver.all({ sql: `SELECT v.value AS version, (SELECT value FROM meta WHERE key = 'derived_for') AS derived_for,\n  ${sql}\nFROM meta v WHERE v.key = 'version'`, params });
+  // The next lift (one step down an index) with every read: a version's Listings must not be served past it.
+  // A D1 database loaded by an older release has no such table until `d1:load`: it is served as it is meanwhile.
+  const read = (nextLift: string) =>
+    driver.all({
+      sql: `SELECT v.value AS version, (SELECT value FROM meta WHERE key = 'derived_for') AS derived_for,
+  ${nextLift} AS next_lift,\n  ${sql}\nFROM meta v WHERE v.key = 'version'`,
+      params,
+    });
+  const nextLift = "(SELECT lift_ms FROM embargoed ORDER BY lift_ms LIMIT 1)";
+  const [row] = lacksEmbargoes.has(driver)
+    ? await read("NULL")
+    : await read(nextLift).catch((error: unknown) => {
+        if (!/no such table: embargoed/.test(String((error as Error)?.message ?? error))) throw error;
+        lacksEmbargoes.add(driver);
+        return read("NULL");
+      });
   // As storedVersion reads it: a database with no version yet is at "0".
   const version = typeof row?.version === "string" ? row.version : "0";
   return {
     version,
     ...(typeof row?.derived_for === "string" ? { derivedFor: row.derived_for } : {}),
+    ...(row && row.next_lift !== null && row.next_lift !== undefined ? { nextLift: Number(row.next_lift) } : {}),
     ...(row && version !== known ? { siteStats: statsOfRow(row, archivePageSize) } : {}),
   };
 }

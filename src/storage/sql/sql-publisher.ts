@@ -5,7 +5,9 @@ import { parseRecord, type ParseResult } from "../../core/record.js";
 import { tombstoneOf } from "../../core/tombstone.js";
 import { IdTakenError, type Publisher } from "../../http/publish-api.js";
 import type { SqlDriver, SqlStatement } from "./driver.js";
-import { articleOfRow, deleteArticle, isVersionConflict, leaveScopes, metaOfRow, moveVersion, nextVersion, recordName, writeArticle, writeRecord, writeTombstone } from "./rows.js";
+import { articleOfRow, deleteArticle, isVersionConflict, leaveScopes, metaOfRow, moveVersion, nextVersion, recordName, writeArticle, writeHeldBack, writeRecord, writeTombstone } from "./rows.js";
+import { isHeldBack } from "../../core/embargo.js";
+import { heldBackOf } from "./promote.js";
 import { storedVersion } from "./sql-listings.js";
 
 /** Attempts of one write while other writers keep moving the version first. */
@@ -78,6 +80,7 @@ export function sqlPublisher(driver: SqlDriver, site: SiteConfig, options: SqlPu
 
   return {
     check: (file, bytes) => parse(file, bytes, site),
+    heldBack: () => heldBackOf(driver),
     async read(slug) {
       const [row] = await driver.all({ sql: "SELECT bytes FROM records WHERE name = ?", params: [recordName(slug)] });
       return row ? (row.bytes as Uint8Array) : undefined;
@@ -101,12 +104,22 @@ export function sqlPublisher(driver: SqlDriver, site: SiteConfig, options: SqlPu
           if (article) {
             const [holder] = await driver.all({ sql: "SELECT slug, meta, changed_ms, listed_ms FROM articles WHERE id = ?", params: [article.id] });
             if (holder && holder.slug !== slug) throw new IdTakenError(article.id, holder.slug as string, metaOfRow(holder).file);
+            // An embargoed article holds its id too (it will be shown under it).
+            const [waiting] = await driver.all({ sql: "SELECT slug FROM embargoed WHERE id = ? AND slug <> ?", params: [article.id, slug] });
+            if (waiting) throw new IdTakenError(article.id, waiting.slug as string, recordName(waiting.slug as string));
           }
           // The same bytes again: nothing to change.
           if (old && old.sha === sha) return { result: { created: false } };
           const before = await storedArticle(driver, slug);
           const now = options.now();
           const statements: SqlStatement[] = [writeRecord(name, bytes, sha)];
+          if (article && isHeldBack(article, now.getTime())) {
+            // Held back (core/embargo.ts): stored now, shown at its instant (promote.ts); until then as if absent.
+            statements.push(...writeHeldBack(article));
+            if (before) statements.push(...leaveScopes(before.scopes, now));
+            change = before ? { before: before.meta } : {};
+            return { statements, result: { created: !old } };
+          }
           if (article) {
             const scopes = scopeKeysOf(article);
             // change-stamps.ts: `listed` moves when it joins a scope or moves in the listings, `changed` on any change.
@@ -133,7 +146,8 @@ export function sqlPublisher(driver: SqlDriver, site: SiteConfig, options: SqlPu
           if (!old) return { result: false };
           const [row] = await driver.all({ sql: "SELECT meta, body, changed_ms, listed_ms, scope_keys FROM articles WHERE slug = ?", params: [slug] });
           const now = options.now();
-          const statements: SqlStatement[] = [{ sql: "DELETE FROM records WHERE name = ?", params: [name] }];
+          // An embargoed record's row goes with it (it was never shown: no withdrawal).
+          const statements: SqlStatement[] = [{ sql: "DELETE FROM records WHERE name = ?", params: [name] }, { sql: "DELETE FROM embargoed WHERE slug = ?", params: [slug] }];
           before = row ? articleOfRow(row) : undefined;
           if (row && before) {
             statements.push(...deleteArticle(slug), ...writeTombstone(tombstoneOf(before, now, reason)), ...leaveScopes(JSON.parse(row.scope_keys as string) as string[], now));
