@@ -250,21 +250,36 @@ export function sqlListings(driver: SqlDriver, version: string, options: SqlList
   return listings;
 }
 
+/** readVersion's statement per archive page size: built once, the same text on every request. */
+const versionQueries = new Map<number, { sql: string; params: SqlValue[] }>();
+
+function versionQuery(archivePageSize: number): { sql: string; params: SqlValue[] } {
+  let query = versionQueries.get(archivePageSize);
+  if (!query) {
+    // ?1 is the known version, bound once however many columns test it; the columns' own `?` number on from 2 (SQLite's rule).
+    const stale = statsColumns(SITE_SCOPE, archivePageSize).map((c) => ({ ...c, sql: `CASE WHEN v.value = ?1 THEN NULL ELSE ${c.sql} END` }));
+    const { sql, params } = selectList(stale);
+    query = { sql: `SELECT v.value AS version, (SELECT value FROM meta WHERE key = 'derived_for') AS derived_for,\n  ${sql}\nFROM meta v WHERE v.key = 'version'`, params };
+    versionQueries.set(archivePageSize, query);
+  }
+  return query;
+}
+
 /**
  * The version a database holds now and what its rows were derived for, in
  * one query (by primary key); and, only when the version is not `known` (the
  * one the caller holds Listings for), the site's stats in the same query
  * (a few index steps; CASE runs a subquery only on its branch), which the
  * new Listings is primed with: a cold site feed needs no query for them.
+ * The D1 Worker runs it on every request, edge-cached ones included.
  */
 export async function readVersion(
   driver: SqlDriver,
   known: string | undefined,
   archivePageSize: number,
 ): Promise<{ version: string; derivedFor?: string; siteStats?: ScopeStats }> {
-  const stale = statsColumns(SITE_SCOPE, archivePageSize).map((c) => ({ ...c, sql: `CASE WHEN v.value = ? THEN NULL ELSE ${c.sql} END`, params: [known ?? null, ...c.params] }));
-  const { sql, params } = selectList(stale);
-  const [row] = await driver.all({ sql: `SELECT v.value AS version, (SELECT value FROM meta WHERE key = 'derived_for') AS derived_for,\n  ${sql}\nFROM meta v WHERE v.key = 'version'`, params });
+  const { sql, params } = versionQuery(archivePageSize);
+  const [row] = await driver.all({ sql, params: [known ?? null, ...params] });
   // As storedVersion reads it: a database with no version yet is at "0".
   const version = typeof row?.version === "string" ? row.version : "0";
   return {
