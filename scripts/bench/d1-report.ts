@@ -26,11 +26,15 @@ export function renderD1(r: D1Result): string {
   const isoPublish = medianMs(iso.publish);
   const spinProc = median(iso.spin.procMs) - r.floor.medianCpuMs;
   const spinProfiled = medianMs(iso.spin.profiled);
+  // Above 1, the profiler counted wall time a loaded machine added (isolate-profile.ts): the raw figure is then an
+  // upper bound, judged as such; divided by the check's ratio, an estimate of the CPU under it.
+  const inflation = spinProfiled / spinProc;
+  const scaled = (ms: number) => (inflation > 1.15 ? `; ${(ms / inflation).toFixed(ms < 1 ? 3 : 2)} ms ÷ the check's ratio` : "");
   const upper = (f: Figure, target: number) => (f.medianCpuMs <= target ? "upper bound: yes" : "upper bound: no");
   const rows: string[][] = [
-    ["cold `/rss.xml` (after a publish: new version, edge cache empty for it), the Worker's isolate", `${iso.cold.length}`, `${isoCold.toFixed(2)} ms (median)`, "≤ 50 ms", met(isoCold <= 50)],
-    ["edge-cached `/rss.xml`, the Worker's isolate", `${iso.cached.requests}`, `${iso.cached.msPerRequest.toFixed(3)} ms (mean; ${iso.cached.busySamples} samples)`, "≤ 2 ms", met(iso.cached.msPerRequest <= 2)],
-    ["publish (PUT through the API), the Worker's isolate", `${iso.publish.length}`, `${isoPublish.toFixed(2)} ms (median)`, "≤ 20 ms", met(isoPublish <= 20)],
+    ["cold `/rss.xml` (after a publish: new version, edge cache empty for it), the Worker's isolate", `${iso.cold.length}`, `${isoCold.toFixed(2)} ms (median${scaled(isoCold)})`, "≤ 50 ms", met(isoCold <= 50)],
+    ["edge-cached `/rss.xml`, the Worker's isolate", `${iso.cached.requests}`, `${iso.cached.msPerRequest.toFixed(3)} ms (mean; ${iso.cached.busySamples} samples${scaled(iso.cached.msPerRequest)})`, "≤ 2 ms", met(iso.cached.msPerRequest <= 2)],
+    ["publish (PUT through the API), the Worker's isolate", `${iso.publish.length}`, `${isoPublish.toFixed(2)} ms (median${scaled(isoPublish)})`, "≤ 20 ms", met(isoPublish <= 20)],
     ["D1 calls per cached `/rss.xml` (most seen)", `${r.cached.samples.length}`, calls(r.cached), "≤ 1 storage read", met(r.cached.maxD1Calls <= 1)],
     ["D1 calls per cold `/rss.xml` (most seen)", `${r.cold.samples.length}`, calls(r.cold), "≤ 3 queries", met(r.cold.maxD1Calls <= 3)],
     ["D1 calls per publish (most seen)", `${r.publish.samples.length}`, calls(r.publish), "", ""],
@@ -76,7 +80,7 @@ export function renderD1(r: D1Result): string {
     ...rows.map((row) => `| ${row.join(" | ")} |`),
     "",
     `CPU targets are judged on the Worker's isolate: Cloudflare bills a Worker the CPU its isolate spends, and D1 and the Cache API run outside it there, while Miniflare runs their simulators (and its router) inside the same workerd process, so the runtime workerd's /proc figure is an upper bound, printed beside it.`,
-    `The isolate: ${iso.how}; the check row compares it with /proc on work that is all the isolate's.`,
+    `The isolate: ${iso.how}; the check row compares it with /proc on work that is all the isolate's. When they disagree (profiled above /proc: the machine was loaded), the isolate rows are upper bounds, judged as such, and each also gives itself divided by the check's ratio.`,
     `/proc: ${r.cpuHow} (idle: runtime ${r.idleCpuMsPerSettle.toFixed(2)}, proxy ${r.proxyIdleCpuMsPerSettle.toFixed(2)} ms per settle). Values are medians of per-request samples; "ticks" is the mean of the utime+stime cross-check.`,
     `D1 calls: counted by the bench's entry (scripts/bench/d1-counting-worker.ts) around the binding: each statement run, batch or exec is one call.`,
     `Database: ${r.how}.`,
