@@ -16,8 +16,8 @@
  *
  * The ticks are wall time: a thread waiting for a core while it holds the
  * isolate keeps collecting samples, so on a loaded machine the figure is
- * an upper bound of CPU. The isolate thread's run-queue wait over the same
- * window (/proc schedstat) is reported beside it to say how much that was.
+ * an upper bound of CPU. workerd's run-queue wait over the same window
+ * (/proc schedstat, d1-isolate.ts) is reported beside it to say how much.
  */
 import { fetch } from "miniflare";
 
@@ -71,7 +71,7 @@ export function isolateCpuOf(profile: CpuProfile, requests: number, interval = S
   const perRequest = (samples: number) => (samples * tickUs) / 1000 / requests;
   const top = [...self.entries()]
     .sort((a, b) => b[1] - a[1])
-    .slice(0, Number(process.env.PROFILE_TOP ?? 8))
+    .slice(0, 8)
     .map(([frame, samples]) => ({ frame, ms: perRequest(samples) }));
   return { msPerRequest: perRequest(busy), requests, busySamples: busy, idleSamples: idle, tickUs, top };
 }
