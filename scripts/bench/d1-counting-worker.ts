@@ -5,7 +5,9 @@
  * all/first/run/raw, a batch (with how many statements it carried), an
  * exec — and so is each edge cache lookup and hit. GET /__bench/counts
  * answers the totals as JSON without reaching the Worker; nothing else
- * changes.
+ * changes. Two more routes of its own: /__bench/storage (the storage floor,
+ * below) and /__bench/spin (pure JavaScript work in the isolate, to check
+ * one way of measuring CPU against another).
  */
 import worker from "../../src/runtime/worker-d1.js";
 import type { WorkerEnv } from "../../src/runtime/worker-site.js";
@@ -32,6 +34,10 @@ interface Database {
   exec(sql: string): Promise<unknown>;
 }
 
+/** The Worker's read of the content version (readVersion in sql-listings.ts), as it last ran: the storage floor runs it again. */
+const VERSION_READ = /^SELECT v\.value AS version\b/;
+let versionRead: { sql: string; values: unknown[] } | undefined;
+
 /** The real statement inside each counting one: D1's batch takes only its own objects. */
 const inner = new WeakMap<object, Statement>();
 const sqlOf = new WeakMap<object, string>();
@@ -46,7 +52,10 @@ function countingStatement(real: Statement, sql: string, reads: boolean): Statem
       return (real[name] as (...a: unknown[]) => Promise<unknown>)(...args);
     };
   const statement: Statement = {
-    bind: (...values) => countingStatement(real.bind(...values), sql, reads),
+    bind: (...values) => {
+      if (VERSION_READ.test(sql)) versionRead = { sql, values };
+      return countingStatement(real.bind(...values), sql, reads);
+    },
     all: call("all"),
     first: call("first"),
     run: call("run"),
@@ -103,8 +112,9 @@ let storageEntry: Request | undefined;
 
 /**
  * The storage floor: what an edge-cached /rss.xml asks of storage, done by
- * the entry itself without the app — the one D1 read of the version, then a
- * cache hit whose body is the feed's bytes (put once, from the Worker). On
+ * the entry itself without the app — the one D1 read of the version (the
+ * Worker's own statement, with the parameters it last bound), then a cache
+ * hit whose body is the feed's bytes (put once, from the Worker). On
  * Cloudflare D1 and the Cache API run outside the isolate; here Miniflare
  * runs both inside workerd, so their CPU lands in what /proc counts. A
  * cached request's figure above this floor is the Worker's own part.
@@ -113,7 +123,9 @@ async function storageFloor(request: Request, env: WorkerEnv, ctx: WaitUntil): P
   const cache = (globalThis as { caches?: { default?: Cache } }).caches?.default;
   const db = env.DB as unknown as Database | undefined;
   if (!cache || !db) return new Response("no cache or no DB binding", { status: 500 });
-  await db.prepare("SELECT value FROM meta WHERE key = 'version'").all();
+  // The very statement and parameters of the Worker's last version read, so the floor's D1 work is a cached request's.
+  if (!versionRead) return new Response("no version read seen yet: request /rss.xml first", { status: 500 });
+  await db.prepare(versionRead.sql).bind(...versionRead.values).all();
   storageEntry ??= new Request(new URL("/.bench-storage-floor/rss.xml", request.url));
   const hit = await cache.match(storageEntry);
   if (hit) return hit;
@@ -121,6 +133,17 @@ async function storageFloor(request: Request, env: WorkerEnv, ctx: WaitUntil): P
   const body = await feed.arrayBuffer();
   await cache.put(storageEntry, new Response(body, { headers: { "Content-Type": feed.headers.get("content-type") ?? "", "Cache-Control": "public, max-age=86400" } }));
   return new Response(body, { headers: { "Content-Type": feed.headers.get("content-type") ?? "" } });
+}
+
+/**
+ * `n` rounds of integer arithmetic and nothing else (no storage, no I/O):
+ * CPU that is all the isolate's, for comparing the profiler's account of
+ * the isolate with workerd's /proc account (d1-scale.ts).
+ */
+function spin(n: number): Response {
+  let x = 0;
+  for (let i = 0; i < n; i++) x = (x * 31 + i) % 1_000_003;
+  return new Response(String(x));
 }
 
 const envs = new WeakMap<object, WorkerEnv>();
@@ -134,6 +157,7 @@ export default {
       return Promise.resolve(Response.json({ ...counts, cacheCounted, recent }));
     }
     if (path === "/__bench/storage") return storageFloor(request, env, ctx);
+    if (path === "/__bench/spin") return Promise.resolve(spin(Math.min(Number(new URL(request.url).searchParams.get("n")) || 0, 1e9)));
     // One wrapped env per env object: the entry builds its site once per env.
     let counted = envs.get(env);
     if (!counted) envs.set(env, (counted = { ...env, ...(env.DB ? { DB: countingDatabase(env.DB as unknown as Database) as unknown as WorkerEnv["DB"] } : {}) }));

@@ -10,15 +10,17 @@
  * file (Miniflare keeps a local D1 as one SQLite database). The Worker then
  * reads and writes it through the D1 binding as any D1.
  *
- * CPU: workerd's own CPU time from /proc (the scheduler's per-thread
- * account, /proc/<pid>/task/<tid>/schedstat, and utime+stime of
- * /proc/<pid>/stat as a cross-check) sampled before and after each request,
- * a short settle included (work after the answer, such as the edge cache's
- * put, counts), minus what workerd burns idle over the same settle. That
- * workerd process also runs Miniflare's router and the local D1's SQLite,
- * which Cloudflare does not bill as Worker CPU: the figures are an upper
- * bound; the floor row (a request the entry answers itself) shows the part
- * that is plumbing.
+ * CPU, two accounts. First workerd's own CPU time from /proc (the
+ * scheduler's per-thread account, /proc/<pid>/task/<tid>/schedstat, and
+ * utime+stime of /proc/<pid>/stat as a cross-check) sampled before and
+ * after each request, a short settle included (work after the answer, such
+ * as the edge cache's put, counts), minus what workerd burns idle over the
+ * same settle: of the runtime workerd, which runs the Worker and also
+ * Miniflare's router and its D1 and cache simulators (which Cloudflare does
+ * not bill as Worker CPU: an upper bound; the floor rows show the part that
+ * is plumbing), and of wrangler dev's proxy workerd beside it. Then the
+ * Worker's isolate alone, by V8's profiler (d1-isolate.ts), checked against
+ * /proc on work that is all the isolate's: what the targets are judged on.
  */
 import { randomBytes } from "node:crypto";
 import { constants, copyFileSync, readdirSync, readFileSync, rmSync } from "node:fs";
@@ -26,6 +28,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { generateRecord, NEWEST } from "./generate-store.js";
+import { isolateFigures, type IsolateFigures } from "./d1-isolate.js";
 import { httpGet } from "./http-get.js";
 import { httpSend } from "./http-send.js";
 import { processCpuSeconds, processCpuSecondsPrecise, processTree, runBounded, spawnPinned, stop } from "./processes.js";
@@ -51,7 +54,10 @@ export interface Counts {
 }
 
 export interface Sample {
+  /** The runtime workerd's CPU (the Worker, Miniflare's router and simulators). */
   cpuMs: number;
+  /** The proxy workerd's (wrangler dev's own forwarding). */
+  proxyCpuMs: number;
   cpuTicksMs: number;
   wallMs: number;
   status: number;
@@ -63,6 +69,7 @@ export interface Sample {
 export interface Figure {
   samples: Sample[];
   medianCpuMs: number;
+  medianProxyCpuMs: number;
   meanCpuMs: number;
   meanCpuTicksMs: number;
   medianWallMs: number;
@@ -78,6 +85,7 @@ export interface D1Result {
   cpuHow: string;
   wranglerStartSeconds: number;
   idleCpuMsPerSettle: number;
+  proxyIdleCpuMsPerSettle: number;
   cacheCounted: boolean;
   floor: Figure;
   /** The entry's own D1 version read and edge-cache hit of the feed's bytes (Miniflare runs both in workerd). */
@@ -86,16 +94,19 @@ export interface D1Result {
   cold: Figure;
   cached: Figure;
   publish: Figure;
+  /** The Worker's isolate alone, by V8's profiler (d1-isolate.ts): what the targets are judged on. */
+  isolate: IsolateFigures;
   loadAverage: string;
 }
 
 export const CPU_HOW =
-  "workerd's CPU time from /proc: its threads' schedstat run time (ns) before and after each request, with a 40 ms settle, minus idle workerd over 40 ms; utime+stime (/proc/<pid>/stat, 10 ms ticks) summed the same way as a cross-check. workerd here also runs Miniflare's router and the local D1's SQLite: an upper bound of the Worker's own CPU";
+  "the runtime workerd's CPU time from /proc (the process with the Worker; wrangler dev's proxy workerd, which forwards each request to it, is counted apart): its threads' schedstat run time (ns) before and after each request, with a 40 ms settle, minus idle workerd over 40 ms; utime+stime (/proc/<pid>/stat, 10 ms ticks) summed the same way as a cross-check. That process also runs Miniflare's router and its D1 (SQLite) and cache simulators: an upper bound of the Worker's own CPU";
 
 function figure(samples: Sample[]): Figure {
   return {
     samples,
     medianCpuMs: median(samples.map((s) => s.cpuMs)),
+    medianProxyCpuMs: median(samples.map((s) => s.proxyCpuMs)),
     meanCpuMs: samples.reduce((a, s) => a + s.cpuMs, 0) / samples.length,
     meanCpuTicksMs: samples.reduce((a, s) => a + s.cpuTicksMs, 0) / samples.length,
     medianWallMs: median(samples.map((s) => s.wallMs)),
@@ -119,15 +130,26 @@ function localD1From(built: string, persistDir: string, log: (line: string) => v
   log(`d1: the built database copied into local D1 (${files[0]}) in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
-function workerdPid(root: number): number {
+/**
+ * wrangler dev runs two workerd processes: its proxy, listening on the dev
+ * port and forwarding each request, and the runtime, where Miniflare runs
+ * the Worker, its router and its D1 and cache simulators (the one with the
+ * inspector). Told apart by the proxy's socket on `port`.
+ */
+function workerdPids(root: number, port: number): { runtime: number; proxy: number } {
+  const runtime: number[] = [];
+  const proxy: number[] = [];
   for (const pid of processTree(root)) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() === "workerd") return pid;
+      if (readFileSync(`/proc/${pid}/comm`, "utf8").trim() !== "workerd") continue;
+      const args = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+      (args.includes(`--socket-addr=entry=127.0.0.1:${port}`) ? proxy : runtime).push(pid);
     } catch {
       // gone
     }
   }
-  throw new Error("no workerd process under wrangler dev");
+  if (runtime.length !== 1 || proxy.length !== 1) throw new Error(`expected one runtime and one proxy workerd under wrangler dev, found ${runtime.length} and ${proxy.length}`);
+  return { runtime: runtime[0]!, proxy: proxy[0]! };
 }
 
 export async function runD1Scale(options: { size: number; port: number; inspectorPort: number; serverCpu: number; workDir: string; log: (line: string) => void }): Promise<D1Result> {
@@ -151,28 +173,34 @@ export async function runD1Scale(options: { size: number; port: number; inspecto
     const ready = await wrangler.waitFor(new RegExp(`Ready on http://127\\.0\\.0\\.1:${port}`), 180_000);
     const wranglerStartSeconds = (ready.at - wrangler.spawnedAt) / 1000;
     const base = `http://127.0.0.1:${port}`;
-    const pid = workerdPid(wrangler.child.pid!);
-    log(`d1: wrangler dev ready after ${wranglerStartSeconds.toFixed(1)} s, workerd pid ${pid}`);
+    const { runtime: pid, proxy } = workerdPids(wrangler.child.pid!, port);
+    log(`d1: wrangler dev ready after ${wranglerStartSeconds.toFixed(1)} s, runtime workerd pid ${pid}, proxy workerd pid ${proxy}`);
     const counts = async () => JSON.parse((await httpGet(`${base}/__bench/counts`)).body.toString("utf8")) as Counts;
 
     // What workerd uses over one settle with nothing to do.
     let idle = 0;
+    let proxyIdle = 0;
     for (let i = 0; i < 20; i++) {
       const c = processCpuSecondsPrecise(pid);
+      const p = processCpuSecondsPrecise(proxy);
       await sleep(SETTLE_MS);
       idle += processCpuSecondsPrecise(pid) - c;
+      proxyIdle += processCpuSecondsPrecise(proxy) - p;
     }
     const idleCpuMsPerSettle = (idle / 20) * 1000;
+    const proxyIdleCpuMsPerSettle = (proxyIdle / 20) * 1000;
 
     const measure = async (send: () => Promise<{ status: number }>): Promise<Sample> => {
       const before = await counts();
       const cpu = processCpuSecondsPrecise(pid);
+      const proxyCpu = processCpuSecondsPrecise(proxy);
       const ticks = processCpuSeconds(pid);
       const t = performance.now();
       const { status } = await send();
       const wallMs = performance.now() - t;
       await sleep(SETTLE_MS);
       const cpuMs = (processCpuSecondsPrecise(pid) - cpu) * 1000 - idleCpuMsPerSettle;
+      const proxyCpuMs = (processCpuSecondsPrecise(proxy) - proxyCpu) * 1000 - proxyIdleCpuMsPerSettle;
       const cpuTicksMs = (processCpuSeconds(pid) - ticks) * 1000;
       const after = await counts();
       const delta = {
@@ -183,7 +211,7 @@ export async function runD1Scale(options: { size: number; port: number; inspecto
         cacheLookups: after.cacheLookups - before.cacheLookups,
         cacheHits: after.cacheHits - before.cacheHits,
       };
-      return { cpuMs, cpuTicksMs, wallMs, status, counts: delta, sql: delta.d1Calls > 0 ? after.recent.slice(-delta.d1Calls) : [] };
+      return { cpuMs, proxyCpuMs, cpuTicksMs, wallMs, status, counts: delta, sql: delta.d1Calls > 0 ? after.recent.slice(-delta.d1Calls) : [] };
     };
     const get = (path: string) => () => httpGet(`${base}${path}`);
     let published = 0;
@@ -205,7 +233,9 @@ export async function runD1Scale(options: { size: number; port: number; inspecto
     log(`d1: first request of the isolate: ${firstRequest.cpuMs.toFixed(1)} ms CPU, ${firstRequest.wallMs.toFixed(0)} ms`);
     const floor: Sample[] = [];
     for (let i = 0; i < 20; i++) floor.push(await measure(() => httpGet(`${base}/__bench/counts`)));
-    // The storage floor (d1-counting-worker.ts): its first request puts the feed's bytes in the cache.
+    // The storage floor (d1-counting-worker.ts) runs the Worker's last version read again: one more
+    // /rss.xml makes it a cached request's (the version known), then its first request puts the feed's bytes in the cache.
+    await httpGet(`${base}/rss.xml`);
     await httpGet(`${base}/__bench/storage`);
     const storage: Sample[] = [];
     for (let i = 0; i < 20; i++) storage.push(await measure(() => httpGet(`${base}/__bench/storage`)));
@@ -221,6 +251,7 @@ export async function runD1Scale(options: { size: number; port: number; inspecto
       const c = cold.at(-1)!;
       log(`d1: round ${round + 1}/10: publish ${publish.at(-1)!.cpuMs.toFixed(1)} ms CPU, cold /rss.xml ${c.cpuMs.toFixed(1)} ms CPU (${c.counts.d1Calls} D1 calls), cached ${median(cached.slice(-5).map((s) => s.cpuMs)).toFixed(2)} ms CPU`);
     }
+    const isolate = await isolateFigures({ inspectorPort: options.inspectorPort, pid, procMs: async (send) => (await measure(send)).cpuMs, get, publish: put, log });
     const { cacheCounted } = await counts();
     return {
       size,
@@ -229,6 +260,7 @@ export async function runD1Scale(options: { size: number; port: number; inspecto
       cpuHow: CPU_HOW,
       wranglerStartSeconds,
       idleCpuMsPerSettle,
+      proxyIdleCpuMsPerSettle,
       cacheCounted,
       floor: figure(floor),
       storage: figure(storage),
@@ -236,6 +268,7 @@ export async function runD1Scale(options: { size: number; port: number; inspecto
       cold: figure(cold),
       cached: figure(cached),
       publish: figure(publish),
+      isolate,
       loadAverage: "",
     };
   } finally {

@@ -242,6 +242,26 @@ export function processCpuSecondsPrecise(pid: number): number {
   return ns / 1e9;
 }
 
+/**
+ * The scheduler's account of every thread of `pid` (schedstat): seconds run
+ * on a core, and seconds spent runnable but waiting for one (what a loaded
+ * machine adds to wall-clock measurements of the process).
+ */
+export function processSchedstat(pid: number): { run: number; wait: number } {
+  let run = 0;
+  let wait = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const [ran, waited] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ");
+      run += Number(ran);
+      wait += Number(waited);
+    } catch {
+      // The thread ended.
+    }
+  }
+  return { run: run / 1e9, wait: wait / 1e9 };
+}
+
 /** utime+stime of one process from /proc/<pid>/stat (every thread, ended ones included), in seconds (10 ms ticks). */
 export function processCpuSeconds(pid: number): number {
   const f = statFields(pid);

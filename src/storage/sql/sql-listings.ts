@@ -256,35 +256,51 @@ export function sqlListings(driver: SqlDriver, version: string, options: SqlList
 /** Databases of an older schema, without the `embargoed` table (readVersion). */
 const lacksEmbargoes = new WeakSet<SqlDriver>();
 
+/** readVersion's statement per archive page size, with or without the next lift: built once, the same text on every request. */
+const versionQueries = new Map<string, { sql: string; params: SqlValue[] }>();
+
+function versionQuery(archivePageSize: number, embargoes: boolean): { sql: string; params: SqlValue[] } {
+  const key = `${archivePageSize} ${embargoes}`;
+  let query = versionQueries.get(key);
+  if (!query) {
+    // ?1 is the known version, bound once however many columns test it; the columns' own `?` number on from 2 (SQLite's rule).
+    const stale = statsColumns(SITE_SCOPE, archivePageSize).map((c) => ({ ...c, sql: `CASE WHEN v.value = ?1 THEN NULL ELSE ${c.sql} END` }));
+    const { sql, params } = selectList(stale);
+    // The next lift (one step down an index) with every read: a version's Listings must not be served past it.
+    const nextLift = embargoes ? "(SELECT lift_ms FROM embargoed ORDER BY lift_ms LIMIT 1)" : "NULL";
+    query = {
+      sql: `SELECT v.value AS version, (SELECT value FROM meta WHERE key = 'derived_for') AS derived_for,\n  ${nextLift} AS next_lift,\n  ${sql}\nFROM meta v WHERE v.key = 'version'`,
+      params,
+    };
+    versionQueries.set(key, query);
+  }
+  return query;
+}
+
 /**
  * The version a database holds now and what its rows were derived for, in
  * one query (by primary key); and, only when the version is not `known` (the
  * one the caller holds Listings for), the site's stats in the same query
  * (a few index steps; CASE runs a subquery only on its branch), which the
  * new Listings is primed with: a cold site feed needs no query for them.
+ * The D1 Worker runs it on every request, edge-cached ones included.
  */
 export async function readVersion(
   driver: SqlDriver,
   known: string | undefined,
   archivePageSize: number,
 ): Promise<{ version: string; derivedFor?: string; siteStats?: ScopeStats; nextLift?: number }> {
-  const stale = statsColumns(SITE_SCOPE, archivePageSize).map((c) => ({ ...c, sql: `CASE WHEN v.value = ? THEN NULL ELSE ${c.sql} END`, params: [known ?? null, ...c.params] }));
-  const { sql, params } = selectList(stale);
-  // The next lift (one step down an index) with every read: a version's Listings must not be served past it.
+  const read = (embargoes: boolean) => {
+    const { sql, params } = versionQuery(archivePageSize, embargoes);
+    return driver.all({ sql, params: [known ?? null, ...params] });
+  };
   // A D1 database loaded by an older release has no such table until `d1:load`: it is served as it is meanwhile.
-  const read = (nextLift: string) =>
-    driver.all({
-      sql: `SELECT v.value AS version, (SELECT value FROM meta WHERE key = 'derived_for') AS derived_for,
-  ${nextLift} AS next_lift,\n  ${sql}\nFROM meta v WHERE v.key = 'version'`,
-      params,
-    });
-  const nextLift = "(SELECT lift_ms FROM embargoed ORDER BY lift_ms LIMIT 1)";
   const [row] = lacksEmbargoes.has(driver)
-    ? await read("NULL")
-    : await read(nextLift).catch((error: unknown) => {
+    ? await read(false)
+    : await read(true).catch((error: unknown) => {
         if (!/no such table: embargoed/.test(String((error as Error)?.message ?? error))) throw error;
         lacksEmbargoes.add(driver);
-        return read("NULL");
+        return read(false);
       });
   // As storedVersion reads it: a database with no version yet is at "0".
   const version = typeof row?.version === "string" ? row.version : "0";
