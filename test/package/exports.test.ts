@@ -84,7 +84,7 @@ const PUBLIC_API: Record<string, { source: string; names: string[] }> = {
   },
   "./d1": {
     source: "src/package/d1.ts",
-    names: ["D1DatabaseLike", "D1Store", "VersionedListings", "d1Store"],
+    names: ["D1DatabaseLike", "D1Store", "D1StoreOptions", "VersionedListings", "d1Store", "readDocument"],
   },
   "./contract": {
     source: "src/package/contract.ts",

@@ -1,8 +1,8 @@
 /**
  * Agency documents through the publish API inside workerd, on D1: the
  * document reader (and saxes, for NewsML-G2) runs on the Workers runtime,
- * and what it stores is served by the D1 Worker as shipped. (worker-d1.ts
- * itself passes no reader, for its bundle budget: d1Store's `documents`.)
+ * and what it stores is served by the D1 Worker as shipped, whose own API
+ * takes them too (worker-d1.ts).
  */
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
@@ -80,10 +80,14 @@ describe("agency documents on D1, in workerd", () => {
     expect(await refused.json()).toEqual({ errors: [{ field: "(xml)", line: 10, message: "is not well-formed XML: undefined entity." }] });
   });
 
-  it("the shipped D1 Worker takes no documents: 415 naming the record types", async () => {
+  it("the shipped D1 Worker's own API takes them: 201, served; another type is 415 naming every type it takes", async () => {
     const shipped = d1Isolate({ PUBLISH_TOKEN: TOKEN });
-    const res = await shipped("/api/items/x", { method: "PUT", headers: { ...auth, "Content-Type": "application/ninjs+json" }, body: NINJS });
+    const put = await shipped("/api/items/shipped", { method: "PUT", headers: { ...auth, "Content-Type": "application/ninjs+json" }, body: NINJS });
+    expect(put.status).toBe(201);
+    expect(await put.json()).toMatchObject({ slug: "shipped", format: "ninjs" });
+    expect(await (await d1Isolate()("/items/shipped")).text()).toContain("Edge budget passes");
+    const res = await shipped("/api/items/x", { method: "PUT", headers: { ...auth, "Content-Type": "application/pdf" }, body: "%PDF" });
     expect(res.status).toBe(415);
-    expect(res.headers.get("accept")).toBe("application/json, text/markdown");
+    expect(res.headers.get("accept")).toBe("application/json, text/markdown, application/ninjs+json, application/vnd.iptc.g2.newsitem+xml, application/vnd.iptc.g2.newsmessage+xml");
   });
 });

@@ -6,8 +6,9 @@ import d1Data from "../../.generated/worker-d1-data.js";
 import { parseStamps } from "../../src/core/change-stamps.js";
 import { parseSiteConfig, type SiteConfig } from "../../src/core/config.js";
 import { parseTombstones, type Tombstone } from "../../src/core/tombstone.js";
+import { readDocument } from "../../src/http/publish-documents.js";
 import { d1Store } from "../../src/runtime/worker-d1-store.js";
-import { workerSite } from "../../src/runtime/worker-site.js";
+import { workerSite, type WorkerStores } from "../../src/runtime/worker-site.js";
 import { d1Driver, type D1DatabaseLike } from "../../src/storage/sql/d1-driver.js";
 import { applySchema, replaceContents } from "../../src/storage/sql/derive.js";
 
@@ -64,13 +65,16 @@ export function countingDb(db: D1DatabaseLike = env.DB): { db: D1DatabaseLike; q
   };
 }
 
+/** The D1 store as worker-d1.ts hands it to the Worker (its publish API reads IPTC documents too). */
+const shippedD1: NonNullable<WorkerStores["d1"]> = (db, site, log, token, options) => d1Store(db, site, log, token, { ...options, documents: readDocument });
+
 /**
  * A fresh isolate of the D1 Worker (its own per-isolate state; the same
  * database and edge cache), as worker-d1.ts makes it; what it logs goes to `log`.
  */
 export function d1Isolate(bindings: { DB?: D1DatabaseLike; PUBLISH_TOKEN?: string; SITE_URL?: string; log?: string[]; now?: () => number } = {}) {
   const isolateEnv = { SITE_URL: bindings.SITE_URL ?? SITE_URL, DB: bindings.DB ?? env.DB, ...(bindings.PUBLISH_TOKEN ? { PUBLISH_TOKEN: bindings.PUBLISH_TOKEN } : {}) };
-  const worker = workerSite(d1Data, isolateEnv, (message, error) => bindings.log?.push(error ? `${message} ${String(error)}` : message), { d1: d1Store }, bindings.now);
+  const worker = workerSite(d1Data, isolateEnv, (message, error) => bindings.log?.push(error ? `${message} ${String(error)}` : message), { d1: shippedD1 }, bindings.now);
   return Object.assign(async (path: string, init: RequestInit = {}): Promise<Response> => {
     const ctx = createExecutionContext();
     const response = await worker(new Request(`https://wire.example${path}`, init), ctx);
