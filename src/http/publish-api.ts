@@ -15,7 +15,7 @@ export interface Publisher {
    * this call created it (of concurrent writes of a new slug, exactly one).
    * Rejects when it is not stored (StorageFullError: no space left).
    */
-  put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }>;
+  put(slug: string, bytes: Uint8Array, checked?: Checked): Promise<{ created: boolean }>;
   /**
    * Removes the record and leaves a tombstone (with the reason given, if
    * any); resolves false when there was none. Rejects, the record still
@@ -32,6 +32,17 @@ export interface Publisher {
   list(page: ListPage): Promise<string[]>;
   /** Parses a record without storing it, where the publisher can do so off the serving thread; else it is parsed in line. */
   check?(file: string, bytes: Uint8Array): Promise<ParseResult>;
+}
+
+/**
+ * What the API's own parse of a PUT found (Publisher.check or parseRecord,
+ * of these very bytes as `<slug>.md`), handed to Publisher.put so a store
+ * that would parse them again the same way (for the same site config) takes
+ * this result instead: a publish parses and renders its body once.
+ */
+export interface Checked {
+  file: string;
+  result: ParseResult;
 }
 
 /** Which page of slugs Publisher.list answers. */
@@ -264,9 +275,10 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
       return fieldErrors([{ field: "(record)", problem: `would be ${bytes.length} bytes as stored (front matter and body); the limit is ${MAX_RECORD_BYTES}` }]);
     }
     // The very bytes that will be stored, parsed as the server will read them.
-    const result = options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site);
+    const file = `${slug}.md`;
+    const result = options.publisher.check ? await options.publisher.check(file, bytes) : parseRecord(file, bytes, site);
     if (!result.ok) return fieldErrors(result.errors);
-    const stored = await throughStore(site, () => options.publisher.put(slug, bytes));
+    const stored = await throughStore(site, () => options.publisher.put(slug, bytes, { file, result }));
     if (!stored.ok) return stored.response;
     const { created } = stored.value;
     const url = new URL(`items/${slug}`, site.baseUrl).href;
