@@ -5,7 +5,7 @@ import type { Publisher } from "../../http/publish-api.js";
 import { recordDigest } from "../stamps-file.js";
 import { openSqlStore } from "./derive.js";
 import { openLibsql, type LibsqlDriver } from "./libsql-driver.js";
-import { readVersion, sqlListings } from "./sql-listings.js";
+import { readVersion, RowArticles, sqlListings } from "./sql-listings.js";
 import { sqlPublisher, type SqlPublisherOptions } from "./sql-publisher.js";
 
 export interface NodeSqlStore {
@@ -25,10 +25,12 @@ export async function openNodeSqlStore(
   const driver = openLibsql(path);
   await openSqlStore(driver, site, options);
   let listings: Listings | undefined;
+  // Kept across versions: after a write, the articles it did not touch are the same objects again.
+  const rowArticles = new RowArticles();
   const current = async () => {
     // One query: the version, and the site's stats with it when it moved (readVersion).
     const { version, siteStats } = await readVersion(driver, listings?.version, site.archivePageSize);
-    if (version !== listings?.version) listings = sqlListings(driver, version, { ...(siteStats ? { siteStats } : {}), archivePageSize: site.archivePageSize });
+    if (version !== listings?.version) listings = sqlListings(driver, version, { ...(siteStats ? { siteStats } : {}), archivePageSize: site.archivePageSize, rowArticles });
     return listings;
   };
   await current();
