@@ -129,6 +129,18 @@ function itemOf(model: FeedModel, article: Article): RssItem {
 }
 
 /**
+ * The same document written by `feed` in one go, every item in it: what
+ * renderRss's spliced document is held to (the tests compare them), the
+ * way to see that a new `feed` or xml-js still writes items independently.
+ */
+export function renderRssWhole(model: FeedModel): string {
+  const used = new Set<keyof typeof NS>();
+  const rendered = channel(model, model.articles, used).rss2();
+  if (!rendered.includes(DC_DECLARED)) used.add("dc");
+  return finishXml(declareNamespaces(rendered, '<rss version="2.0"', [...used].sort())) + "\n";
+}
+
+/**
  * RSS 2.0. Plain text (titles, categories, channel text) is written with
  * &#x26;/&#x3C; references (see xml-guards.ts). Authors go out as
  * dc:creator: RSS's own <author> must be an email address, and `feed` would
