@@ -167,6 +167,11 @@ describe("SQL publisher: work a publish does once", () => {
     expect(b2).not.toBe(b1);
     expect(b2?.title).toBe("B, corrected");
     expect(await later.find("a")).toBe(a1);
+    // An article page does not add entries: only feed windows do.
+    await publisher.put("c", story("C"));
+    const third = await listingsNow();
+    expect(await third.find("c")).not.toBe(await third.find("c"));
+    expect(await third.find("a")).toBe(a1);
     // Equal to what a Listings without RowArticles makes of the same rows.
     expect(await later.newest(SITE_SCOPE, 10, "published")).toEqual(await sqlListings(driver, await storedVersion(driver)).newest(SITE_SCOPE, 10, "published"));
   });

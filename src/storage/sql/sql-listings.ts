@@ -100,20 +100,24 @@ export function statsOfRow(row: Readonly<Row>, pastPage?: number): ScopeStats {
  * for every article it did not touch. A row whose columns are exactly the
  * ones an entry was made from gives back that entry's object (the same
  * Article, so what renderers keep per article, such as an RSS item's XML,
- * is found again), instead of parsing its JSON anew. Bounded (`limit`
- * slugs, the oldest entry dropped first); one per database.
+ * is found again), instead of parsing its JSON anew. Only the feed
+ * windows (`newest`) add entries; an article page or an archive page takes
+ * an entry that is there but adds none, so a crawler walking the archive
+ * does not push the feeds' articles out. Bounded (`limit` slugs, the oldest
+ * entry dropped first); one per database.
  */
 export class RowArticles {
   private readonly entries = new Map<string, { meta: SqlValue; body: SqlValue; changed: SqlValue; listed: SqlValue; article: Article }>();
 
   constructor(private readonly limit = 1024) {}
 
-  /** The article of a row of `ARTICLE`'s columns. */
-  of(row: Row): Article {
+  /** The article of a row of `ARTICLE`'s columns; `keep`: remembered for the next versions. */
+  of(row: Row, keep: boolean): Article {
     const slug = row.slug as string;
     const hit = this.entries.get(slug);
     if (hit && hit.meta === row.meta && hit.body === row.body && hit.changed === row.changed_ms && hit.listed === row.listed_ms) return hit.article;
     const article = articleOfRow(row);
+    if (!keep) return article;
     this.entries.delete(slug);
     this.entries.set(slug, { meta: row.meta!, body: row.body!, changed: row.changed_ms!, listed: row.listed_ms!, article });
     if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
@@ -132,8 +136,10 @@ export interface SqlListingsOptions {
 
 export function sqlListings(driver: SqlDriver, version: string, options: SqlListingsOptions = {}): Listings {
   const all = (sql: string, params: readonly SqlValue[] = []) => driver.all<Row>({ sql, params });
-  const article = options.rowArticles ? (row: Row) => options.rowArticles!.of(row) : articleOfRow;
+  const kept = options.rowArticles;
+  const article = kept ? (row: Row) => kept.of(row, false) : articleOfRow;
   const articles = (rows: Row[]) => rows.map(article);
+  const feedWindow = kept ? (rows: Row[]) => rows.map((row) => kept.of(row, true)) : articles;
   const remembered = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
     let hit = remembered.get(key) as Promise<T> | undefined;
@@ -227,7 +233,7 @@ export function sqlListings(driver: SqlDriver, version: string, options: SqlList
     async newest(scope, n, order: FeedOrder) {
       const { from, t, where, params } = scopeSource(scope);
       const orderBy = order === "updated" ? `${t}.change_ms DESC, ${t}.published_ms DESC, ${t}.id ASC` : `${t}.published_ms DESC, ${t}.id ASC`;
-      return articles(await all(`SELECT ${ARTICLE} FROM ${from} WHERE ${where} ORDER BY ${orderBy} LIMIT ?`, [...params, n]));
+      return feedWindow(await all(`SELECT ${ARTICLE} FROM ${from} WHERE ${where} ORDER BY ${orderBy} LIMIT ?`, [...params, n]));
     },
     async count(scope, fromMs, toMs, atMost) {
       const { from, t, where, params } = scopeSource(scope);
