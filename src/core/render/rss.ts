@@ -118,6 +118,14 @@ function renderItem(model: FeedModel, article: Article): RssItem {
  */
 const ITEMS_KEPT = 512;
 const items = new Map<Article, { own?: RssItem; other?: RssItem }>();
+/**
+ * Articles met in an earlier render. Writing items one by one costs a
+ * little more than writing the document in one go, so a feed none of whose
+ * article objects was met before (a store that makes new objects per
+ * request: nothing to keep) is written in one go; from the first object met
+ * again on, items are written one by one and kept.
+ */
+const seen = new WeakSet<Article>();
 
 function itemOf(model: FeedModel, article: Article): RssItem {
   const kept = items.get(article) ?? {};
@@ -147,13 +155,18 @@ export function renderRssWhole(model: FeedModel): string {
  * print a bare name there (invalid). The first enclosure is the one RSS
  * allows, with its real type and length; all media also go out as media:content.
  *
- * The document is the one `feed` writes for the whole model: its channel
+ * The document is the one `feed` writes for the whole model: in one go
+ * when none of its articles was met before (see `seen`), else its channel
  * written with one stand-in item where the items go, and each article's
  * item written on its own (itemOf, kept between renders). finishXml and the
  * namespace declarations work on each part as on the whole (no match spans
  * an element boundary).
  */
 export function renderRss(model: FeedModel): string {
+  if (!model.articles.some((a) => items.has(a) || seen.has(a))) {
+    for (const a of model.articles) seen.add(a);
+    return renderRssWhole(model);
+  }
   const used = new Set<keyof typeof NS>();
   const parts = model.articles.map((article) => itemOf(model, article));
   for (const part of parts) {
