@@ -17,7 +17,7 @@ export interface Publisher {
    * this call created it (of concurrent writes of a new slug, exactly one).
    * Rejects when it is not stored (StorageFullError: no space left).
    */
-  put(slug: string, bytes: Uint8Array): Promise<{ created: boolean }>;
+  put(slug: string, bytes: Uint8Array, checked?: Checked): Promise<{ created: boolean }>;
   /**
    * Removes the record and leaves a tombstone (with the reason given, if
    * any); resolves false when there was none. Rejects, the record still
@@ -40,6 +40,17 @@ export interface Publisher {
    * site does. A store without it lists every record.
    */
   heldBack?(): Promise<ReadonlyMap<string, number>>;
+}
+
+/**
+ * What the API's own parse of a PUT found (Publisher.check or parseRecord,
+ * of these very bytes as `<slug>.md`), handed to Publisher.put so a store
+ * that would parse them again the same way (for the same site config) takes
+ * this result instead: a publish parses and renders its body once.
+ */
+export interface Checked {
+  file: string;
+  result: ParseResult;
 }
 
 /** Which page of slugs Publisher.list answers. */
@@ -304,9 +315,10 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
       return fieldErrors([{ field: "(record)", problem: `would be ${bytes.length} bytes as stored (front matter and body); the limit is ${MAX_RECORD_BYTES}` }]);
     }
     // The very bytes that will be stored, parsed as the server will read them.
-    const result = parsed ?? (options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site));
+    const file = `${slug}.md`;
+    const result = parsed ?? (options.publisher.check ? await options.publisher.check(file, bytes) : parseRecord(file, bytes, site));
     if (!result.ok) return fieldErrors(result.errors);
-    const stored = await throughStore(site, () => options.publisher.put(slug, bytes), idTaken);
+    const stored = await throughStore(site, () => options.publisher.put(slug, bytes, { file, result }), idTaken);
     if (!stored.ok) return stored.response;
     const { created } = stored.value;
     const url = new URL(`items/${slug}`, site.baseUrl).href;

@@ -3,7 +3,8 @@ import { SITE_SCOPE } from "../../src/core/scopes.js";
 import { IdTakenError } from "../../src/http/publish-api.js";
 import type { SqlDriver } from "../../src/storage/sql/driver.js";
 import { applySchema } from "../../src/storage/sql/derive.js";
-import { sqlListings, storedVersion } from "../../src/storage/sql/sql-listings.js";
+import { parseRecord } from "../../src/core/record.js";
+import { RowArticles, sqlListings, storedVersion } from "../../src/storage/sql/sql-listings.js";
 import { sqlPublisher } from "../../src/storage/sql/sql-publisher.js";
 import { recordDigest } from "../../src/storage/stamps-file.js";
 import { record } from "../support/fixtures.js";
@@ -129,5 +130,49 @@ describe("SQL publisher", () => {
     expect(results.filter((r) => r.created).length).toBe(1);
     await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? a.publisher : b).put(`d-${i}`, story(`D ${i}`))));
     expect((await (await a.listings()).stats(SITE_SCOPE)).total).toBe(21);
+  });
+});
+
+describe("SQL publisher: work a publish does once", () => {
+  test("put takes the API's parse of the same bytes (same record name) instead of parsing again; another name's is not taken", async () => {
+    const driver = tempDatabase();
+    await applySchema(driver);
+    const parsed: string[] = [];
+    const parse = async (file: string, input: Uint8Array, site: typeof CONTRACT_SITE) => (parsed.push(file), parseRecord(file, input, site));
+    const publisher = sqlPublisher(driver, CONTRACT_SITE, { now: () => new Date("2024-06-01T00:00:00Z"), digest: recordDigest, parse });
+    const one = story("One");
+    const checked = { file: "one.md", result: await publisher.check!("one.md", one) };
+    expect(parsed).toEqual(["one.md"]);
+    expect(await publisher.put("one", one, checked)).toEqual({ created: true });
+    expect(parsed).toEqual(["one.md"]);
+    // Checked as another record's name: parsed again under its own.
+    await publisher.put("two", story("Two"), { file: "one.md", result: checked.result });
+    expect(parsed).toEqual(["one.md", "two.md"]);
+    const listings = sqlListings(driver, await storedVersion(driver));
+    expect((await listings.find("one"))?.title).toBe("One");
+    expect((await listings.find("two"))?.title).toBe("Two");
+  });
+
+  test("RowArticles: across versions an unchanged article is the same object, a changed one is made anew", async () => {
+    const { driver, publisher } = await setup();
+    await publisher.put("a", story("A"));
+    await publisher.put("b", story("B", { published: "2024-05-02T00:00:00Z" }));
+    const kept = new RowArticles();
+    const listingsNow = async () => sqlListings(driver, await storedVersion(driver), { rowArticles: kept });
+    const [b1, a1] = await (await listingsNow()).newest(SITE_SCOPE, 10, "published");
+    await publisher.put("b", story("B, corrected", { published: "2024-05-02T00:00:00Z" }));
+    const later = await listingsNow();
+    const [b2, a2] = await later.newest(SITE_SCOPE, 10, "published");
+    expect(a2).toBe(a1);
+    expect(b2).not.toBe(b1);
+    expect(b2?.title).toBe("B, corrected");
+    expect(await later.find("a")).toBe(a1);
+    // An article page does not add entries: only feed windows do.
+    await publisher.put("c", story("C"));
+    const third = await listingsNow();
+    expect(await third.find("c")).not.toBe(await third.find("c"));
+    expect(await third.find("a")).toBe(a1);
+    // Equal to what a Listings without RowArticles makes of the same rows.
+    expect(await later.newest(SITE_SCOPE, 10, "published")).toEqual(await sqlListings(driver, await storedVersion(driver)).newest(SITE_SCOPE, 10, "published"));
   });
 });

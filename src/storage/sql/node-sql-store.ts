@@ -5,7 +5,7 @@ import type { Publisher } from "../../http/publish-api.js";
 import { recordDigest } from "../stamps-file.js";
 import { openSqlStore } from "./derive.js";
 import { openLibsql, type LibsqlDriver } from "./libsql-driver.js";
-import { readVersion, sqlListings } from "./sql-listings.js";
+import { readVersion, RowArticles, sqlListings } from "./sql-listings.js";
 import { sqlPublisher, type SqlPublisherOptions } from "./sql-publisher.js";
 import { promoteDue } from "./promote.js";
 
@@ -53,6 +53,8 @@ export async function openNodeSqlStore(
     }, Math.min(Math.max(0, at - options.now().getTime()), 2 ** 31 - 1));
     timer.unref?.();
   };
+  // Kept across versions: after a write, the articles it did not touch are the same objects again.
+  const rowArticles = new RowArticles();
   const current = async (): Promise<Listings> => {
     // One query: the version, and the site's stats with it when it moved (readVersion).
     let read = await readVersion(driver, listings?.version, site.archivePageSize);
@@ -63,7 +65,7 @@ export async function openNodeSqlStore(
     }
     const { version, siteStats, nextLift } = read;
     if (version !== listings?.version) {
-      listings = sqlListings(driver, version, { ...(siteStats ? { siteStats } : {}), archivePageSize: site.archivePageSize, ...(nextLift !== undefined ? { nextLift } : {}) });
+      listings = sqlListings(driver, version, { ...(siteStats ? { siteStats } : {}), archivePageSize: site.archivePageSize, rowArticles, ...(nextLift !== undefined ? { nextLift } : {}) });
     }
     scheduleLift(nextLift);
     return listings;
@@ -78,8 +80,8 @@ export async function openNodeSqlStore(
   // After a write, the next lift is known at once (its timer set), whether or not a request comes.
   const publisher: Publisher = {
     ...writer,
-    put: async (slug, bytes) => {
-      const done = await writer.put(slug, bytes);
+    put: async (slug, bytes, checked) => {
+      const done = await writer.put(slug, bytes, checked);
       await current().catch(() => {});
       return done;
     },

@@ -19,7 +19,7 @@ function firstName(names: readonly string[]): string {
 const byCodeUnits = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The article columns every listing query selects (the whole article: a listing's answer is what its feed shows). */
-const ARTICLE = "a.meta, a.body, a.changed_ms, a.listed_ms";
+const ARTICLE = "a.slug, a.meta, a.body, a.changed_ms, a.listed_ms";
 
 /**
  * Where a scope's articles are listed: the site's in `articles`, a named
@@ -94,6 +94,37 @@ export function statsOfRow(row: Readonly<Row>, pastPage?: number): ScopeStats {
  * whole article (`load` then needs no second read, so a feed's list and its
  * articles always agree, whatever was written in between).
  */
+/**
+ * Articles made from rows (articleOfRow), kept across content versions: a
+ * write moves the version, and the new Listings reads the same rows again
+ * for every article it did not touch. A row whose columns are exactly the
+ * ones an entry was made from gives back that entry's object (the same
+ * Article, so what renderers keep per article, such as an RSS item's XML,
+ * is found again), instead of parsing its JSON anew. Only the feed
+ * windows (`newest`) add entries; an article page or an archive page takes
+ * an entry that is there but adds none, so a crawler walking the archive
+ * does not push the feeds' articles out. Bounded (`limit` slugs, the oldest
+ * entry dropped first); one per database.
+ */
+export class RowArticles {
+  private readonly entries = new Map<string, { meta: SqlValue; body: SqlValue; changed: SqlValue; listed: SqlValue; article: Article }>();
+
+  constructor(private readonly limit = 1024) {}
+
+  /** The article of a row of `ARTICLE`'s columns; `keep`: remembered for the next versions. */
+  of(row: Row, keep: boolean): Article {
+    const slug = row.slug as string;
+    const hit = this.entries.get(slug);
+    if (hit && hit.meta === row.meta && hit.body === row.body && hit.changed === row.changed_ms && hit.listed === row.listed_ms) return hit.article;
+    const article = articleOfRow(row);
+    if (!keep) return article;
+    this.entries.delete(slug);
+    this.entries.set(slug, { meta: row.meta!, body: row.body!, changed: row.changed_ms!, listed: row.listed_ms!, article });
+    if (this.entries.size > this.limit) this.entries.delete(this.entries.keys().next().value!);
+    return article;
+  }
+}
+
 export interface SqlListingsOptions {
   /** The site's stats, read with the version (statsColumns): used instead of asking again. */
   siteStats?: ScopeStats;
@@ -101,11 +132,16 @@ export interface SqlListingsOptions {
   archivePageSize?: number;
   /** When the next held-back article may be shown (readVersion's nextLift): Listings.nextLift. */
   nextLift?: number;
+  /** Articles kept from earlier versions' Listings of this database (RowArticles); none: each row parsed anew. */
+  rowArticles?: RowArticles;
 }
 
 export function sqlListings(driver: SqlDriver, version: string, options: SqlListingsOptions = {}): Listings {
   const all = (sql: string, params: readonly SqlValue[] = []) => driver.all<Row>({ sql, params });
-  const articles = (rows: Row[]) => rows.map(articleOfRow);
+  const kept = options.rowArticles;
+  const article = kept ? (row: Row) => kept.of(row, false) : articleOfRow;
+  const articles = (rows: Row[]) => rows.map(article);
+  const feedWindow = kept ? (rows: Row[]) => rows.map((row) => kept.of(row, true)) : articles;
   const remembered = new Map<string, Promise<unknown>>();
   const once = <T>(key: string, make: () => Promise<T>): Promise<T> => {
     let hit = remembered.get(key) as Promise<T> | undefined;
@@ -162,7 +198,7 @@ export function sqlListings(driver: SqlDriver, version: string, options: SqlList
     ...(options.nextLift !== undefined ? { nextLift: options.nextLift } : {}),
     async find(slug) {
       const rows = await all(`SELECT ${ARTICLE} FROM articles a WHERE a.slug = ?`, [slug]);
-      return rows.length ? articleOfRow(rows[0]!) : undefined;
+      return rows.length ? article(rows[0]!) : undefined;
     },
     async load(entries) {
       // Entries this store handed out are whole articles already.
@@ -170,8 +206,8 @@ export function sqlListings(driver: SqlDriver, version: string, options: SqlList
       const found = new Map<string, Article>();
       for (let i = 0; i < missing.length; i += MAX_PARAMS) {
         const chunk = missing.slice(i, i + MAX_PARAMS);
-        const rows = await all(`SELECT a.slug, ${ARTICLE} FROM articles a WHERE a.slug IN (${chunk.map(() => "?").join(", ")})`, chunk);
-        for (const row of rows) found.set(row.slug as string, articleOfRow(row));
+        const rows = await all(`SELECT ${ARTICLE} FROM articles a WHERE a.slug IN (${chunk.map(() => "?").join(", ")})`, chunk);
+        for (const row of rows) found.set(row.slug as string, article(row));
       }
       return entries.map((e) => {
         if ("rendered" in e) return e as Article;
@@ -200,7 +236,7 @@ export function sqlListings(driver: SqlDriver, version: string, options: SqlList
     async newest(scope, n, order: FeedOrder) {
       const { from, t, where, params } = scopeSource(scope);
       const orderBy = order === "updated" ? `${t}.change_ms DESC, ${t}.published_ms DESC, ${t}.id ASC` : `${t}.published_ms DESC, ${t}.id ASC`;
-      return articles(await all(`SELECT ${ARTICLE} FROM ${from} WHERE ${where} ORDER BY ${orderBy} LIMIT ?`, [...params, n]));
+      return feedWindow(await all(`SELECT ${ARTICLE} FROM ${from} WHERE ${where} ORDER BY ${orderBy} LIMIT ?`, [...params, n]));
     },
     async count(scope, fromMs, toMs, atMost) {
       const { from, t, where, params } = scopeSource(scope);

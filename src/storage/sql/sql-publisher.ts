@@ -90,10 +90,11 @@ export function sqlPublisher(driver: SqlDriver, site: SiteConfig, options: SqlPu
       const rows = await driver.all({ sql: "SELECT name FROM records WHERE name > ? ORDER BY name LIMIT ?", params: [page.after === undefined ? "" : recordName(page.after), page.limit] });
       return rows.map((r) => (r.name as string).replace(/\.md$/, ""));
     },
-    put(slug, bytes) {
+    put(slug, bytes, checked) {
       return serially(async () => {
         const name = recordName(slug);
-        const parsed = await parse(name, bytes, site);
+        // The API's parse of these bytes under this name (through `check`, so with this site config) is this parse.
+        const parsed = checked?.file === name ? checked.result : await parse(name, bytes, site);
         // The API validated these very bytes; a store asked directly refuses them the same way.
         if (!parsed.ok) throw new Error(`${name} is not a valid record: ${parsed.errors.map((e) => e.message).join("; ")}`);
         const article = "article" in parsed ? { ...parsed.article, file: name } : undefined;
