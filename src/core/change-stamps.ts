@@ -162,6 +162,8 @@ const stampedCopies = new WeakMap<ArticleMeta, { stamp: RecordStamp; copy: Artic
 /** The article with its stamp, as ArticleMeta carries it (`changed`, `listed`). */
 export function stampArticle<T extends ArticleMeta>(article: T, stamp: RecordStamp | undefined): T {
   if (!stamp) return article;
+  // Already carrying this stamp's own dates (an entry made with them, as a restart makes its entries): a copy would be the same keys and values.
+  if (article.changed === stamp.changed && article.listed === stamp.listed) return article;
   const made = stampedCopies.get(article);
   if (made && made.stamp === stamp) return made.copy as T;
   const copy = { ...article, changed: stamp.changed, listed: stamp.listed };
