@@ -206,16 +206,21 @@ export function recordNameOf(entry: ArticleMeta): string {
 export function withStamps(catalog: Catalog, state: StampState): Catalog {
   const stamp = <T extends ArticleMeta>(e: T) => stampArticle(e, state.records.get(recordNameOf(e)));
   const entries = catalog.entries.map(stamp);
-  const original = new Map(catalog.entries.map((e, i) => [entries[i]!, e]));
-  const bySlug = new Map(entries.map((e) => [e.slug, e]));
+  // Only the copies need mapping back: an entry that already carried its stamp is its own (a restart's 100k entries, mostly).
+  const original = new Map<ArticleMeta, ArticleMeta>();
+  for (let i = 0; i < entries.length; i++) if (entries[i] !== catalog.entries[i]) original.set(entries[i]!, catalog.entries[i]!);
   return {
     entries,
     errors: catalog.errors,
     tombstones: catalog.tombstones,
     left: state.left,
-    find: (slug) => bySlug.get(slug),
+    // The same object as in `entries`: stampArticle hands out one copy per article and stamp.
+    find: (slug) => {
+      const found = catalog.find(slug);
+      return found && stamp(found);
+    },
     load: async (entry) => {
-      const from = original.get(entry);
+      const from = original.get(entry) ?? (catalog.find(entry.slug) === entry && stamp(entry) === entry ? entry : undefined);
       if (!from) throw new Error(`no article ${entry.slug} in this catalog`);
       return stamp(await catalog.load(from));
     },
