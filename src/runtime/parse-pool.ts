@@ -46,15 +46,15 @@ const IDLE_MS = 30_000;
  * body never holds up the requests the main thread answers. The core's
  * limits (RENDER_LIMITS) are counted and the same everywhere; on top of them
  * this entry gives each record a time limit, measured here: a record not
- * parsed within `timeoutMs` is refused and its worker replaced. Each worker
- * takes one record at a time in arrival order (its clock starts when it is
- * handed over). While serving, one worker, so the machine's other core keeps
- * serving; at start-up (nothing served yet) one per core, each handed
- * `depth` records ahead, so it never waits for the main thread between two
- * (the main thread reads, digests and indexes records meanwhile, and a
- * worker waiting on it was idle a third of a 100k first start). A record's
- * clock still starts when its worker starts it: when the record before it
- * came back.
+ * parsed within `timeoutMs` is refused and its worker replaced (the records
+ * handed to it after that one go to the next worker). Each worker parses
+ * one record at a time in arrival order, and a record's clock starts when
+ * its worker starts it (when the record before it came back). While
+ * serving, one worker, so the machine's other core keeps serving; at
+ * start-up (nothing served yet) one per core, each handed `depth` records
+ * ahead, so it never waits for the main thread between two (the main thread
+ * reads, digests and indexes records meanwhile, and a worker waiting on it
+ * was idle a third of a 100k first start).
  */
 /**
  * The worker's module: compiled (the package, dist/), the JavaScript beside
