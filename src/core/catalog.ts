@@ -1,7 +1,7 @@
 import type { Article, ArticleMeta } from "./article.js";
 import type { SiteConfig } from "./config.js";
 import { RecordError } from "./errors.js";
-import { compareNewestFirst } from "./feed-model.js";
+import { sortNewestFirst } from "./feed-model.js";
 import { splitHeldBack } from "./embargo.js";
 import { defaultId, parseRecord } from "./record.js";
 import { compareTombstones, latestPerId, type Tombstone } from "./tombstone.js";
@@ -46,7 +46,7 @@ export function lazyCatalog(
   tombstones: readonly Tombstone[] = [],
   nextLift?: number,
 ): Catalog {
-  const sorted = [...entries].sort(compareNewestFirst);
+  const sorted = sortNewestFirst(entries);
   const bySlug = new Map(sorted.map((a) => [a.slug, a]));
   // An article published again under a withdrawn id is no longer withdrawn.
   const live = new Set(sorted.map((a) => a.id));

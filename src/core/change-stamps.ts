@@ -164,6 +164,8 @@ const stampedCopies = new WeakMap<ArticleMeta, { stamp: RecordStamp; copy: Artic
 /** The article with its stamp, as ArticleMeta carries it (`changed`, `listed`). */
 export function stampArticle<T extends ArticleMeta>(article: T, stamp: RecordStamp | undefined): T {
   if (!stamp) return article;
+  // Already carrying this stamp's own dates (an entry made with them, as a restart makes its entries): a copy would be the same keys and values.
+  if (article.changed === stamp.changed && article.listed === stamp.listed) return article;
   const made = stampedCopies.get(article);
   if (made && made.stamp === stamp) return made.copy as T;
   const copy = { ...article, changed: stamp.changed, listed: stamp.listed };
@@ -206,17 +208,22 @@ export function recordNameOf(entry: ArticleMeta): string {
 export function withStamps(catalog: Catalog, state: StampState): Catalog {
   const stamp = <T extends ArticleMeta>(e: T) => stampArticle(e, state.records.get(recordNameOf(e)));
   const entries = catalog.entries.map(stamp);
-  const original = new Map(catalog.entries.map((e, i) => [entries[i]!, e]));
-  const bySlug = new Map(entries.map((e) => [e.slug, e]));
+  // Only the copies need mapping back: an entry that already carried its stamp is its own (a restart's 100k entries, mostly).
+  const original = new Map<ArticleMeta, ArticleMeta>();
+  for (let i = 0; i < entries.length; i++) if (entries[i] !== catalog.entries[i]) original.set(entries[i]!, catalog.entries[i]!);
   return {
     entries,
     errors: catalog.errors,
     tombstones: catalog.tombstones,
     left: state.left,
     ...(catalog.nextLift !== undefined ? { nextLift: catalog.nextLift } : {}),
-    find: (slug) => bySlug.get(slug),
+    // The same object as in `entries`: stampArticle hands out one copy per article and stamp.
+    find: (slug) => {
+      const found = catalog.find(slug);
+      return found && stamp(found);
+    },
     load: async (entry) => {
-      const from = original.get(entry);
+      const from = original.get(entry) ?? (catalog.find(entry.slug) === entry && stamp(entry) === entry ? entry : undefined);
       if (!from) throw new Error(`no article ${entry.slug} in this catalog`);
       return stamp(await catalog.load(from));
     },

@@ -62,6 +62,26 @@ export function compareNewestFirst(a: ArticleMeta, b: ArticleMeta): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
+/**
+ * `entries` in compareNewestFirst's order (the same permutation: a stable
+ * sort by the same comparison), each date read once into an array instead
+ * of from two Date objects at every comparison (a 100k catalog compares
+ * ~1.7M times, at every start and every change).
+ */
+export function sortNewestFirst<T extends ArticleMeta>(entries: readonly T[]): T[] {
+  const times = new Float64Array(entries.length);
+  for (let i = 0; i < entries.length; i++) times[i] = entries[i]!.published.getTime();
+  const order = Array.from({ length: entries.length }, (_, i) => i);
+  order.sort((x, y) => {
+    const byDate = times[y]! - times[x]!;
+    if (byDate !== 0) return byDate;
+    const a = entries[x]!.id;
+    const b = entries[y]!.id;
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  return order.map((i) => entries[i]!);
+}
+
 /** Newest change first (corrections move up); ties by publication order. */
 export function compareLatestChangeFirst(a: ArticleMeta, b: ArticleMeta): number {
   const byChange = lastChange(b).getTime() - lastChange(a).getTime();

@@ -26,6 +26,8 @@ import { parseFingerprint } from "./parser-fingerprint.js";
 
 /** Smaller records are parsed in line: within the render budget they cost at most tens of milliseconds. */
 const OFF_THREAD_CHARS = 4 * 1024;
+/** Records handed to each start-up parse worker ahead of the one it is on (ParsePool's depth): enough to cover a pause of the main thread. */
+const BULK_DEPTH = 16;
 import { nodeCompressor } from "./node-compress.js";
 
 export interface NodeSiteOptions {
@@ -102,8 +104,8 @@ export async function itemsStore(itemsDir: string, site: SiteConfig, options: It
   const log = options.log ?? defaultLog;
   const pool = new ParsePool();
   const parse = offThreadParser(pool);
-  // At start-up nothing is served yet: records the index does not know are parsed on one worker per core.
-  const bulk = new ParsePool(10_000, availableParallelism());
+  // At start-up nothing is served yet: records the index does not know are parsed on one worker per core, each a few records ahead.
+  const bulk = new ParsePool(10_000, availableParallelism(), BULK_DEPTH);
   const indexPath = options.parseIndex ?? join(itemsDir, PARSE_INDEX_FILE);
   const index = indexPath === false ? undefined : ParseIndex.open(indexPath, parseFingerprint(site), log);
   const live = await LiveCatalog.open(itemsDir, site, {

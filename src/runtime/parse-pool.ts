@@ -9,6 +9,7 @@ import type { ParseJob } from "./parse-worker.js";
 type AnyResult = ParseResult | EncodedParseResult;
 
 interface Job extends ParseJob {
+  site: SiteConfig;
   resolve: (result: AnyResult) => void;
 }
 
@@ -17,10 +18,17 @@ type Posted =
   | { ok: true; encoded: EncodedRecord }
   | { ok: false; errors: { file: string; field: string; problem: string; line?: number }[] };
 
-/** One worker thread, the job it is on, and (idle) when it is let go. */
+/**
+ * One worker thread; the jobs handed to it, in order (it parses them in that
+ * order: the first is the one it is on, and only its clock runs); the site
+ * config it was last sent (sent again only when another); and (idle) when it
+ * is let go.
+ */
 interface Lane {
   worker?: Worker;
-  busy?: { job: Job; timer: ReturnType<typeof setTimeout> };
+  sent: Job[];
+  timer?: ReturnType<typeof setTimeout>;
+  site?: SiteConfig;
   idle?: ReturnType<typeof setTimeout>;
 }
 
@@ -38,10 +46,15 @@ const IDLE_MS = 30_000;
  * body never holds up the requests the main thread answers. The core's
  * limits (RENDER_LIMITS) are counted and the same everywhere; on top of them
  * this entry gives each record a time limit, measured here: a record not
- * parsed within `timeoutMs` is refused and its worker replaced. Each worker
- * takes one record at a time in arrival order (its clock starts when it is
- * handed over). While serving, one worker, so the machine's other core keeps
- * serving; at start-up (nothing served yet) one per core.
+ * parsed within `timeoutMs` is refused and its worker replaced (the records
+ * handed to it after that one go to the next worker). Each worker parses
+ * one record at a time in arrival order, and a record's clock starts when
+ * its worker starts it (when the record before it came back). While
+ * serving, one worker, so the machine's other core keeps serving; at
+ * start-up (nothing served yet) one per core, each handed `depth` records
+ * ahead, so it never waits for the main thread between two (the main thread
+ * reads, digests and indexes records meanwhile, and a worker waiting on it
+ * was idle a third of a 100k first start).
  */
 /**
  * The worker's module: compiled (the package, dist/), the JavaScript beside
@@ -60,8 +73,9 @@ export class ParsePool {
   constructor(
     private readonly timeoutMs = 10_000,
     workers = 1,
+    private readonly depth = 1,
   ) {
-    this.lanes = Array.from({ length: Math.max(1, workers) }, () => ({}));
+    this.lanes = Array.from({ length: Math.max(1, workers) }, () => ({ sent: [] }));
   }
 
   parse(file: string, input: string | Uint8Array, site: SiteConfig): Promise<ParseResult> {
@@ -73,7 +87,7 @@ export class ParsePool {
     return this.enqueue({ file, input, site, encoded: true }) as Promise<EncodedParseResult>;
   }
 
-  private enqueue(job: Omit<ParseJob, "id">): Promise<AnyResult> {
+  private enqueue(job: Omit<Job, "id" | "resolve">): Promise<AnyResult> {
     return new Promise((resolve) => {
       this.queue.push({ ...job, id: this.nextId++, resolve });
       this.next();
@@ -83,55 +97,78 @@ export class ParsePool {
   private start(lane: Lane): Worker {
     const worker = new Worker(new URL(WORKER_ENTRY, import.meta.url));
     this.started++;
+    lane.site = undefined;
     worker.on("message", ({ id, result }: { id: number; result: Posted }) => {
-      if (lane.busy?.job.id !== id) return;
+      if (lane.worker !== worker || lane.sent[0]?.id !== id) return;
       this.finish(lane, result.ok ? result : { ok: false, errors: result.errors.map((e) => new RecordError(e.file, e.field, e.problem, e.line)) });
     });
     const lost = (why: string) => {
       if (lane.worker !== worker) return; // replaced on purpose
       lane.worker = undefined;
-      if (lane.busy) this.finish(lane, { ok: false, errors: [new RecordError(lane.busy.job.file, "body", `could not be rendered (${why})`)] });
+      const job = lane.sent[0];
+      if (job) this.fail(lane, new RecordError(job.file, "body", `could not be rendered (${why})`));
     };
     worker.on("error", (error) => lost(error.message));
     worker.on("exit", () => lost("the renderer stopped"));
     return worker;
   }
 
+  /** Hands each lane jobs from the queue, up to `depth` ahead. */
   private next(): void {
     for (const lane of this.lanes) {
-      if (lane.busy) continue;
-      const job = this.queue.shift();
-      if (!job) return;
-      if (lane.idle) clearTimeout(lane.idle);
-      lane.idle = undefined;
-      const worker = (lane.worker ??= this.start(lane));
-      // A parse under way keeps the process alive (its caller waits for it); an idle worker does not (finish).
-      worker.ref();
-      const timer = setTimeout(() => {
-        lane.worker = undefined;
-        void worker.terminate();
-        this.finish(lane, { ok: false, errors: [new RecordError(job.file, "body", `took longer than ${this.timeoutMs / 1000} s to render`)] });
-      }, this.timeoutMs);
-      // A parse alone must not keep a stopping server alive: a record the watcher was reading is read again at the next start.
-      timer.unref();
-      lane.busy = { job, timer };
-      const { resolve: _resolve, ...message } = job;
-      worker.postMessage(message satisfies ParseJob);
+      while (lane.sent.length < this.depth && this.queue.length > 0) {
+        const job = this.queue.shift()!;
+        if (lane.idle) clearTimeout(lane.idle);
+        lane.idle = undefined;
+        const worker = (lane.worker ??= this.start(lane));
+        // A parse under way keeps the process alive (its caller waits for it); an idle worker does not (finish).
+        worker.ref();
+        lane.sent.push(job);
+        if (lane.sent.length === 1) this.startClock(lane);
+        const { resolve: _resolve, site, ...rest } = job;
+        const message: ParseJob = lane.site === site ? rest : { ...rest, site };
+        lane.site = site;
+        worker.postMessage(message);
+      }
+      if (this.queue.length === 0) return;
     }
   }
 
-  private finish(lane: Lane, result: AnyResult): void {
-    const busy = lane.busy!;
-    clearTimeout(busy.timer);
-    lane.busy = undefined;
-    busy.job.resolve(result);
+  /** The clock of the job the lane's worker is on now (the first handed to it). */
+  private startClock(lane: Lane): void {
+    const job = lane.sent[0]!;
+    lane.timer = setTimeout(() => {
+      const worker = lane.worker;
+      lane.worker = undefined;
+      void worker?.terminate();
+      this.fail(lane, new RecordError(job.file, "body", `took longer than ${this.timeoutMs / 1000} s to render`));
+    }, this.timeoutMs);
+    // A parse alone must not keep a stopping server alive: a record the watcher was reading is read again at the next start.
+    lane.timer.unref();
+  }
+
+  /** The lane's worker is gone while on its first job: that job is refused, the ones handed after it go back to the queue's front. */
+  private fail(lane: Lane, error: RecordError): void {
+    const [job, ...later] = lane.sent;
+    lane.sent = [];
+    clearTimeout(lane.timer);
+    this.queue.unshift(...later);
+    job!.resolve({ ok: false, errors: [error] });
     this.next();
-    if (!lane.busy && lane.worker) {
+  }
+
+  private finish(lane: Lane, result: AnyResult): void {
+    clearTimeout(lane.timer);
+    const job = lane.sent.shift()!;
+    if (lane.sent.length > 0) this.startClock(lane);
+    job.resolve(result);
+    this.next();
+    if (lane.sent.length === 0 && lane.worker) {
       const worker = lane.worker;
       worker.unref();
       lane.idle = setTimeout(() => {
         lane.idle = undefined;
-        if (lane.worker !== worker || lane.busy) return;
+        if (lane.worker !== worker || lane.sent.length > 0) return;
         lane.worker = undefined;
         void worker.terminate();
       }, IDLE_MS);

@@ -12,13 +12,17 @@ export interface ParseJob {
   id: number;
   file: string;
   input: string | Uint8Array;
-  site: SiteConfig;
+  /** The site config, sent with a worker's first job and again only when it changes (a clone per record cost the main thread). */
+  site?: SiteConfig;
   /** Send the article back as the parse index encodes it (a few strings, cheap to copy across threads) rather than as objects. */
   encoded?: boolean;
 }
 
+let site: SiteConfig | undefined;
+
 parentPort!.on("message", (job: ParseJob) => {
-  const result = parseRecord(job.file, job.input, job.site);
+  site = job.site ?? site;
+  const result = parseRecord(job.file, job.input, site!);
   if (result.ok && job.encoded) {
     const encoded = encodeRecord("draft" in result ? { draft: true, slug: result.slug } : { article: result.article });
     parentPort!.postMessage({ id: job.id, result: { ok: true, encoded } });

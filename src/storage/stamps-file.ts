@@ -9,7 +9,8 @@ import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { Catalog, RawRecord } from "../core/catalog.js";
-import { emptyStamps, parseStamps, reconcileStamps, recordNameOf, serialiseStamps, StampsError, withStamps, type StampState } from "../core/change-stamps.js";
+import { emptyStamps, reconcileStamps, recordNameOf, serialiseStamps, StampsError, withStamps, type StampState } from "../core/change-stamps.js";
+import { parseStampsText } from "../core/stamps-text.js";
 import { writeFileAtomic } from "./atomic-file.js";
 
 export const STAMPS_FILE = ".changes.json";
@@ -33,7 +34,7 @@ export async function readStamps(dir: string, log: (message: string) => void): P
     throw error;
   }
   try {
-    return parseStamps(JSON.parse(text), join(dir, STAMPS_FILE));
+    return parseStampsText(text, join(dir, STAMPS_FILE));
   } catch (error) {
     log(`${error instanceof StampsError ? error.message : `${join(dir, STAMPS_FILE)}: not valid JSON`}; every record is stamped anew`);
     return emptyStamps();

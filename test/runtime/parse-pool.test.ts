@@ -9,6 +9,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { parseRecord } from "../../src/core/record.js";
 import { ParsePool } from "../../src/runtime/parse-pool.js";
 import { record, testSite } from "../support/fixtures.js";
 
@@ -24,6 +25,23 @@ describe("ParsePool", () => {
       expect(result.ok && "article" in result && result.article.title).toBe(`Story ${i}`);
     }
     expect(pool.started).toBe(1);
+  }, 60_000);
+
+  it("with several records handed ahead to each of two workers, each comes back as parsing it in line gives, refusals included", async () => {
+    pool = new ParsePool(10_000, 2, 4);
+    const inputs = Array.from({ length: 40 }, (_, i) =>
+      i % 7 === 3 ? record({ title: `Story ${i}` }, "No date.") : record({ title: `Story ${i}`, published: "2022-06-29T09:00:00Z" }, `Text ${i}. `.repeat(200)),
+    );
+    const results = await Promise.all(inputs.map((input, i) => (i % 2 ? pool!.parseEncoded(`items/s-${i}.md`, input, site) : pool!.parse(`items/s-${i}.md`, input, site))));
+    results.forEach((result, i) => {
+      const inline = parseRecord(`items/s-${i}.md`, inputs[i]!, site);
+      expect(result.ok).toBe(inline.ok);
+      if (!result.ok) expect(result.errors.map((e) => e.message)).toEqual(!inline.ok && inline.errors.map((e) => e.message));
+      else if ("article" in result) expect(result.article).toEqual(inline.ok && "article" in inline && inline.article);
+      else expect("encoded" in result && JSON.parse(result.encoded.meta).title).toBe(`Story ${i}`);
+    });
+    expect(results.filter((r) => !r.ok)).toHaveLength(6);
+    expect(pool.started).toBe(2);
   }, 60_000);
 
   it("an idle worker it keeps does not keep the process alive: one that parsed and never closed its pool exits", () => {
