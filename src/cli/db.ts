@@ -63,7 +63,7 @@ Example:
       for (const problem of result.problems) io.err(problem);
       for (const error of result.errors) io.out(error.message);
       const skipped = new Set(result.errors.map((e) => e.file)).size;
-      io.err(`db load: ${result.articles} article${result.articles === 1 ? "" : "s"} and ${result.drafts} draft${result.drafts === 1 ? "" : "s"} loaded into ${file}; ${skipped} record${skipped === 1 ? "" : "s"} skipped`);
+      io.err(`db load: ${result.articles} article${result.articles === 1 ? "" : "s"} and ${result.drafts} draft${result.drafts === 1 ? "" : "s"} loaded into ${file}; ${skipped} record${skipped === 1 ? "" : "s"} skipped${result.nextLift === undefined ? "" : `; ${result.heldBack} held back until their embargo lifts (the first at ${new Date(result.nextLift).toISOString()})`}`);
       return skipped === 0 ? EXIT.ok : EXIT.findings;
     } finally {
       driver.close();

@@ -32,20 +32,24 @@ const address = server.address();
 const bound = typeof address === "object" && address ? { address: address.address, port: address.port } : { address: hostname, port };
 const siteUrl = process.env.SITE_URL || followSocket((await loadSiteConfig(configPath)).baseUrl, bound);
 
+/** The operator learns at start that stories are held back, and until when (validate lists each). */
+const nextLiftNote = (at: number | undefined) => (at === undefined ? "" : `; embargoed articles held back (the next lifts at ${new Date(at).toISOString()})`);
+
 const common = { configPath, siteUrl, publishToken, ...(cacheMiB !== undefined ? { cacheBytes: Number(cacheMiB) * 1024 * 1024 } : {}) };
 // WIREFEED_DB: a SQLite database (created when absent) instead of the items folder.
 const dbFile = process.env.WIREFEED_DB ? resolve(root, process.env.WIREFEED_DB) : undefined;
 const started = dbFile
   ? await createNodeSqlSite({ ...common, dbFile }).then(async ({ site, app, store }) => {
-      const stats = await (await store.current()).stats(SITE_SCOPE);
+      const listings = await store.current();
+      const stats = await listings.stats(SITE_SCOPE);
       // Requests still in flight read the database: it closes with the process.
-      return { site, app, stop: () => {}, line: `${stats.total} articles in ${dbFile}` };
+      return { site, app, stop: () => {}, line: `${stats.total} articles in ${dbFile}${nextLiftNote(listings.nextLift)}` };
     })
   : await createNodeSite({ ...common, itemsDir: resolve(root, process.env.ITEMS_DIR ?? "items"), ...(parseIndex !== undefined ? { parseIndex } : {}) }).then(({ site, app, catalog, live }) => {
       // A record can have several errors; "skipped" counts records.
       const skipped = new Set(catalog.errors.map((e) => e.file)).size;
       console.log(`wirefeed: ${live.startStats.reused} records taken unchanged from the parse index, ${live.startStats.parsed} parsed`);
-      return { site, app, stop: () => live.close(), line: `${catalog.entries.length} articles, ${skipped} skipped` };
+      return { site, app, stop: () => live.close(), line: `${catalog.entries.length} articles, ${skipped} skipped${nextLiftNote(catalog.nextLift)}` };
     });
 const { site, app } = started;
 serve(app.fetch, app.fastResponse);

@@ -61,3 +61,13 @@ test("db without load or dump, or without a folder, is a usage error", async () 
   expect((await wirefeed(["db", "load"], { cwd })).code).toBe(2);
   expect((await wirefeed(["db", "load", "nowhere"], { cwd })).code).toBe(2);
 });
+
+test("db load says how many records it holds back for their embargo, and when the first lifts", async () => {
+  const cwd = project();
+  const items = join(cwd, "items");
+  copySamples(items);
+  writeFileSync(join(items, "later.md"), record({ title: "Later", published: "2026-11-20T00:00:00Z", embargo: "2026-12-01T06:00:00Z" }));
+  writeFileSync(join(items, "scheduled.md"), record({ title: "Scheduled", published: "2026-11-29T09:00:00Z" }));
+  const load = await wirefeed(["db", "load", "items", "--db", "site.db"], { cwd, now: new Date("2026-11-27T03:00:00Z") });
+  expect(load.stderr.at(-1)).toMatch(/; 0 records skipped; 2 held back until their embargo lifts \(the first at 2026-11-29T09:00:00\.000Z\)$/);
+});

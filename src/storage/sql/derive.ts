@@ -5,7 +5,7 @@
  * old contents stand until the new ones are complete.
  */
 import type { ArticleMeta } from "../../core/article.js";
-import { changedForReaders, isHeldBack } from "../../core/embargo.js";
+import { changedForReaders, isHeldBack, visibleFrom } from "../../core/embargo.js";
 import { duplicateIdError, idPrecedence } from "../../core/catalog.js";
 import { positionOf, scopeKeysOf, type RecordStamp, type StampState } from "../../core/change-stamps.js";
 import type { SiteConfig } from "../../core/config.js";
@@ -39,6 +39,9 @@ export interface DeriveInput {
 export interface DeriveResult {
   articles: number;
   drafts: number;
+  /** Articles held back until their embargo lifts (core/embargo.ts), and the first lift among them. */
+  heldBack: number;
+  nextLift?: number;
   /** Every problem of every record left out (or, with keepInvalid, kept as bytes only). */
   errors: RecordError[];
   version: string;
@@ -167,6 +170,8 @@ async function derive(site: SiteConfig, input: DeriveInput, state: DeriveState, 
   const losers: { file: string; id: string }[] = [];
   let articles = 0;
   let drafts = 0;
+  let heldBack = 0;
+  let nextLift: number | undefined;
   const keepBytes = async (record: StoredRecord) => {
     if (!setup.recordsInPlace) await state.write([writeRecord(record.name, record.bytes, record.sha)]);
   };
@@ -194,6 +199,8 @@ async function derive(site: SiteConfig, input: DeriveInput, state: DeriveState, 
       await keepBytes(record);
       await state.write(writeHeldBack({ ...parsed, file: record.name }));
       await state.served(record.name, false);
+      heldBack++;
+      nextLift = Math.min(nextLift ?? Infinity, visibleFrom(parsed));
       continue;
     }
     const held = await state.holder(parsed.id);
@@ -239,7 +246,7 @@ async function derive(site: SiteConfig, input: DeriveInput, state: DeriveState, 
   await state.write([
     { sql: "INSERT INTO meta (key, value) VALUES ('derived_for', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value", params: [derivedFingerprint(site)] },
   ]);
-  return { articles, drafts, errors };
+  return { articles, drafts, heldBack, ...(nextLift !== undefined ? { nextLift } : {}), errors };
 }
 
 /** Tables a derive empties and fills again (records too, unless they stay where they are). */
