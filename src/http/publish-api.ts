@@ -247,6 +247,9 @@ function listQuery(url: URL): Outcome<{ after?: string; limit: number }> {
  */
 export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   const limit = options.maxBodyBytes ?? 1024 * 1024;
+  /** `bytes` parsed as the server will read them at `<slug>.md` (off the serving thread where the publisher can). */
+  const parseAt = async (slug: string, bytes: Uint8Array): Promise<ParseResult> =>
+    options.publisher.check ? options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site);
   const documents = options.documents;
   /** What a PUT takes (415 answers say so in Accept, RFC 9110 15.5.16); a POST takes the documents alone. */
   const putTypes = documents ? `${RECORD_TYPES}, ${DOCUMENT_TYPES.join(", ")}` : RECORD_TYPES;
@@ -301,7 +304,7 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     if (bytes.length > MAX_RECORD_BYTES) return json(409, { error: `the stored record is larger than the limit of ${MAX_RECORD_BYTES} bytes and is not served; replace it with PUT` });
     const etag = `"${btoa(String.fromCharCode(...(await digest(bytes)))).replace(/=+$/, "")}"`;
     // An embargoed record is the editor's to read: the site 404s until the instant this header names.
-    const lift = liftOf(options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site));
+    const lift = liftOf(await parseAt(slug, bytes));
     const headers: Record<string, string> = { "Content-Type": MARKDOWN_TYPE, "Cache-Control": "no-store", ETag: etag, ...(lift ? { [EMBARGO_HEADER]: lift } : {}) };
     return new Response(bytes as Uint8Array<ArrayBuffer>, { status: 200, headers });
   });
@@ -315,10 +318,9 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
       return fieldErrors([{ field: "(record)", problem: `would be ${bytes.length} bytes as stored (front matter and body); the limit is ${MAX_RECORD_BYTES}` }]);
     }
     // The very bytes that will be stored, parsed as the server will read them.
-    const file = `${slug}.md`;
-    const result = parsed ?? (options.publisher.check ? await options.publisher.check(file, bytes) : parseRecord(file, bytes, site));
+    const result = parsed ?? (await parseAt(slug, bytes));
     if (!result.ok) return fieldErrors(result.errors);
-    const stored = await throughStore(site, () => options.publisher.put(slug, bytes, { file, result }), idTaken);
+    const stored = await throughStore(site, () => options.publisher.put(slug, bytes, { file: `${slug}.md`, result }), idTaken);
     if (!stored.ok) return stored.response;
     const { created } = stored.value;
     const url = new URL(`items/${slug}`, site.baseUrl).href;
@@ -349,7 +351,7 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
   async function storedId(slug: string): Promise<string | undefined> {
     const bytes = await options.publisher.read(slug);
     if (!bytes || bytes.length > MAX_RECORD_BYTES) return undefined;
-    const parsed = options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site);
+    const parsed = await parseAt(slug, bytes);
     return parsed.ok && "article" in parsed ? parsed.article.id : undefined;
   }
 
@@ -369,7 +371,7 @@ export function publishApi(site: SiteConfig, options: PublishApiOptions): Hono {
     }
     const bytes = action.bytes(slug);
     if (!(bytes instanceof Uint8Array)) return refusal(bytes);
-    const parsed = options.publisher.check ? await options.publisher.check(`${slug}.md`, bytes) : parseRecord(`${slug}.md`, bytes, site);
+    const parsed = await parseAt(slug, bytes);
     if (!parsed.ok) return fieldErrors(parsed.errors);
     const id = "article" in parsed ? parsed.article.id : undefined;
     const held = await storedId(slug);
