@@ -30,6 +30,7 @@ import { recordDigest, STAMPS_FILE, stampedCatalog } from "../src/storage/stamps
 import { readTombstonesFile } from "../src/storage/tombstone-file.js";
 import { localWorker, PortSettingError } from "./worker-local.js";
 import { wranglerD1Driver } from "./wrangler-d1.js";
+import { heldBackNote } from "../src/runtime/change-log.js";
 
 const args = process.argv.slice(2);
 const where = args.includes("--remote") ? "--remote" : "--local";
@@ -81,5 +82,5 @@ if (result.errors.length > 0) console.error(`d1-load: ${result.errors.length} pr
 await save();
 if (restamped) console.error(`d1-load: change stamps updated in ${itemsDir}/${STAMPS_FILE} (commit it with the records)`);
 console.log(
-  `d1-load: ${result.articles} articles${result.drafts ? ` and ${result.drafts} drafts` : ""}, ${withdrawn.tombstones.length} withdrawal(s) (version ${result.version}, for ${site.baseUrl}) written ${where === "--local" ? "to local D1" : "to the remote database"}${result.nextLift === undefined ? "" : `; ${result.heldBack} held back until their embargo lifts (the first at ${new Date(result.nextLift).toISOString()})`}`,
+  `d1-load: ${result.articles} articles${result.drafts ? ` and ${result.drafts} drafts` : ""}, ${withdrawn.tombstones.length} withdrawal(s) (version ${result.version}, for ${site.baseUrl}) written ${where === "--local" ? "to local D1" : "to the remote database"}${heldBackNote(result)}`,
 );

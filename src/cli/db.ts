@@ -3,6 +3,7 @@ import { stringOption, type ParsedArgs } from "./args.js";
 import type { Command } from "./command.js";
 import { EXIT, UsageError, type CliIo } from "./io.js";
 import { CONFIG_HELP, CONFIG_OPTION, existingDirectory, loadSite } from "./project.js";
+import { heldBackNote } from "../runtime/change-log.js";
 
 /** The database file: --db, else WIREFEED_DB (as the server reads it), else wirefeed.db. */
 function dbFile(io: CliIo, args: ParsedArgs): string {
@@ -63,7 +64,7 @@ Example:
       for (const problem of result.problems) io.err(problem);
       for (const error of result.errors) io.out(error.message);
       const skipped = new Set(result.errors.map((e) => e.file)).size;
-      io.err(`db load: ${result.articles} article${result.articles === 1 ? "" : "s"} and ${result.drafts} draft${result.drafts === 1 ? "" : "s"} loaded into ${file}; ${skipped} record${skipped === 1 ? "" : "s"} skipped${result.nextLift === undefined ? "" : `; ${result.heldBack} held back until their embargo lifts (the first at ${new Date(result.nextLift).toISOString()})`}`);
+      io.err(`db load: ${result.articles} article${result.articles === 1 ? "" : "s"} and ${result.drafts} draft${result.drafts === 1 ? "" : "s"} loaded into ${file}; ${skipped} record${skipped === 1 ? "" : "s"} skipped${heldBackNote(result)}`);
       return skipped === 0 ? EXIT.ok : EXIT.findings;
     } finally {
       driver.close();

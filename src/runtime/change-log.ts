@@ -28,3 +28,8 @@ export function liftedLine(article: { file: string; slug: string }): string {
 export function refusedLine(message: string, previous: boolean): string {
   return previous ? `record not updated (keeping the last good version): ${message}` : `skipped record: ${message}`;
 }
+
+/** A load's summary, continued: how many records it held back for their embargo and when the first lifts (nothing when none). */
+export function heldBackNote(load: { heldBack: number; nextLift?: number }): string {
+  return load.nextLift === undefined ? "" : `; ${load.heldBack} held back until their embargo lifts (the first at ${new Date(load.nextLift).toISOString()})`;
+}
