@@ -1,5 +1,6 @@
 import { Lexer, Parser, Renderer, Tokenizer, getDefaults, type MarkedOptions, type Token, type Tokens } from "marked";
 import { RENDER_LIMITS, RenderLimitError } from "./render-limits.js";
+import { sanitizeMarkedHtml } from "./marked-html.js";
 import { sanitizeHtml } from "./sanitize.js";
 import { collapseWhitespace, decodeEntities, stripForbiddenXmlChars } from "./text.js";
 
@@ -30,6 +31,19 @@ class FeedRenderer extends Renderer {
 const EMAIL_RUN = "[a-zA-Z0-9.!#$%&'*+\\/=?_`{\\|}~-]";
 const gfmInline = (Lexer.rules.inline as unknown as { gfm: Record<string, RegExp> }).gfm;
 const boundedText = new RegExp(gfmInline.text!.source.split(`${EMAIL_RUN}+@`).join(`${EMAIL_RUN}{1,256}@`), gfmInline.text!.flags);
+/**
+ * The text rule for a body without "@": the same rule less its two e-mail
+ * look-aheads, which need an "@" to succeed and so never do there; on such
+ * a body it matches exactly what boundedText matches, without looking
+ * ahead over every word (a third of lexing an article). Falls back to
+ * boundedText should marked's rule ever be written differently.
+ */
+const NOT_EMAIL_CHAR = "[^a-zA-Z0-9.!#$%&'*+\\/=?_`{\\|}~-]";
+const EMAIL_AHEAD = `(?=${EMAIL_RUN}{1,256}@)`;
+const textSansEmail = boundedText.source.split(`|${NOT_EMAIL_CHAR}${EMAIL_AHEAD}`).join("").split(`|${EMAIL_AHEAD}`).join("");
+const textWithoutAddresses = textSansEmail.includes("@") ? boundedText : new RegExp(textSansEmail, boundedText.flags);
+/** Both text rules, for the test that holds them to the same matches (test/core/markdown-text-rule.test.ts). */
+export const TEXT_RULES = { withAddresses: boundedText, withoutAddresses: textWithoutAddresses } as const;
 /** The same for the GFM e-mail autolink itself, tried at every inline step: its local part is matched up to 256 characters. */
 const boundedUrl = new RegExp(gfmInline.url!.source.split("[A-Za-z0-9._+-]+(@)").join("[A-Za-z0-9._+-]{1,256}(@)"), gfmInline.url!.flags);
 
@@ -40,16 +54,23 @@ const boundedUrl = new RegExp(gfmInline.url!.source.split("[A-Za-z0-9._+-]+(@)")
  * the square of their number; the budget stops it after a bounded amount.
  */
 class MeteredRegExp extends RegExp {
-  constructor(
-    pattern: RegExp,
-    private readonly meter: () => void,
-  ) {
-    super(pattern.source, pattern.flags);
-  }
   override exec(text: string): RegExpExecArray | null {
-    this.meter();
+    activeMeter();
     return super.exec(text);
   }
+}
+
+/** The meter of the body being lexed (rendering is synchronous: one body at a time), charged by the shared MeteredRegExps. */
+let activeMeter: () => void = () => {};
+
+/** The GFM closer searches, metered: made once (compiling three patterns per body was a tenth of lexing it). */
+let meteredClosers: Pick<Record<string, RegExp>, "emStrongRDelimAst" | "emStrongRDelimUnd" | "delRDelim"> | undefined;
+function closersOf(inline: Record<string, RegExp>): NonNullable<typeof meteredClosers> {
+  return (meteredClosers ??= {
+    emStrongRDelimAst: new MeteredRegExp(inline.emStrongRDelimAst!.source, inline.emStrongRDelimAst!.flags),
+    emStrongRDelimUnd: new MeteredRegExp(inline.emStrongRDelimUnd!.source, inline.emStrongRDelimUnd!.flags),
+    delRDelim: new MeteredRegExp(inline.delRDelim!.source, inline.delRDelim!.flags),
+  });
 }
 
 /**
@@ -126,12 +147,12 @@ class BoundedTokenizer extends Tokenizer {
 
   override table(src: string): Tokens.Table | undefined {
     const cap = this.rules.block.table.exec(src);
-    if (cap) {
-      const columns = (cap[1]!.match(/\|/g)?.length ?? 0) + 1;
-      const rows = cap[3] ? cap[3].split("\n").length : 0;
-      if (columns * (rows + 1) > RENDER_LIMITS.maxTableCells) {
-        throw new RenderLimitError(`has a table of more than ${RENDER_LIMITS.maxTableCells} cells (${columns} columns × ${rows + 1} rows, short rows padded)`, offsetHint(src));
-      }
+    // No match: marked's own table() would run the same pattern again only to return nothing.
+    if (!cap) return undefined;
+    const columns = (cap[1]!.match(/\|/g)?.length ?? 0) + 1;
+    const rows = cap[3] ? cap[3].split("\n").length : 0;
+    if (columns * (rows + 1) > RENDER_LIMITS.maxTableCells) {
+      throw new RenderLimitError(`has a table of more than ${RENDER_LIMITS.maxTableCells} cells (${columns} columns × ${rows + 1} rows, short rows padded)`, offsetHint(src));
     }
     return super.table(src);
   }
@@ -147,7 +168,7 @@ function offsetHint(src: string): number | undefined {
 const tooDeep = () => new RenderLimitError(`nests deeper than ${RENDER_LIMITS.maxDepth} levels (quotes, lists, emphasis, links or HTML elements inside one another)`);
 
 /** A marked lexer whose recursion (quotes and list items; emphasis and links) stops at RENDER_LIMITS.maxDepth. */
-function boundedLexer(options: MarkedOptions): Lexer {
+function boundedLexer(options: MarkedOptions, markdown: string): Lexer {
   const tokenizer = new BoundedTokenizer(options);
   const lexer = new Lexer({ ...options, tokenizer });
   const inline = tokenizer.rules.inline;
@@ -155,13 +176,13 @@ function boundedLexer(options: MarkedOptions): Lexer {
     ...tokenizer.rules,
     inline: {
       ...inline,
-      text: boundedText,
+      // Every inline run is part of the body (marked adds no "@" of its own): none has an address if the body has no "@".
+      text: markdown.includes("@") ? boundedText : textWithoutAddresses,
       url: boundedUrl,
-      emStrongRDelimAst: new MeteredRegExp(inline.emStrongRDelimAst, tokenizer.meter),
-      emStrongRDelimUnd: new MeteredRegExp(inline.emStrongRDelimUnd, tokenizer.meter),
-      delRDelim: new MeteredRegExp(inline.delRDelim, tokenizer.meter),
+      ...closersOf(inline as unknown as Record<string, RegExp>),
     },
   };
+  activeMeter = tokenizer.meter;
   const blockTokens = lexer.blockTokens.bind(lexer) as (src: string, tokens?: Token[], clipped?: boolean) => Token[];
   const inlineTokens = lexer.inlineTokens.bind(lexer);
   let blockDepth = 0;
@@ -264,23 +285,27 @@ function firstTextOf(tokens: Token[]): string {
   return "";
 }
 
-/**
- * Markdown body → sanitized HTML with absolute URLs (`base` is the article's
- * URL), within RENDER_LIMITS, or a RenderLimitError: never a partial result.
- * The single place article HTML is made: feeds and pages only ever see what
- * sanitizeHtml let through (no script, handlers, forms, frames, styles;
- * http(s)/mailto links only). Record parsing calls it, so an Article always
- * carries a body that rendered.
- */
-export function renderMarkdown(markdown: string, base: string): RenderedBody {
+/** marked's rendering of a body, before sanitizing: what renderMarkdown sanitizes (exported for the test that compares its two sanitizers). */
+export interface MarkedRendering {
+  /** marked's HTML, links already absolute. */
+  raw: string;
+  tokens: Token[];
+  /** Whether the body holds raw HTML (a block or an inline tag): only the full sanitizer reads that. */
+  rawHtml: boolean;
+}
+
+/** Markdown → marked's HTML within RENDER_LIMITS (or a RenderLimitError), links made absolute against `base`. */
+export function renderMarked(markdown: string, base: string): MarkedRendering {
   const options: MarkedOptions = { ...getDefaults(), gfm: true, renderer: new FeedRenderer() };
   currentBody = markdown;
   try {
-    const tokens = boundedLexer(options).lex(markdown);
+    const tokens = boundedLexer(options, markdown).lex(markdown);
     // Reference links repeat their URL at every use: bound what the HTML will hold before building it.
     let linkChars = 0;
     const resolved = new Map<string, string>();
+    let rawHtml = false;
     for (const token of allTokens(tokens)) {
+      if (token.type === "html") rawHtml = true;
       if (token.type !== "link" && token.type !== "image") continue;
       const t = token as Tokens.Link | Tokens.Image;
       linkChars += t.href.length + (t.title?.length ?? 0);
@@ -295,12 +320,26 @@ export function renderMarkdown(markdown: string, base: string): RenderedBody {
     if (raw.length > RENDER_LIMITS.maxHtmlChars) {
       throw new RenderLimitError(`renders to more than ${RENDER_LIMITS.maxHtmlChars} characters of HTML`);
     }
-    const paragraph = tokens.find((t): t is Tokens.Paragraph => t.type === "paragraph");
-    const html = sanitizeHtml(raw, base).trim();
-    return { html, firstParagraph: summaryText(paragraph?.tokens), firstText: firstTextOf(tokens) };
+    return { raw, tokens, rawHtml };
   } finally {
     currentBody = "";
   }
+}
+
+/**
+ * Markdown body → sanitized HTML with absolute URLs (`base` is the article's
+ * URL), within RENDER_LIMITS, or a RenderLimitError: never a partial result.
+ * The single place article HTML is made: feeds and pages only ever see what
+ * sanitizeHtml let through (no script, handlers, forms, frames, styles;
+ * http(s)/mailto links only), or its fast path's identical result for
+ * marked's own HTML (marked-html.ts). Record parsing calls it, so an Article
+ * always carries a body that rendered.
+ */
+export function renderMarkdown(markdown: string, base: string): RenderedBody {
+  const { raw, tokens, rawHtml } = renderMarked(markdown, base);
+  const paragraph = tokens.find((t): t is Tokens.Paragraph => t.type === "paragraph");
+  const html = ((rawHtml ? undefined : sanitizeMarkedHtml(raw, base)) ?? sanitizeHtml(raw, base)).trim();
+  return { html, firstParagraph: summaryText(paragraph?.tokens), firstText: firstTextOf(tokens) };
 }
 
 /** The body as feeds and pages show it: rendered once, when the record was parsed. */

@@ -22,54 +22,8 @@
 import xss, { type FilterXSS as FilterXSSClass } from "xss";
 import { defaultTreeAdapter, parseFragment, serialize as serializeTree, type DefaultTreeAdapterTypes as T } from "parse5";
 import { RENDER_LIMITS, RenderLimitError } from "./render-limits.js";
-import { stripForbiddenXmlChars } from "./text.js";
+import { ALLOWED, cleanAttributes, cleanText, escapeText, startTag, VOID } from "./html-policy.js";
 
-/** Elements and their attributes: what Markdown produces, within the W3C feed validator's acceptable HTML. */
-const ALLOWED: Record<string, readonly string[]> = {
-  a: ["href", "title"],
-  abbr: ["title"],
-  b: [],
-  blockquote: ["cite"],
-  br: [],
-  code: ["class"],
-  del: ["cite", "datetime"],
-  div: [],
-  em: [],
-  figcaption: [],
-  figure: [],
-  h1: [],
-  h2: [],
-  h3: [],
-  h4: [],
-  h5: [],
-  h6: [],
-  hr: [],
-  i: [],
-  img: ["src", "alt", "title", "width", "height"],
-  ins: ["cite", "datetime"],
-  kbd: [],
-  li: [],
-  ol: ["start"],
-  p: [],
-  pre: [],
-  q: ["cite"],
-  s: [],
-  small: [],
-  span: [],
-  strong: [],
-  sub: [],
-  sup: [],
-  table: [],
-  tbody: [],
-  td: ["align", "colspan", "rowspan"],
-  tfoot: [],
-  th: ["align", "colspan", "rowspan", "scope"],
-  thead: [],
-  time: ["datetime"],
-  tr: [],
-  u: [],
-  ul: [],
-};
 
 /**
  * Elements removed together with everything inside them (their text is code
@@ -95,19 +49,6 @@ function prune(parent: T.ParentNode): void {
   });
 }
 
-const VOID = new Set(["br", "hr", "img"]);
-const URL_ATTRIBUTES = new Set(["href", "src", "cite"]);
-/** Schemes allowed per attribute; anything else loses the attribute. */
-const SCHEMES: Record<string, readonly string[]> = {
-  href: ["http:", "https:", "mailto:"],
-  src: ["http:", "https:"],
-  cite: ["http:", "https:"],
-};
-const NUMBER_ATTRIBUTES = new Set(["width", "height", "colspan", "rowspan", "start"]);
-
-/** Character references can bring back what text hygiene removed (e.g. "&#1;"): remove it again. */
-const cleanText = stripForbiddenXmlChars;
-
 /**
  * Attribute values pass through with only `"`, `<` and `>` escaped: "&" is
  * left alone, so parse5 decodes character references exactly as a browser
@@ -125,37 +66,6 @@ const filter = new FilterXSS({
   css: false,
 });
 
-/** Resolves against the article's URL; undefined unless the result uses an allowed scheme. */
-function safeUrl(value: string, attribute: string, base: string): string | undefined {
-  const trimmed = value.trim();
-  if (trimmed === "") return undefined;
-  let url: URL;
-  try {
-    url = trimmed.startsWith("#") ? new URL(base + trimmed) : new URL(trimmed, base);
-  } catch {
-    return undefined;
-  }
-  return SCHEMES[attribute]!.includes(url.protocol) ? url.href : undefined;
-}
-
-function cleanAttributes(el: T.Element, base: string): { name: string; value: string }[] {
-  const allowed = ALLOWED[el.tagName] ?? [];
-  const out: { name: string; value: string }[] = [];
-  for (const { name, value } of el.attrs) {
-    if (!allowed.includes(name)) continue;
-    let clean: string | undefined = cleanText(value);
-    if (URL_ATTRIBUTES.has(name)) clean = safeUrl(clean, name, base);
-    else if (NUMBER_ATTRIBUTES.has(name)) clean = /^\d{1,6}$/.test(clean.trim()) ? clean.trim() : undefined;
-    else if (name === "class") clean = /^language-[A-Za-z0-9_+#.-]{1,40}$/.test(clean) ? clean : undefined;
-    else if (name === "align") clean = /^(left|right|center|justify)$/i.test(clean) ? clean.toLowerCase() : undefined;
-    if (clean !== undefined) out.push({ name, value: clean });
-  }
-  return out;
-}
-
-const escapeText = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\u00A0/g, "&nbsp;");
-const escapeAttr = (s: string) => escapeText(s).replace(/"/g, "&quot;");
-
 function serialize(nodes: readonly T.ChildNode[], base: string): string {
   let html = "";
   for (const node of nodes) {
@@ -167,9 +77,9 @@ function serialize(nodes: readonly T.ChildNode[], base: string): string {
     const el = node as T.Element;
     // parse5 puts <svg>/<math> content in foreign namespaces; only HTML elements are ours.
     if (el.namespaceURI !== HTML_NS || !(el.tagName in ALLOWED)) continue;
-    const attrs = cleanAttributes(el, base);
+    const attrs = cleanAttributes(el.tagName, el.attrs, base);
     if (el.tagName === "img" && !attrs.some((a) => a.name === "src")) continue;
-    html += `<${el.tagName}${attrs.map((a) => ` ${a.name}="${escapeAttr(a.value)}"`).join("")}>`;
+    html += startTag(el.tagName, attrs);
     if (VOID.has(el.tagName)) continue;
     let inner = serialize(el.childNodes, base);
     // A newline right after <pre> is dropped by parsers: keep a leading one by doubling it.
