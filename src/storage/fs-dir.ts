@@ -19,7 +19,7 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * libuv's thread pool per file (open, stat, read, close) cost several times
  * the reading itself; with 100k records that dominated start-up.
  */
-function readRecordFile(path: string): Uint8Array | undefined {
+export function readRecordFile(path: string): Uint8Array | undefined {
   let fd: number;
   try {
     fd = openSync(path, READ_FLAGS);
