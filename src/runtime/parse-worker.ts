@@ -10,8 +10,8 @@
 import { parentPort } from "node:worker_threads";
 import type { SiteConfig } from "../core/config.js";
 import { parseRecord, type ParseResult } from "../core/record.js";
-import { stampOf, type FileStamp } from "../storage/file-stamp.js";
-import { readRecordFile } from "../storage/fs-dir.js";
+import { stampOfStats, type FileStamp } from "../storage/file-stamp.js";
+import { readRecordFileAndStats } from "../storage/fs-dir.js";
 import { encodeRecord, type EncodedRecord } from "../storage/parsed-record-codec.js";
 import { recordDigest } from "../storage/stamps-file.js";
 
@@ -77,10 +77,13 @@ function parsed(file: string, input: string | Uint8Array, encoded: boolean | und
 }
 
 function loaded(job: LoadJob): PostedLoad {
-  // Stamped before the bytes are read: a write in between makes the stamp older than the bytes, never newer.
-  const stamp = stampOf(job.path, Date.now() + job.clockOffsetMs);
-  const bytes = readRecordFile(job.path);
-  if (!bytes) return { gone: true };
+  // The clock read first: a stamp is judged settled by a time no later than the one it was taken at.
+  const nowMs = Date.now() + job.clockOffsetMs;
+  // Stamped (fstat of the open file) before the bytes are read: a write in between makes the stamp older than the bytes, never newer.
+  const read = readRecordFileAndStats(job.path);
+  if (!read) return { gone: true };
+  const { bytes, stats } = read;
+  const stamp = stampOfStats(stats, nowMs);
   const digest = recordDigest(bytes);
   if (digest === job.known) return { stamp, digest };
   return { stamp, digest, parsed: parsed(job.file, bytes, true) };

@@ -3,7 +3,7 @@
  * its rows: its own module, without the database, so parse workers that
  * stat and read records themselves (parse-worker.ts) do not load libsql.
  */
-import { lstatSync } from "node:fs";
+import { lstatSync, type Stats } from "node:fs";
 
 /** A file changed this recently may change again within the same timestamp: its stamp alone proves nothing yet. */
 export const RACY_MS = 2000;
@@ -28,6 +28,11 @@ export function stampOf(path: string, nowMs: number): FileStamp | undefined {
     return undefined;
   }
   if (!s || !s.isFile()) return undefined;
+  return stampOfStats(s, nowMs);
+}
+
+/** The stamp of what stat (or fstat of an open file) said of a regular file. */
+export function stampOfStats(s: Stats, nowMs: number): FileStamp {
   const changed = s.mtimeMs > s.ctimeMs ? s.mtimeMs : s.ctimeMs;
   return { key: `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`, settled: nowMs - changed >= RACY_MS };
 }

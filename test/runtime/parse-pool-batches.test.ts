@@ -4,7 +4,7 @@
  * per-record time limit still refusing exactly the record that overran,
  * whichever place it had in its batch.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "libsql";
@@ -59,11 +59,13 @@ describe("ParsePool in batches", () => {
     writeFileSync(join(d, "bad.md"), record({ title: "No date" }));
     const p = pool(10_000, 2, 4, 2);
     const known = recordDigest(readFileSync(join(d, "b.md")));
-    const [a, b, bad, gone] = await Promise.all([
+    symlinkSync(join(d, "a.md"), join(d, "link.md"));
+    const [a, b, bad, gone, link] = await Promise.all([
       p.load(join(d, "a.md"), "items/a.md", undefined, 0, site),
       p.load(join(d, "b.md"), "items/b.md", known, 0, site),
       p.load(join(d, "bad.md"), "items/bad.md", undefined, 0, site),
       p.load(join(d, "none.md"), "items/none.md", undefined, 0, site),
+      p.load(join(d, "link.md"), "items/link.md", undefined, 0, site),
     ]);
     const inline = parseRecord("items/a.md", readFileSync(join(d, "a.md")), site);
     expect(a).toEqual({
@@ -75,6 +77,8 @@ describe("ParsePool in batches", () => {
     expect(b).toEqual({ stamp: stampOf(join(d, "b.md"), Date.now()), digest: known });
     expect(bad).toMatchObject({ result: { ok: false, errors: [expect.objectContaining({ file: "items/bad.md", field: "published" })] } });
     expect(gone).toEqual({ gone: true });
+    // A symlink named like a record is not one (opened without following links), as the directory store reads it.
+    expect(link).toEqual({ gone: true });
   }, 60_000);
 
   it("a stamp the worker takes is judged settled by the clock it is given (the index's), not its own", async () => {
