@@ -113,5 +113,6 @@ parentPort!.on("message", (batch: JobBatch) => {
     results.push({ id: job.id, result });
   }
   Atomics.store(current!, 0, 0);
-  parentPort!.postMessage({ results } satisfies PostedBatch);
+  // The pool's first message (the shared progress, no jobs) needs no answer.
+  if (results.length > 0) parentPort!.postMessage({ results } satisfies PostedBatch);
 });
