@@ -48,20 +48,6 @@ export type ParseFunction = (file: string, input: string | Uint8Array, site: Sit
 export type EncodedParseResult = { ok: false; errors: RecordError[] } | { ok: true; encoded: EncodedRecord };
 export type EncodedParseFunction = (file: string, input: string | Uint8Array, site: SiteConfig) => Promise<EncodedParseResult>;
 
-/**
- * What a start-up found of one record file: no regular file there; its
- * stamp (taken before the read), digest and, unless the digest was the one
- * the index knows, its encoded parse; or refused without an answer (the
- * parse worker gave up on it: too slow to render, or the renderer died).
- */
-export type LoadedRecord = { gone: true } | { stamp: FileStamp | undefined; digest: string; result?: EncodedParseResult } | { refused: RecordError[] };
-/**
- * Stamps, reads, digests and (unless its digest is `known`) parses record file `path`, labelled `file`, as
- * loadOne would in line: the Node entry passes ParsePool.load, which does it all on a worker thread.
- * `clockOffsetMs`: what to add to Date.now() for the stamp's `settled` (the parse index's clock).
- */
-export type LoadFunction = (path: string, file: string, known: string | undefined, clockOffsetMs: number, site: SiteConfig) => Promise<LoadedRecord>;
-
 /** An encoding parse made of a plain one. */
 export function encodingParse(parse: ParseFunction): EncodedParseFunction {
   return async (file, input, site) => {
@@ -148,8 +134,6 @@ export class LiveCatalog implements Publisher {
       bulkParse?: ParseFunction;
       /** bulkParse for a catalog with an index: the result encoded for it (default: bulkParse's, encoded here). */
       bulkParseEncoded?: EncodedParseFunction;
-      /** For a catalog with an index: reads and parses at once what bulkParseEncoded would parse (default: read here, then bulkParseEncoded). */
-      bulkLoad?: LoadFunction;
       /** What earlier starts parsed (parse-index.ts): unchanged records are taken from it, not parsed again. */
       index?: ParseIndex;
     },
@@ -160,7 +144,7 @@ export class LiveCatalog implements Publisher {
     const bulk = options.bulkParse ?? live.parseOff;
     // The stamps first: entries taken from the index are made with theirs (fromIndex).
     live.stamps = await readStamps(dir, options.log);
-    await live.loadAll(bulk, options.bulkParseEncoded ?? encodingParse(bulk), options.bulkLoad);
+    await live.loadAll(bulk, options.bulkParseEncoded ?? encodingParse(bulk));
     live.tombstones = await TombstoneFile.open(dir, {
       now: live.now,
       onInvalid: (aside) => options.log(`tombstones file not valid JSON: moved aside to ${aside}; starting without tombstones`),
@@ -185,7 +169,7 @@ export class LiveCatalog implements Publisher {
    * and written to the index every FLUSH_ROWS records (nor are its rows all
    * held at once).
    */
-  private async loadAll(parse: ParseFunction, parseEncoded: EncodedParseFunction, bulkLoad?: LoadFunction): Promise<void> {
+  private async loadAll(parse: ParseFunction, parseEncoded: EncodedParseFunction): Promise<void> {
     const known = this.index?.load() ?? new Map<string, IndexedRecord>();
     const names = (await this.store.list()).sort();
     // Unchanged files first, in line: a stat each, nothing read, nothing awaited.
@@ -198,29 +182,24 @@ export class LiveCatalog implements Publisher {
     if (rest.length < BULK_PARSE_MIN) {
       parse = this.parseOff;
       parseEncoded = encodingParse(this.parseOff);
-      bulkLoad = undefined;
     }
-    const index = this.index;
-    const load: (name: string, file: string, known: string | undefined) => Promise<LoadedRecord> = bulkLoad
-      ? (name, file, digest) => bulkLoad(join(this.dir, name), file, digest, index!.now() - Date.now(), this.site)
-      : (name, file, digest) => this.readAndParse(name, file, digest, parseEncoded);
     // The others PARSES_IN_FLIGHT at a time, each read, digested and (unless the bytes are the indexed ones) parsed.
     let next = 0;
     const lane = async () => {
       while (next < rest.length) {
         const name = rest[next++]!;
-        const reused = index ? await this.loadOne(name, known.get(name), load) : await this.loadUnindexed(name, parse);
+        const reused = await this.loadOne(name, known.get(name), parse, parseEncoded);
         this.startStats[reused ? "reused" : "parsed"]++;
-        if (index && index.waiting >= FLUSH_ROWS) index.flush();
+        if (this.index && this.index.waiting >= FLUSH_ROWS) this.index.flush();
       }
     };
     await Promise.all(Array.from({ length: Math.min(PARSES_IN_FLIGHT, rest.length) }, lane));
     // Rows of records deleted while the server was down.
     if (known.size > 0) {
       const present = new Set(names);
-      for (const name of known.keys()) if (!present.has(name)) index?.forget(name);
+      for (const name of known.keys()) if (!present.has(name)) this.index?.forget(name);
     }
-    index?.flush();
+    this.index?.flush();
   }
 
   /** Takes record `name` from the index when its file's stamp is the settled one the index has; true if so. */
@@ -233,55 +212,36 @@ export class LiveCatalog implements Publisher {
     return true;
   }
 
-  /** One record at start-up without a parse index: read and parsed (its article kept whole, in `full`). */
-  private async loadUnindexed(name: string, parse: ParseFunction): Promise<boolean> {
+  /** One record at start-up that fromIndex() could not take; resolves true when the index had its bytes. */
+  private async loadOne(name: string, hit: IndexedRecord | undefined, parse: ParseFunction, parseEncoded: EncodedParseFunction): Promise<boolean> {
+    // Stamped before the bytes are read: a write in between makes the stamp older than the bytes, never newer.
+    const stamp = this.index?.stamp(join(this.dir, name));
+    const file = this.store.describe(name);
+    const usable = hit && hit.file === file ? hit : undefined;
     const bytes = await this.store.read(name);
     if (!bytes) return false;
     const digest = recordDigest(bytes);
     this.digests.set(name, digest);
-    this.settle(name, digest, await parse(this.store.describe(name), bytes, this.site));
-    return false;
-  }
-
-  /** What ParsePool.load does on a worker, in line: stamp, read, digest and (unless the digest is `known`) parse. */
-  private async readAndParse(name: string, file: string, known: string | undefined, parseEncoded: EncodedParseFunction): Promise<LoadedRecord> {
-    // Stamped before the bytes are read: a write in between makes the stamp older than the bytes, never newer.
-    const stamp = this.index!.stamp(join(this.dir, name));
-    const bytes = await this.store.read(name);
-    if (!bytes) return { gone: true };
-    const digest = recordDigest(bytes);
-    return digest === known ? { stamp, digest } : { stamp, digest, result: await parseEncoded(file, bytes, this.site) };
-  }
-
-  /** One record at start-up that fromIndex() could not take (with a parse index); resolves true when the index had its bytes. */
-  private async loadOne(name: string, hit: IndexedRecord | undefined, load: (name: string, file: string, known: string | undefined) => Promise<LoadedRecord>): Promise<boolean> {
-    const index = this.index!;
-    const file = this.store.describe(name);
-    const usable = hit && hit.file === file ? hit : undefined;
-    const found = await load(name, file, usable?.digest);
-    if ("gone" in found) return false;
-    if ("refused" in found) {
-      index.forget(name);
-      this.problems.set(name, found.refused);
-      return false;
-    }
-    const { stamp, digest, result } = found;
-    this.digests.set(name, digest);
-    if (!result) {
+    if (usable && usable.digest === digest) {
       // Same bytes under a new stamp (copied, checked out, touched) or a stamp too fresh to prove anything: re-stamped, not re-parsed.
-      if (stamp && (stamp.key !== usable!.stamp || stamp.settled !== usable!.settled)) index.restamp(name, stamp);
-      this.settleEntry(name, usable!.entry);
+      if (stamp && (stamp.key !== usable.stamp || stamp.settled !== usable.settled)) this.index!.restamp(name, stamp);
+      this.settleEntry(name, usable.entry);
       return true;
     }
+    if (!this.index) {
+      this.settle(name, digest, await parse(file, bytes, this.site));
+      return false;
+    }
+    const result = await parseEncoded(file, bytes, this.site);
     if (!result.ok) {
-      index.forget(name);
+      this.index.forget(name);
       this.problems.set(name, result.errors);
       return false;
     }
     const entry = decodeEntry(result.encoded.entry, result.encoded.meta, digest);
     if (!entry) throw new Error(`${file}: the parse index's encoding of this record does not decode`);
-    if (stamp) index.rememberEncoded(name, stamp, digest, file, result.encoded);
-    else index.forget(name);
+    if (stamp) this.index.rememberEncoded(name, stamp, digest, file, result.encoded);
+    else this.index.forget(name);
     this.settleEntry(name, entry);
     return false;
   }

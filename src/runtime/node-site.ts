@@ -28,8 +28,6 @@ import { parseFingerprint } from "./parser-fingerprint.js";
 const OFF_THREAD_CHARS = 4 * 1024;
 /** Records handed to each start-up parse worker ahead of the one it is on (ParsePool's depth): enough to cover a pause of the main thread. */
 const BULK_DEPTH = 16;
-/** Records per message to and from a start-up parse worker: fewer wake-ups of either thread (half the depth, so a worker has the next batch while this one's results are indexed). */
-const BULK_BATCH = 8;
 import { nodeCompressor } from "./node-compress.js";
 
 export interface NodeSiteOptions {
@@ -107,7 +105,7 @@ export async function itemsStore(itemsDir: string, site: SiteConfig, options: It
   const pool = new ParsePool();
   const parse = offThreadParser(pool);
   // At start-up nothing is served yet: records the index does not know are parsed on one worker per core, each a few records ahead.
-  const bulk = new ParsePool(10_000, availableParallelism(), BULK_DEPTH, BULK_BATCH);
+  const bulk = new ParsePool(10_000, availableParallelism(), BULK_DEPTH);
   const indexPath = options.parseIndex ?? join(itemsDir, PARSE_INDEX_FILE);
   const index = indexPath === false ? undefined : ParseIndex.open(indexPath, parseFingerprint(site), log);
   const live = await LiveCatalog.open(itemsDir, site, {
@@ -116,7 +114,6 @@ export async function itemsStore(itemsDir: string, site: SiteConfig, options: It
     parse,
     bulkParse: (file, input, s) => bulk.parse(file, input, s),
     bulkParseEncoded: (file, input, s) => bulk.parseEncoded(file, input, s),
-    bulkLoad: (path, file, known, clockOffsetMs, s) => bulk.load(path, file, known, clockOffsetMs, s),
     ...(index ? { index } : {}),
     ...(options.now ? { now: options.now } : {}),
   }).finally(() => bulk.close());

@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from "node:fs";
+import { closeSync, constants, fstatSync, openSync, readSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import { MAX_RECORD_BYTES } from "../core/record.js";
@@ -19,15 +19,7 @@ const READ_FLAGS = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants
  * libuv's thread pool per file (open, stat, read, close) cost several times
  * the reading itself; with 100k records that dominated start-up.
  */
-export function readRecordFile(path: string): Uint8Array | undefined {
-  return readRecordFileAndStats(path)?.bytes;
-}
-
-/**
- * readRecordFile, with what fstat said of the file before its bytes were read: the stamp of exactly the file
- * read (opened without following links), taken before the read, for one system call less than an lstat first.
- */
-export function readRecordFileAndStats(path: string): { bytes: Uint8Array; stats: Stats } | undefined {
+function readRecordFile(path: string): Uint8Array | undefined {
   let fd: number;
   try {
     fd = openSync(path, READ_FLAGS);
@@ -38,9 +30,9 @@ export function readRecordFileAndStats(path: string): { bytes: Uint8Array; stats
     throw error;
   }
   try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return undefined;
-    const limit = Math.min(stats.size, MAX_RECORD_BYTES + 1);
+    const info = fstatSync(fd);
+    if (!info.isFile()) return undefined;
+    const limit = Math.min(info.size, MAX_RECORD_BYTES + 1);
     const buf = new Uint8Array(limit);
     let filled = 0;
     while (filled < limit) {
@@ -48,7 +40,7 @@ export function readRecordFileAndStats(path: string): { bytes: Uint8Array; stats
       if (n === 0) break;
       filled += n;
     }
-    return { bytes: buf.subarray(0, filled), stats };
+    return buf.subarray(0, filled);
   } finally {
     closeSync(fd);
   }

@@ -20,18 +20,40 @@
  *   locked by another writer, a read-only folder) is logged once; the site
  *   then starts from a full parse, and without an index if it cannot make one.
  */
-import { rmSync } from "node:fs";
+import { lstatSync, rmSync } from "node:fs";
 import Database from "libsql";
 import type { ArticleMeta } from "../core/article.js";
-import { stampOf, type FileStamp } from "./file-stamp.js";
 import { decodeEntry, decodeRecord, encodeRecord, type EncodedRecord, type ParsedRecord } from "./parsed-record-codec.js";
-
-// The stamps live in file-stamp.ts (parse workers take them too, without loading libsql).
-export { stampOf, type FileStamp };
 
 export const PARSE_INDEX_FILE = ".wirefeed-index.db";
 /** Bumped when the tables or the codec change shape. */
 const SCHEMA = 3;
+/** A file changed this recently may change again within the same timestamp: its stamp alone proves nothing yet. */
+const RACY_MS = 2000;
+
+/** What stat says of a record file; two equal stamps mean (short of a racy write: see above) the same bytes. */
+export interface FileStamp {
+  key: string;
+  /** Taken long enough after the file's last change that a later write must move the stamp. */
+  settled: boolean;
+}
+
+/**
+ * The stamp of a regular file, or undefined (absent, a symlink, not a file); `nowMs` is the wall clock (file times are).
+ * Times in ms as doubles (sub-microsecond here), not bigint ns: a start-up stats every record, and bigint stats cost
+ * twice as much; any write later than RACY_MS after the stamped one moves them by far more than their precision.
+ */
+export function stampOf(path: string, nowMs: number): FileStamp | undefined {
+  let s;
+  try {
+    s = lstatSync(path, { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+  if (!s || !s.isFile()) return undefined;
+  const changed = s.mtimeMs > s.ctimeMs ? s.mtimeMs : s.ctimeMs;
+  return { key: `${s.size}:${s.mtimeMs}:${s.ctimeMs}:${s.ino}`, settled: nowMs - changed >= RACY_MS };
+}
 
 export interface IndexedRecord {
   stamp: string;
@@ -81,11 +103,6 @@ export class ParseIndex {
     private readonly log: Log,
     private readonly nowMs: () => number,
   ) {}
-
-  /** This index's clock (the wall clock unless a test set another): what a stamp's `settled` is judged by. */
-  now(): number {
-    return this.nowMs();
-  }
 
   /** The stamp of record file `path` now (see stampOf). */
   stamp(path: string): FileStamp | undefined {
