@@ -422,6 +422,9 @@ export class LiveCatalog implements Publisher {
     const { moved, ...state } = reconcileStamps(this.stamps, current, this.now());
     if (moved || this.stamps === undefined) (this.stampsFile ??= stampsWriter(this.dir, this.log)).save(state);
     this.stamps = state;
+    // Before open() returns no entry has been handed out: the ones stamped just now (a first start's, all of them)
+    // take their stamps in place, as a restart's do (withOwnStamp), rather than as a copy each tracked in a WeakMap.
+    if (!this.opened && moved) for (const { name, sha, article } of current) withOwnStamp(article, state.records.get(name), sha);
     return withStamps(catalog, state);
   }
   // ---- end of change stamps ----
