@@ -1,5 +1,5 @@
 import { Lexer, Parser, Renderer, Tokenizer, getDefaults, type MarkedOptions, type Token, type Tokens } from "marked";
-import { RENDER_LIMITS, RenderLimitError } from "./render-limits.js";
+import { RENDER_LIMITS, RenderLimitError, tooDeep } from "./render-limits.js";
 import { sanitizeMarkedHtml } from "./marked-html.js";
 import { sanitizeHtml } from "./sanitize.js";
 import { collapseWhitespace, decodeEntities, stripForbiddenXmlChars } from "./text.js";
@@ -164,8 +164,6 @@ function offsetHint(src: string): number | undefined {
   const at = currentBody.indexOf(src.slice(0, 200));
   return at === -1 ? undefined : at;
 }
-
-const tooDeep = () => new RenderLimitError(`nests deeper than ${RENDER_LIMITS.maxDepth} levels (quotes, lists, emphasis, links or HTML elements inside one another)`);
 
 /** A marked lexer whose recursion (quotes and list items; emphasis and links) stops at RENDER_LIMITS.maxDepth. */
 function boundedLexer(options: MarkedOptions, markdown: string): Lexer {

@@ -22,7 +22,7 @@
  */
 import { decodeHTML, decodeHTMLAttribute } from "entities/decode";
 import { cleanAttributes, cleanText, escapeText, startTag, VOID, type Attribute } from "./html-policy.js";
-import { RENDER_LIMITS, RenderLimitError } from "./render-limits.js";
+import { RENDER_LIMITS, tooDeep } from "./render-limits.js";
 
 /** The elements marked's renderer writes (task-list boxes are text here: markdown.ts's FeedRenderer). */
 const MARKED_ELEMENTS = new Set([
@@ -49,9 +49,6 @@ const NOT_WHITE_SPACE = /[^\t\n\f\r ]/;
 /** A start or end tag as marked writes it: lower case, double-quoted attributes without raw quotes or angle brackets. */
 const TAG = /<(\/?)([a-z][a-z0-9]*)((?: [a-z]+="[^"<>]*")*)>/y;
 const ATTRIBUTE = / ([a-z]+)="([^"]*)"/g;
-
-const tooDeep = () =>
-  new RenderLimitError(`nests deeper than ${RENDER_LIMITS.maxDepth} levels (quotes, lists, emphasis, links or HTML elements inside one another)`);
 
 function attributesOf(text: string): Attribute[] | undefined {
   const out: Attribute[] = [];

@@ -41,3 +41,7 @@ export class RenderLimitError extends Error {
     super(problem);
   }
 }
+
+/** A body nested deeper than RENDER_LIMITS.maxDepth: the one message, wherever the depth is counted (lexer, tree builder, marked-html.ts). */
+export const tooDeep = (): RenderLimitError =>
+  new RenderLimitError(`nests deeper than ${RENDER_LIMITS.maxDepth} levels (quotes, lists, emphasis, links or HTML elements inside one another)`);

@@ -21,9 +21,8 @@
 // loader we run under (Node ESM, esbuild's Worker bundle, workerd's test pool).
 import xss, { type FilterXSS as FilterXSSClass } from "xss";
 import { defaultTreeAdapter, parseFragment, serialize as serializeTree, type DefaultTreeAdapterTypes as T } from "parse5";
-import { RENDER_LIMITS, RenderLimitError } from "./render-limits.js";
+import { RENDER_LIMITS, tooDeep } from "./render-limits.js";
 import { ALLOWED, cleanAttributes, cleanText, escapeText, startTag, VOID } from "./html-policy.js";
-
 
 /**
  * Elements removed together with everything inside them (their text is code
@@ -88,9 +87,6 @@ function serialize(nodes: readonly T.ChildNode[], base: string): string {
   }
   return html;
 }
-
-const tooDeep = () =>
-  new RenderLimitError(`nests deeper than ${RENDER_LIMITS.maxDepth} levels (quotes, lists, emphasis, links or HTML elements inside one another)`);
 
 /** A <template>'s content is a fragment of its own: the element it belongs to, to keep counting through it. */
 const templateOf = new WeakMap<T.ParentNode, T.Element>();
